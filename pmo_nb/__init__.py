@@ -1,0 +1,49 @@
+"""pmo_nb: the PMO Planning workshop in Jupyter.
+
+Map each gap of a customer organisation to the PMO products and services that can
+close it, see the coverage, and choose what a budget buys.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import (
+    DataError,
+    PmoError,
+    SessionError,
+    UnknownGapError,
+    UnknownIdError,
+    UnknownServiceError,
+)
+from .io import load_catalog, load_gaps
+
+__all__ = [
+    "DataError",
+    "PmoError",
+    "SessionError",
+    "UnknownGapError",
+    "UnknownIdError",
+    "UnknownServiceError",
+    "Workshop",
+    "load_catalog",
+    "load_gaps",
+    "plan",
+    "plots",
+    "widgets",
+]
+__version__ = "0.1.0"
+
+_LAZY_MODULES = {"plan", "plots", "widgets", "record", "coverage"}
+
+
+def __getattr__(name: str) -> Any:
+    # Heavy optional parts (scipy, plotly, ipywidgets) load on first use: `import pmo_nb` stays fast.
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "Workshop":
+        from .workshop import Workshop
+
+        return Workshop
+    raise AttributeError(f"module 'pmo_nb' has no attribute '{name}'")

@@ -1,0 +1,92 @@
+"""One exception family for pmo_nb.
+
+``PmoError`` is the base. ``DataError`` (also a ``ValueError``) is bad input: its
+message names the file, the spreadsheet row, the column, the value and what is
+allowed. ``UnknownGapError`` / ``UnknownServiceError`` (also ``KeyError``) name the
+id and the closest existing ones. ``SessionError`` is a session file that cannot be
+used as asked (not a session, a newer schema, other gaps than the saved ones).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+MAX_LISTED = 20
+
+
+class PmoError(Exception):
+    """Base class of every error pmo_nb raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one cell (or one column) of an input table."""
+
+    row: int | None  # spreadsheet row: header = 1, first data row = 2
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class DataError(PmoError, ValueError):
+    """Bad input data. ``.problems`` lists every problem found, ``.source`` names the input."""
+
+    def __init__(self, source: str, problems: Sequence[Problem] | str):
+        if isinstance(problems, str):
+            problems = [Problem(None, None, problems)]
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(_format(source, self.problems))
+
+
+def _format(source: str, problems: list[Problem]) -> str:
+    if len(problems) == 1:
+        return f"{source}: {problems[0]}"
+    lines = [f"{source}: {len(problems)} problems."]
+    lines += [f"- {p}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"... and {len(problems) - MAX_LISTED} more.")
+    return "\n".join(lines)
+
+
+class SessionError(PmoError, ValueError):
+    """A session file that cannot be opened or changed as asked."""
+
+
+class UnknownIdError(PmoError, KeyError):
+    """An id that does not exist; the message names the closest existing ids."""
+
+    kind = "id"
+
+    def __init__(self, value: str, existing: Iterable[str]):
+        self.value = value
+        self.closest = closest(value, existing)
+        hint = f" Closest: {', '.join(self.closest)}." if self.closest else ""
+        super().__init__(f"Unknown {self.kind} '{value}'.{hint}")
+
+    def __str__(self) -> str:  # KeyError would wrap the message in quotes
+        return str(self.args[0])
+
+
+class UnknownGapError(UnknownIdError):
+    kind = "gap id"
+
+
+class UnknownServiceError(UnknownIdError):
+    kind = "service id"
+
+
+def closest(value: str, existing: Iterable[str], n: int = 3) -> list[str]:
+    """The existing ids most like ``value`` (case-insensitive), best first."""
+    pool = {str(e).casefold(): str(e) for e in existing}
+    hits = difflib.get_close_matches(str(value).casefold(), list(pool), n=n, cutoff=0.4)
+    return [pool[h] for h in hits]

@@ -1,0 +1,198 @@
+"""The columns of each input table and the rules that normalise and check them.
+
+Each table is a plain tuple of :class:`Column`; :func:`validate` applies it to a
+table of text cells and either returns the normalised DataFrame or raises one
+:class:`~pmo_nb.errors.DataError` listing every problem found.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import DataError, Problem
+
+LEVELS = ("L", "M", "H")
+_LEVEL_WORDS = {"l": "L", "low": "L", "m": "M", "med": "M", "medium": "M", "h": "H", "high": "H"}
+LEVEL_ALLOWED = "L, M, H (or Low, Medium, Med, High)"
+TIERS = ("basic", "advanced")
+PMO_ROLES = ("close", "partial", "none")
+CONTRIBUTIONS = ("full", "partial")
+ROW_COLUMN = "_row"  # spreadsheet row of each record, kept while validating
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table: its rule and its documentation."""
+
+    name: str
+    required: bool
+    kind: str  # id | text | level | choice | number | aspects
+    doc: str
+    allowed: tuple[str, ...] = ()
+    default: str = ""
+    positive: bool = False  # for numbers: > 0 instead of >= 0
+
+
+GAPS: tuple[Column, ...] = (
+    Column("gap_id", True, "id", "unique text, e.g. `G-01`"),
+    Column("aspect", True, "text", "the aspect the gap is about, e.g. `Project manager skills`"),
+    Column("current_state", True, "text", "how things are today"),
+    Column("future_state", True, "text", "how they should be"),
+    Column("description", False, "text", "more context"),
+    Column("size", True, "level", "`L`, `M`, `H` (also `Low`, `Medium`, `Med`, `High`, any case)"),
+    Column("priority", True, "level", "`L`, `M`, `H` (same synonyms as size)"),
+    Column("pmo_role", False, "choice", "`close` (default), `partial`, `none`: can the PMO close it",
+           allowed=PMO_ROLES, default="close"),
+    Column("other_owner", False, "text",
+           "who else must act, e.g. `Finance & Procurement`; needed when pmo_role is partial/none"),
+)
+
+CATALOG: tuple[Column, ...] = (
+    Column("service_id", True, "id", "unique text, e.g. `S-TRAIN-PM`"),
+    Column("name", True, "text", "e.g. `Project manager training`"),
+    Column("category", True, "text", "e.g. `Methodology management`, `Governance and assurance`"),
+    Column("tier", True, "choice", "`basic` or `advanced`", allowed=TIERS),
+    Column("aspects", True, "aspects", "aspects it addresses, `;`-separated"),
+    Column("description", True, "text", "one or two sentences"),
+    Column("cost", True, "number", "number >= 0 (relative cost units, e.g. k$/year)"),
+    Column("lead_time_months", False, "number", "number > 0", positive=True),
+)
+
+ASSIGNMENTS: tuple[Column, ...] = (
+    Column("gap_id", True, "id", "a gap of the session"),
+    Column("service_id", True, "id", "a service of the session's catalog"),
+    Column("contribution", False, "choice", "`full` (default) or `partial`",
+           allowed=CONTRIBUTIONS, default="full"),
+    Column("note", False, "text", "free text"),
+)
+
+
+def normalise_header(name: object) -> str:
+    """``' Gap ID '`` -> ``'gap_id'``: case, outer spaces, inner spaces/hyphens ignored."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip()).casefold()
+
+
+def level(value: object) -> str | None:
+    """``' medium '`` -> ``'M'``; ``None`` when it is not a level."""
+    return _LEVEL_WORDS.get(re.sub(r"\s+", "", str(value)).casefold())
+
+
+def split_aspects(value: object) -> list[str]:
+    """``'Methodology; Governance process'`` -> ``['Methodology', 'Governance process']``."""
+    return [a.strip() for a in str(value).split(";") if a.strip()]
+
+
+def number(value: object) -> float | None:
+    """Parse a cost-like number: ``'12.5'``, ``'12,5'`` (decimal comma), ``'1,200'``."""
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d{1,2}", text):
+        text = text.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
+        text = text.replace(",", "")
+    try:
+        result = float(text)
+    except ValueError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def validate(raw: pd.DataFrame, columns: tuple[Column, ...], source: str,
+             *, allow_empty: bool = False) -> pd.DataFrame:
+    """Check and normalise a table of text cells; raise one DataError with every problem.
+
+    ``raw`` holds strings ("" for blank) and a ``_row`` column with spreadsheet rows.
+    """
+    problems = _missing_columns(raw, columns)
+    if problems:
+        raise DataError(source, problems)
+    if raw.empty and not allow_empty:
+        raise DataError(source, "has a header but no data rows.")
+    out = pd.DataFrame(index=raw.index)
+    for col in columns:
+        cells = raw[col.name] if col.name in raw else pd.Series("", index=raw.index)
+        out[col.name], found = _check_column(col, cells, raw[ROW_COLUMN])
+        problems += found
+    problems += _duplicate_ids(raw, columns)
+    if columns is GAPS:
+        problems += _owner_rules(out, raw[ROW_COLUMN])
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+        raise DataError(source, problems)
+    extras = [c for c in raw.columns if c not in out.columns and c != ROW_COLUMN]
+    return pd.concat([out, raw[extras]], axis=1).reset_index(drop=True)
+
+
+def _missing_columns(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Problem]:
+    present = ", ".join(c for c in raw.columns if c != ROW_COLUMN) or "none"
+    return [Problem(1, c.name, f"required column is missing (the header row has: {present}).")
+            for c in columns if c.required and c.name not in raw.columns]
+
+
+def _check_column(col: Column, cells: pd.Series, rows: pd.Series) -> tuple[list, list[Problem]]:
+    values, problems = [], []
+    for cell, row in zip(cells, rows, strict=True):
+        value, message = _check_cell(col, str(cell).strip())
+        values.append(value)
+        if message:
+            problems.append(Problem(int(row), col.name, message))
+    if col.kind == "number":
+        return pd.array(values, dtype="Float64").astype("float64"), problems
+    return values, problems
+
+
+def _check_cell(col: Column, text: str) -> tuple[object, str | None]:
+    if not text:
+        if col.required:
+            return text, "is blank; a value is required."
+        return (math.nan if col.kind == "number" else col.default), None
+    if col.kind == "level":
+        found = level(text)
+        return found, None if found else f"'{text}' is not allowed; allowed: {LEVEL_ALLOWED}."
+    if col.kind == "choice":
+        found = text.casefold()
+        ok = found in col.allowed
+        return found, None if ok else f"'{text}' is not allowed; allowed: {', '.join(col.allowed)}."
+    if col.kind == "number":
+        return _check_number(col, text)
+    if col.kind == "aspects":
+        parts = split_aspects(text)
+        return ";".join(parts), None if parts else "is blank; name at least one aspect."
+    return text, None
+
+
+def _check_number(col: Column, text: str) -> tuple[object, str | None]:
+    found = number(text)
+    if found is None:
+        return math.nan, f"'{text}' is not a number; allowed: {col.doc.strip('`')}."
+    if found < 0 or (col.positive and found == 0):
+        return math.nan, f"'{text}' is not allowed; allowed: {col.doc.strip('`')}."
+    return found, None
+
+
+def _duplicate_ids(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Problem]:
+    ids = [c.name for c in columns if c.kind == "id"]
+    if len(ids) != 1:  # assignments: duplicate pairs are checked where they are imported
+        return []
+    key = raw[ids[0]].astype(str).str.strip()
+    key = key[key != ""]
+    first: dict[str, int] = {}
+    problems = []
+    for value, row in zip(key, raw.loc[key.index, ROW_COLUMN], strict=True):
+        if value.casefold() in first:
+            problems.append(Problem(int(row), ids[0], f"'{value}' is a duplicate of row "
+                                    f"{first[value.casefold()]}; ids must be unique."))
+        else:
+            first[value.casefold()] = int(row)
+    return problems
+
+
+def _owner_rules(out: pd.DataFrame, rows: pd.Series) -> list[Problem]:
+    needs = out["pmo_role"].isin(["partial", "none"]) & (out["other_owner"] == "")
+    return [Problem(int(rows[i]), "other_owner",
+                    f"is blank, but pmo_role is '{out.at[i, 'pmo_role']}'; "
+                    "name who else must act (e.g. Finance & Procurement).")
+            for i in out.index[needs]]
