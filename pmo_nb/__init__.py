@@ -18,6 +18,7 @@ from .errors import (
     UnknownServiceError,
 )
 from .io import load_catalog, load_gaps
+from .workshop import Workshop
 
 __all__ = [
     "DataError",
@@ -35,15 +36,11 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plan", "plots", "widgets", "record", "coverage"}
+_LAZY_MODULES = {"plan", "plots", "widgets", "record"}
 
 
 def __getattr__(name: str) -> Any:
     # Heavy optional parts (scipy, plotly, ipywidgets) load on first use: `import pmo_nb` stays fast.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name == "Workshop":
-        from .workshop import Workshop
-
-        return Workshop
     raise AttributeError(f"module 'pmo_nb' has no attribute '{name}'")
