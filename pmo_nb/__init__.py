@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .display import setup_notebook
 from .errors import (
     DataError,
     PmoError,
@@ -32,6 +33,7 @@ __all__ = [
     "load_gaps",
     "plan",
     "plots",
+    "setup_notebook",
     "widgets",
 ]
 __version__ = "0.1.0"
@@ -40,7 +42,7 @@ _LAZY_MODULES = {"plan", "plots", "widgets", "record"}
 
 
 def __getattr__(name: str) -> Any:
-    # Heavy optional parts (scipy, plotly, ipywidgets) load on first use: `import pmo_nb` stays fast.
+    # scipy, plotly and ipywidgets load on first use: `import pmo_nb` stays fast.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'pmo_nb' has no attribute '{name}'")

@@ -29,12 +29,39 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # entity -> (table, key columns, value columns)
 ENTITIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "gap": ("gaps", ("gap_id",), ("pos", "aspect", "current_state", "future_state", "description",
-                                  "size", "priority", "pmo_role", "other_owner", "handover_note",
-                                  "extra")),
-    "service": ("services", ("service_id",), ("pos", "name", "category", "tier", "aspects",
-                                              "description", "cost", "lead_time_months", "origin",
-                                              "extra")),
+    "gap": (
+        "gaps",
+        ("gap_id",),
+        (
+            "pos",
+            "aspect",
+            "current_state",
+            "future_state",
+            "description",
+            "size",
+            "priority",
+            "pmo_role",
+            "other_owner",
+            "handover_note",
+            "extra",
+        ),
+    ),
+    "service": (
+        "services",
+        ("service_id",),
+        (
+            "pos",
+            "name",
+            "category",
+            "tier",
+            "aspects",
+            "description",
+            "cost",
+            "lead_time_months",
+            "origin",
+            "extra",
+        ),
+    ),
     "assignment": ("assignments", ("gap_id", "service_id"), ("contribution", "note", "updated_at")),
     "setting": ("meta", ("key",), ("value",)),
 }
@@ -76,8 +103,13 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str],
-               who: str | None = None) -> Store:
+    def create(
+        cls,
+        path: Path,
+        tables: dict[str, pd.DataFrame],
+        meta: dict[str, str],
+        who: str | None = None,
+    ) -> Store:
         """Write a new session next to ``path`` and move it into place atomically."""
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
@@ -91,8 +123,9 @@ class Store:
                 conn.commit()
             os.link(tmp, path)  # fails if someone created the file meanwhile: never overwrite
         except FileExistsError:
-            raise SessionError(f"'{path}' appeared while the session was being created; "
-                               "open it instead.") from None
+            raise SessionError(
+                f"'{path}' appeared while the session was being created; open it instead."
+            ) from None
         finally:
             tmp.unlink(missing_ok=True)
         return cls.open(path, who)
@@ -105,9 +138,11 @@ class Store:
         try:
             version = _read_version(conn, path)
             if version > SCHEMA_VERSION:
-                raise SessionError(f"'{path.name}' was written by a newer pmo_nb (session schema "
-                                   f"{version}; this one reads up to {SCHEMA_VERSION}). "
-                                   "Upgrade pmo_nb to open it.")
+                raise SessionError(
+                    f"'{path.name}' was written by a newer pmo_nb (session schema "
+                    f"{version}; this one reads up to {SCHEMA_VERSION}). "
+                    "Upgrade pmo_nb to open it."
+                )
             conn.execute("PRAGMA synchronous=FULL")
             with suppress(sqlite3.OperationalError):  # a read-only file still opens for reading
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -149,25 +184,39 @@ class Store:
                 self._conn.execute(
                     "INSERT INTO history (step, at, who, action, entity, key, before, after) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (step, now(), self.who, action, op.entity, json.dumps(list(op.key)),
-                     _json(before), _json(op.after)))
+                    (
+                        step,
+                        now(),
+                        self.who,
+                        action,
+                        op.entity,
+                        json.dumps(list(op.key)),
+                        _json(before),
+                        _json(op.after),
+                    ),
+                )
         return step
 
     def undo(self) -> str | None:
         """Revert the latest step not yet undone, whoever made it; returns its action."""
         with self._transaction():
-            last = self._conn.execute("SELECT MAX(step) FROM history WHERE undone = 0 "
-                                      "AND action != 'undo'").fetchone()[0]
+            last = self._conn.execute(
+                "SELECT MAX(step) FROM history WHERE undone = 0 AND action != 'undo'"
+            ).fetchone()[0]
             if last is None:
                 return None
-            rows = self._conn.execute("SELECT action, entity, key, before FROM history "
-                                      "WHERE step = ? ORDER BY seq DESC", (last,)).fetchall()
+            rows = self._conn.execute(
+                "SELECT action, entity, key, before FROM history WHERE step = ? ORDER BY seq DESC",
+                (last,),
+            ).fetchall()
             for _, entity, key, before in rows:
                 self._write(Op(entity, tuple(json.loads(key)), _unjson(before)))
             self._conn.execute("UPDATE history SET undone = 1 WHERE step = ?", (last,))
-            self._conn.execute("INSERT INTO history (step, at, who, action, entity, key) "
-                               "VALUES (?, ?, ?, 'undo', 'step', ?)",
-                               (self._next_step(), now(), self.who, json.dumps([last])))
+            self._conn.execute(
+                "INSERT INTO history (step, at, who, action, entity, key) "
+                "VALUES (?, ?, ?, 'undo', 'step', ?)",
+                (self._next_step(), now(), self.who, json.dumps([last])),
+            )
         return rows[0][0]
 
     def _write(self, op: Op) -> None:
@@ -181,7 +230,8 @@ class Store:
         self._conn.execute(
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
-            [*op.key, *(op.after.get(v) for v in values)])
+            [*op.key, *(op.after.get(v) for v in values)],
+        )
 
     def _next_step(self) -> int:
         return (self._conn.execute("SELECT MAX(step) FROM history").fetchone()[0] or 0) + 1
@@ -217,29 +267,40 @@ class _Transaction:
 
 
 def _write_error(path: Path, exc: Exception) -> SessionError:
-    return SessionError(f"Could not save to '{path.name}' ({exc}); the change was not made and "
-                        "everything saved before is intact. Check that the file and its folder "
-                        "are writable and not locked by another program, then try again.")
+    return SessionError(
+        f"Could not save to '{path.name}' ({exc}); the change was not made and "
+        "everything saved before is intact. Check that the file and its folder "
+        "are writable and not locked by another program, then try again."
+    )
 
 
 def _check_magic(path: Path) -> None:
     with open(path, "rb") as fh:
         head = fh.read(len(_SQLITE_MAGIC))
     if head != _SQLITE_MAGIC:
-        raise SessionError(f"'{path.name}' is not a pmo_nb session (not an SQLite file); it was "
-                           "left untouched. Choose another session path.")
+        raise SessionError(
+            f"'{path.name}' is not a pmo_nb session (not an SQLite file); it was "
+            "left untouched. Choose another session path."
+        )
 
 
 def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
-        rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
-                                 "('app', 'schema_version')").fetchall())
+        rows = dict(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')"
+            ).fetchall()
+        )
     except sqlite3.DatabaseError as exc:
-        raise SessionError(f"'{path.name}' is not a readable pmo_nb session ({exc}); it was "
-                           "left untouched. Choose another session path.") from None
+        raise SessionError(
+            f"'{path.name}' is not a readable pmo_nb session ({exc}); it was "
+            "left untouched. Choose another session path."
+        ) from None
     if rows.get("app") != APP or not str(rows.get("schema_version", "")).isdigit():
-        raise SessionError(f"'{path.name}' is an SQLite file but not a pmo_nb session; it was "
-                           "left untouched. Choose another session path.")
+        raise SessionError(
+            f"'{path.name}' is an SQLite file but not a pmo_nb session; it was "
+            "left untouched. Choose another session path."
+        )
     return int(rows["schema_version"])
 
 

@@ -14,16 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _rows, export, schema
 from . import coverage as cov
-from . import export, schema
 from .errors import DataError, Problem, SessionError, UnknownGapError, UnknownServiceError
 from .io import Source, load_catalog, load_gaps, read_cells
 from .store import Op, Store, now
 
-_GAP_COLUMNS = [c.name for c in schema.GAPS]
-_SERVICE_COLUMNS = [c.name for c in schema.CATALOG]
-_TABLE_OF = {"gap": "gaps", "service": "services", "assignment": "assignments",
-             "setting": "meta"}
+_TABLE_OF = {"gap": "gaps", "service": "services", "assignment": "assignments", "setting": "meta"}
 
 
 class Workshop:
@@ -46,24 +43,52 @@ class Workshop:
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
-             catalog: Source | None = None, *, weights: dict[str, float] | None = None,
-             user: str | None = None) -> Workshop:
-        """Create the session file (``gaps`` and ``catalog`` required) or reopen it as saved."""
+    def open(
+        cls,
+        session_path: str | os.PathLike,
+        gaps: Source | None = None,
+        catalog: Source | None = None,
+        *,
+        assignments: Source | None = None,
+        weights: dict[str, float] | None = None,
+        user: str | None = None,
+    ) -> Workshop:
+        """Create the session file (``gaps`` and ``catalog`` required) or reopen it as saved.
+
+        ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
+        decisions; it is ignored when the session already exists, so re-running a
+        notebook never resets a live session.
+        """
         path = Path(session_path)
         if path.exists():
             ws = cls(Store.open(path, user))
             ws._check_same_inputs(gaps, catalog)
             return ws
         if gaps is None or catalog is None:
-            raise SessionError(f"'{path}' does not exist yet; to start a new session give both "
-                               "gaps= and catalog= (a path or a DataFrame).")
+            raise SessionError(
+                f"'{path}' does not exist yet; to start a new session give both "
+                "gaps= and catalog= (a path or a DataFrame)."
+            )
         gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"weights": json.dumps(_check_weights(weights)),
-                "gaps_source": _canonical(gap_frame), "catalog_source": _canonical(cat_frame)}
-        tables = {"gaps": _gap_rows(gap_frame), "services": _service_rows(cat_frame, "catalog")}
-        return cls(Store.create(path, tables, meta, user))
+        meta = {
+            "weights": json.dumps(_rows.check_weights(weights)),
+            "gaps_source": _rows.canonical(gap_frame),
+            "catalog_source": _rows.canonical(cat_frame),
+        }
+        tables = {
+            "gaps": _rows.gap_rows(gap_frame),
+            "services": _rows.service_rows(cat_frame, "catalog"),
+        }
+        ws = cls(Store.create(path, tables, meta, user))
+        if assignments is not None:
+            try:
+                ws.import_assignments(assignments)
+            except BaseException:
+                ws.close()
+                path.unlink()  # a new session whose seed failed is not left half-made
+                raise
+        return ws
 
     def close(self) -> None:
         """Close the session file (every change is already saved)."""
@@ -83,19 +108,20 @@ class Workshop:
         return self._store.path
 
     def _check_same_inputs(self, gaps: Source | None, catalog: Source | None) -> None:
-        for name, source, loader, key in (("gaps", gaps, load_gaps, "gap_id"),
-                                          ("catalog", catalog, load_catalog, "service_id")):
+        for name, source, loader, key in (
+            ("gaps", gaps, load_gaps, "gap_id"),
+            ("catalog", catalog, load_catalog, "service_id"),
+        ):
             if source is None:
                 continue
-            saved = pd.read_json(_io(self._store.meta(f"{name}_source")), orient="split",
-                                 dtype=False)
-            given = loader(source)
-            if _canonical(given) != _canonical(saved.astype(given.dtypes.to_dict(),
-                                                            errors="ignore")):
+            saved, given = self._store.meta(f"{name}_source"), loader(source)
+            if _rows.canonical(given) != saved:
+                changes = _rows.diff(_rows.saved_frame(saved), given, key)
                 raise SessionError(
-                    f"'{self.path.name}' was created from other {name} ({_diff(saved, given, key)})."
-                    f" The saved session is the record: reopen it without {name}=, start a new "
-                    "session file for the new data, or add services through the session.")
+                    f"'{self.path.name}' was created from other {name} ({changes}). The saved "
+                    f"session is the record: reopen it without {name}=, start a new session "
+                    "file for the new data, or add services through the session."
+                )
 
     # -- tables --------------------------------------------------------------------------
     def data_version(self) -> tuple[int, int]:
@@ -113,14 +139,22 @@ class Workshop:
 
     def _load(self, name: str) -> pd.DataFrame:
         if name == "gaps":
-            return _expand(self._store.read("gaps", "pos"), _GAP_COLUMNS + ["handover_note"])
+            return _rows.expand(
+                self._store.read("gaps", "pos"), _rows.GAP_COLUMNS + ["handover_note"]
+            )
         if name == "catalog":
-            return _expand(self._store.read("services", "pos"), _SERVICE_COLUMNS + ["origin"])
+            return _rows.expand(
+                self._store.read("services", "pos"), _rows.SERVICE_COLUMNS + ["origin"]
+            )
         if name == "assignments":
             return self._store.read("assignments")
         if name == "coverage":
-            return cov.gap_coverage(self._frame("gaps"), self._frame("catalog"),
-                                    self._frame("assignments"), self.weights)
+            return cov.gap_coverage(
+                self._frame("gaps"),
+                self._frame("catalog"),
+                self._frame("assignments"),
+                self.weights,
+            )
         raise KeyError(name)
 
     @property
@@ -141,7 +175,7 @@ class Workshop:
     @property
     def history(self) -> pd.DataFrame:
         """Every change, oldest first: when, who, what, the row before and after."""
-        return _history(self._store.read("history", "seq"))
+        return _rows.history(self._store.read("history", "seq"))
 
     @property
     def weights(self) -> dict[str, float]:
@@ -159,8 +193,9 @@ class Workshop:
 
     def candidate_list(self) -> pd.DataFrame:
         """Product / Service | Gap Size | Addresses Aspect, heaviest gaps first."""
-        return cov.candidate_list(self._frame("coverage"), self._frame("catalog"),
-                                  self._frame("assignments"))
+        return cov.candidate_list(
+            self._frame("coverage"), self._frame("catalog"), self._frame("assignments")
+        )
 
     def handed_over(self) -> pd.DataFrame:
         """Gaps outside the PMO (wholly or the rest of them): owner and note."""
@@ -177,10 +212,11 @@ class Workshop:
         return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
 
     # -- changes -------------------------------------------------------------------------
-    def assign(self, gap_id: str, service_id: str, contribution: str = "full",
-               note: str = "") -> None:
+    def assign(
+        self, gap_id: str, service_id: str, contribution: str = "full", note: str = ""
+    ) -> None:
         """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
-        contribution = _contribution(contribution)
+        contribution = _rows.contribution(contribution)
         self._gap(gap_id), self._service(service_id)
         before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
@@ -199,11 +235,17 @@ class Workshop:
     def hand_over(self, gap_id: str, owner: str, note: str = "") -> None:
         """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
         if not str(owner).strip():
-            raise ValueError(f"hand_over('{gap_id}'): name the owner who must act, e.g. "
-                             "'Finance & Procurement'; got a blank owner.")
+            raise ValueError(
+                f"hand_over('{gap_id}'): name the owner who must act, e.g. "
+                "'Finance & Procurement'; got a blank owner."
+            )
         row = self._gap_row(gap_id)
-        after = {**row, "pmo_role": "none", "other_owner": str(owner).strip(),
-                 "handover_note": str(note)}
+        after = {
+            **row,
+            "pmo_role": "none",
+            "other_owner": str(owner).strip(),
+            "handover_note": str(note),
+        }
         self._change("hand over", [Op("gap", (gap_id,), after)])
 
     def take_back(self, gap_id: str) -> None:
@@ -213,34 +255,63 @@ class Workshop:
             return
         self._change("take back", [Op("gap", (gap_id,), {**row, "pmo_role": "close"})])
 
-    def add_service(self, service_id: str, name: str, category: str, tier: str,
-                    aspects: str | Iterable[str], description: str, cost: float,
-                    lead_time_months: float | None = None) -> None:
+    def add_service(
+        self,
+        service_id: str,
+        name: str,
+        category: str,
+        tier: str,
+        aspects: str | Iterable[str],
+        description: str,
+        cost: float,
+        lead_time_months: float | None = None,
+    ) -> None:
         """Add a service to the session's catalog (validated like the catalog file)."""
         sid = str(service_id).strip()
         if sid.casefold() in {s.casefold() for s in self._frame("catalog")["service_id"]}:
-            raise DataError("new service", [Problem(None, "service_id", (
-                f"'{sid}' already exists; choose another id or change it with update_service."))])
-        fields = dict(service_id=sid, name=name, category=category, tier=tier, aspects=aspects,
-                      description=description, cost=cost, lead_time_months=lead_time_months)
-        row = _valid_service(fields, "new service")
+            raise DataError(
+                "new service",
+                [
+                    Problem(
+                        None,
+                        "service_id",
+                        (
+                            f"'{sid}' already exists; choose another id "
+                            "or change it with update_service."
+                        ),
+                    )
+                ],
+            )
+        fields = dict(
+            service_id=sid,
+            name=name,
+            category=category,
+            tier=tier,
+            aspects=aspects,
+            description=description,
+            cost=cost,
+            lead_time_months=lead_time_months,
+        )
+        row = _rows.valid_service(fields, "new service")
         row.update(pos=int(self._frame("catalog").shape[0]), origin="workshop", extra="{}")
         self._change("add service", [Op("service", (sid,), row)])
 
     def update_service(self, service_id: str, **fields: object) -> None:
         """Change fields of a service (name, category, tier, aspects, description, cost, ...)."""
         current = self._store.row("service", (self._service(service_id),))
-        unknown = sorted(set(fields) - set(_SERVICE_COLUMNS[1:]))
+        unknown = sorted(set(fields) - set(_rows.SERVICE_COLUMNS[1:]))
         if unknown:
-            raise ValueError(f"update_service: unknown field(s) {', '.join(unknown)}; allowed: "
-                             f"{', '.join(_SERVICE_COLUMNS[1:])}.")
+            raise ValueError(
+                f"update_service: unknown field(s) {', '.join(unknown)}; allowed: "
+                f"{', '.join(_rows.SERVICE_COLUMNS[1:])}."
+            )
         merged = {**current, **fields, "service_id": service_id}
-        row = _valid_service(merged, f"service '{service_id}'")
+        row = _rows.valid_service(merged, f"service '{service_id}'")
         self._change("update service", [Op("service", (service_id,), {**current, **row})])
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Change the level weights (L, M, H) used to score gaps."""
-        value = json.dumps(_check_weights(weights))
+        value = json.dumps(_rows.check_weights(weights))
         self._change("set weights", [Op("setting", ("weights",), {"value": value})])
 
     def import_assignments(self, source: Source) -> int:
@@ -254,10 +325,15 @@ class Workshop:
         if problems:
             raise DataError(label, problems)
         stamp = now()
-        ops = [Op("assignment", (r.gap_id, r.service_id),
-                  {"contribution": r.contribution, "note": r.note, "updated_at": stamp})
-               for r in rows.itertuples() if _changes(self._store.row(
-                   "assignment", (r.gap_id, r.service_id)), r)]
+        ops = [
+            Op(
+                "assignment",
+                (r.gap_id, r.service_id),
+                {"contribution": r.contribution, "note": r.note, "updated_at": stamp},
+            )
+            for r in rows.itertuples()
+            if _rows.changes(self._store.row("assignment", (r.gap_id, r.service_id)), r)
+        ]
         if ops:
             self._change("import assignments", ops)
         return len(ops)
@@ -271,10 +347,17 @@ class Workshop:
     # -- exports -------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """The record's tables by name, ready to export."""
-        return {"gap register": self.gap_register(), "candidate list": self.candidate_list(),
-                "coverage": self.coverage(), "coverage matrix": self.coverage_matrix(),
-                "handed over": self.handed_over(), "gaps": self.gaps, "catalog": self.catalog,
-                "assignments": self.assignments, "history": self.history}
+        return {
+            "gap register": self.gap_register(),
+            "candidate list": self.candidate_list(),
+            "coverage": self.coverage(),
+            "coverage matrix": self.coverage_matrix(),
+            "handed over": self.handed_over(),
+            "gaps": self.gaps,
+            "catalog": self.catalog,
+            "assignments": self.assignments,
+            "history": self.history,
+        }
 
     def export_xlsx(self, path: str | os.PathLike) -> Path:
         """One workbook, a sheet per table; customer text is never a formula."""
@@ -309,119 +392,26 @@ class Workshop:
         return service_id
 
     def _import_problems(self, rows: pd.DataFrame, lines: list[int]) -> list[Problem]:
-        gaps, services = set(self._frame("gaps")["gap_id"]), set(self._frame("catalog")["service_id"])
+        gaps, services = (
+            set(self._frame("gaps")["gap_id"]),
+            set(self._frame("catalog")["service_id"]),
+        )
         problems, seen = [], {}
         for r, line in zip(rows.itertuples(), lines, strict=True):
             if r.gap_id not in gaps:
                 problems.append(Problem(line, "gap_id", str(UnknownGapError(r.gap_id, gaps))))
             if r.service_id not in services:
-                problems.append(Problem(line, "service_id",
-                                        str(UnknownServiceError(r.service_id, services))))
+                problems.append(
+                    Problem(line, "service_id", str(UnknownServiceError(r.service_id, services)))
+                )
             pair = (r.gap_id, r.service_id)
             if pair in seen:
-                problems.append(Problem(line, "service_id", f"'{r.service_id}' for "
-                                        f"'{r.gap_id}' repeats row {seen[pair]}."))
+                problems.append(
+                    Problem(
+                        line,
+                        "service_id",
+                        f"'{r.service_id}' for '{r.gap_id}' repeats row {seen[pair]}.",
+                    )
+                )
             seen.setdefault(pair, line)
         return problems
-
-
-def _contribution(value: str) -> str:
-    text = str(value).strip().casefold()
-    if text not in schema.CONTRIBUTIONS:
-        raise ValueError(f"contribution must be 'full' or 'partial'; got '{value}'.")
-    return text
-
-
-def _changes(before: dict | None, row: object) -> bool:
-    return before is None or (before["contribution"], before["note"]) != (row.contribution,
-                                                                          row.note)
-
-
-def _check_weights(weights: dict[str, float] | None) -> dict[str, float]:
-    merged = {**cov.DEFAULT_WEIGHTS, **(weights or {})}
-    bad = {k: v for k, v in merged.items() if k not in schema.LEVELS or
-           isinstance(v, bool) or not isinstance(v, int | float) or not v > 0}
-    if bad:
-        raise ValueError(f"weights must map L, M, H to numbers > 0; got {bad}.")
-    return {k: float(v) for k, v in merged.items()}
-
-
-def _valid_service(fields: dict, source: str) -> dict:
-    values = dict(fields)
-    if not isinstance(values.get("aspects"), str) and values.get("aspects") is not None:
-        values["aspects"] = ";".join(str(a) for a in values["aspects"])
-    cells = {k: ("" if v is None else str(v)) for k, v in values.items() if k in _SERVICE_COLUMNS}
-    raw = pd.DataFrame([cells]).assign(**{schema.ROW_COLUMN: 2})
-    try:
-        row = schema.validate(raw, schema.CATALOG, source).iloc[0]
-    except DataError as exc:  # one service, not a sheet: no row number to show
-        raise DataError(source, [Problem(None, p.column, p.message) for p in exc.problems]) from None
-    out = {c: row[c] for c in _SERVICE_COLUMNS if c != "service_id"}
-    out["cost"] = float(out["cost"])
-    lead = out["lead_time_months"]
-    out["lead_time_months"] = None if pd.isna(lead) else float(lead)
-    return out
-
-
-def _gap_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    rows = frame[_GAP_COLUMNS].copy()
-    rows.insert(1, "pos", range(len(rows)))
-    rows["handover_note"] = ""
-    rows["extra"] = _extras(frame, _GAP_COLUMNS)
-    return rows
-
-
-def _service_rows(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
-    rows = frame[_SERVICE_COLUMNS].copy()
-    rows.insert(1, "pos", range(len(rows)))
-    rows["origin"] = origin
-    rows["extra"] = _extras(frame, _SERVICE_COLUMNS)
-    return rows
-
-
-def _extras(frame: pd.DataFrame, known: list[str]) -> list[str]:
-    extra = frame[[c for c in frame.columns if c not in known]]
-    return [json.dumps(rec, ensure_ascii=False) for rec in extra.to_dict("records")]
-
-
-def _expand(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    extra = pd.DataFrame([json.loads(e or "{}") for e in rows["extra"]], index=rows.index)
-    out = pd.concat([rows[columns], extra], axis=1)
-    text = [c for c in out.columns if c not in ("cost", "lead_time_months")]
-    out[text] = out[text].fillna("")
-    return out.reset_index(drop=True)
-
-
-def _history(rows: pd.DataFrame) -> pd.DataFrame:
-    keys = rows["key"].map(json.loads)
-    ent = rows["entity"]
-    gap = [k[0] if e in ("gap", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
-    svc = [k[-1] if e in ("service", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
-    out = rows.assign(gap_id=gap, service_id=svc, undone=rows["undone"].astype(bool))
-    return out[["seq", "step", "at", "who", "action", "entity", "gap_id", "service_id",
-                "before", "after", "undone"]]
-
-
-def _canonical(frame: pd.DataFrame) -> str:
-    return frame.reset_index(drop=True).to_json(orient="split", date_format="iso")
-
-
-def _io(text: str | None):
-    import io
-
-    return io.StringIO(text or '{"columns":[],"index":[],"data":[]}')
-
-
-def _diff(saved: pd.DataFrame, given: pd.DataFrame, key: str) -> str:
-    old, new = set(saved.get(key, [])), set(given.get(key, []))
-    parts = []
-    if new - old:
-        parts.append(f"new ids: {', '.join(sorted(new - old)[:5])}")
-    if old - new:
-        parts.append(f"missing ids: {', '.join(sorted(old - new)[:5])}")
-    if not parts:
-        cols = [c for c in given.columns if c in saved.columns]
-        changed = given[key][(given[cols].astype(str).values != saved[cols].astype(str).values)
-                             .any(axis=1)] if len(given) == len(saved) else given[key]
-        parts.append(f"changed rows: {', '.join(changed.astype(str).tolist()[:5]) or 'columns'}")
-    return "; ".join(parts)

@@ -1,0 +1,145 @@
+"""Conversions between validated tables and the rows a session file stores."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from . import coverage as cov
+from . import schema
+from .errors import DataError, Problem
+
+GAP_COLUMNS = [c.name for c in schema.GAPS]
+SERVICE_COLUMNS = [c.name for c in schema.CATALOG]
+
+
+def contribution(value: str) -> str:
+    text = str(value).strip().casefold()
+    if text not in schema.CONTRIBUTIONS:
+        raise ValueError(f"contribution must be 'full' or 'partial'; got '{value}'.")
+    return text
+
+
+def changes(before: dict | None, row: object) -> bool:
+    return before is None or (before["contribution"], before["note"]) != (
+        row.contribution,
+        row.note,
+    )
+
+
+def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
+    merged = {**cov.DEFAULT_WEIGHTS, **(weights or {})}
+    bad = {
+        k: v
+        for k, v in merged.items()
+        if k not in schema.LEVELS
+        or isinstance(v, bool)
+        or not isinstance(v, int | float)
+        or not v > 0
+    }
+    if bad:
+        raise ValueError(f"weights must map L, M, H to numbers > 0; got {bad}.")
+    return {k: float(v) for k, v in merged.items()}
+
+
+def valid_service(fields: dict, source: str) -> dict:
+    values = dict(fields)
+    if not isinstance(values.get("aspects"), str) and values.get("aspects") is not None:
+        values["aspects"] = ";".join(str(a) for a in values["aspects"])
+    cells = {k: ("" if v is None else str(v)) for k, v in values.items() if k in SERVICE_COLUMNS}
+    raw = pd.DataFrame([cells]).assign(**{schema.ROW_COLUMN: 2})
+    try:
+        row = schema.validate(raw, schema.CATALOG, source).iloc[0]
+    except DataError as exc:  # one service, not a sheet: no row number to show
+        problems = [Problem(None, p.column, p.message) for p in exc.problems]
+        raise DataError(source, problems) from None
+    out = {c: row[c] for c in SERVICE_COLUMNS if c != "service_id"}
+    out["cost"] = float(out["cost"])
+    lead = out["lead_time_months"]
+    out["lead_time_months"] = None if pd.isna(lead) else float(lead)
+    return out
+
+
+def gap_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    rows = frame[GAP_COLUMNS].copy()
+    rows.insert(1, "pos", range(len(rows)))
+    rows["handover_note"] = ""
+    rows["extra"] = extras(frame, GAP_COLUMNS)
+    return rows
+
+
+def service_rows(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
+    rows = frame[SERVICE_COLUMNS].copy()
+    rows.insert(1, "pos", range(len(rows)))
+    rows["origin"] = origin
+    rows["extra"] = extras(frame, SERVICE_COLUMNS)
+    return rows
+
+
+def extras(frame: pd.DataFrame, known: list[str]) -> list[str]:
+    extra = frame[[c for c in frame.columns if c not in known]]
+    return [json.dumps(rec, ensure_ascii=False) for rec in extra.to_dict("records")]
+
+
+def expand(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    extra = pd.DataFrame([json.loads(e or "{}") for e in rows["extra"]], index=rows.index)
+    out = pd.concat([rows[columns], extra], axis=1)
+    text = [c for c in out.columns if c not in ("cost", "lead_time_months")]
+    out[text] = out[text].fillna("")
+    return out.reset_index(drop=True)
+
+
+def history(rows: pd.DataFrame) -> pd.DataFrame:
+    keys = rows["key"].map(json.loads)
+    ent = rows["entity"]
+    gap = [k[0] if e in ("gap", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
+    svc = [k[-1] if e in ("service", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
+    out = rows.assign(gap_id=gap, service_id=svc, undone=rows["undone"].astype(bool))
+    return out[
+        [
+            "seq",
+            "step",
+            "at",
+            "who",
+            "action",
+            "entity",
+            "gap_id",
+            "service_id",
+            "before",
+            "after",
+            "undone",
+        ]
+    ]
+
+
+def canonical(frame: pd.DataFrame) -> str:
+    return frame.reset_index(drop=True).to_json(orient="split", date_format="iso")
+
+
+def saved_frame(text: str | None) -> pd.DataFrame:
+    """The gaps/catalog snapshot stored in a session's meta table."""
+    return pd.read_json(
+        io.StringIO(text or '{"columns":[],"index":[],"data":[]}'), orient="split", dtype=False
+    )
+
+
+def diff(saved: pd.DataFrame, given: pd.DataFrame, key: str) -> str:
+    old, new = set(saved.get(key, [])), set(given.get(key, []))
+    parts = []
+    if new - old:
+        parts.append(f"new ids: {', '.join(sorted(new - old)[:5])}")
+    if old - new:
+        parts.append(f"missing ids: {', '.join(sorted(old - new)[:5])}")
+    if not parts:
+        cols = [c for c in given.columns if c in saved.columns]
+        changed = (
+            given[key][
+                (given[cols].astype(str).values != saved[cols].astype(str).values).any(axis=1)
+            ]
+            if len(given) == len(saved)
+            else given[key]
+        )
+        parts.append(f"changed rows: {', '.join(changed.astype(str).tolist()[:5]) or 'columns'}")
+    return "; ".join(parts)
