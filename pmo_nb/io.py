@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +22,7 @@ from .errors import DataError, Problem
 Source = str | os.PathLike | pd.DataFrame
 _XLSX_MAGIC = b"PK\x03\x04"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_EMPTY = "the file is empty; expected a header row and data rows."
 
 
 def load_gaps(source: Source) -> pd.DataFrame:
@@ -52,28 +53,45 @@ def load_table(source: Source, columns: tuple[schema.Column, ...], *,
                allow_empty: bool = False) -> pd.DataFrame:
     """Read ``source`` as text cells and validate it against ``columns``."""
     raw, label = read_cells(source)
-    return schema.validate(raw, columns, label, allow_empty=allow_empty)
+    return schema.validate(raw, columns, label, allow_empty=allow_empty,
+                           decimal_comma=raw.attrs.get("decimal_comma", False))
 
 
 def read_cells(source: Source) -> tuple[pd.DataFrame, str]:
-    """Any source as a DataFrame of stripped strings, normalised headers and a ``_row`` column."""
+    """Any source as a DataFrame of stripped strings, normalised headers and a ``_row`` column.
+
+    ``frame.attrs["decimal_comma"]`` is true for a semicolon-separated CSV, where a
+    comma in a number is the decimal separator (``12,500`` is twelve and a half).
+    """
     if isinstance(source, pd.DataFrame):
         label = "DataFrame"
         header = list(source.columns)
         rows = [[_cell_text(v) for v in rec] for rec in source.itertuples(index=False)]
-    else:
-        path = Path(source)
-        label = path.name
-        if not path.is_file():
-            raise FileNotFoundError(f"No such file: '{path}'.")
-        header, rows = _read_file(path)
-    return _to_frame(header, rows, label), label
+        return _to_frame(header, rows, label), label
+    path = Path(source)
+    label = path.name
+    if path.is_dir():
+        raise IsADirectoryError(f"'{path}' is a folder; expected a CSV or .xlsx file.")
+    if not path.is_file():
+        raise FileNotFoundError(f"No such file: '{path}'.")
+    table = _read_file(path)
+    frame = _to_frame(table.header, table.rows, label, first_row=table.header_row + 1)
+    frame.attrs["decimal_comma"] = table.delimiter == ";"
+    return frame, label
 
 
-def _read_file(path: Path) -> tuple[list, list[list[str]]]:
+@dataclass
+class _Table:
+    header: list
+    rows: list[list[str]]
+    header_row: int = 1  # spreadsheet row of the header
+    delimiter: str = ""  # "" for a workbook
+
+
+def _read_file(path: Path) -> _Table:
     data = path.read_bytes()
     if not data.strip():
-        raise DataError(path.name, "the file is empty; expected a header row and data rows.")
+        raise DataError(path.name, _EMPTY)
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(path)
     if path.suffix.casefold() in (".xlsx", ".xlsm", ".xls"):
@@ -94,43 +112,57 @@ def _decode(data: bytes, label: str) -> str:
                            "save it from Excel as 'CSV UTF-8' or .xlsx.")
 
 
-def _read_csv(text: str, label: str) -> tuple[list, list[list[str]]]:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+def _read_csv(text: str, label: str) -> _Table:
+    # the first line with content: Excel writes blank rows as ",,,," or ";;;;"
+    first = next((line for line in text.splitlines() if line.strip(' \t,;"')), None)
+    if first is None:
+        raise DataError(label, _EMPTY)
     delimiter = max([",", ";", "\t"], key=first.count)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        raise DataError(label, f"is not a readable CSV file ({exc}); "
+                               "check for an unclosed quote.") from None
+    skipped = 0
     while records and not any(c.strip() for c in records[0]):
         records.pop(0)  # blank lines above the header
+        skipped += 1
+    if not records:
+        raise DataError(label, _EMPTY)
     header, rows = records[0], records[1:]
-    problems = [Problem(i + 2, None, f"has {len(r)} cells but the header has {len(header)}; "
-                                     "check for an unquoted delimiter in a value.")
+    first_row = skipped + 2
+    problems = [Problem(i + first_row, None, f"has {len(r)} cells but the header has "
+                                             f"{len(header)}; check for an unquoted delimiter "
+                                             "in a value.")
                 for i, r in enumerate(rows) if len(r) > len(header) and any(r[len(header):])]
     if problems:
         raise DataError(label, problems)
-    return header, [(r + [""] * len(header))[: len(header)] for r in rows]
+    rows = [(r + [""] * len(header))[: len(header)] for r in rows]
+    return _Table(header, rows, header_row=skipped + 1, delimiter=delimiter)
 
 
-def _read_xlsx(path: Path) -> tuple[list, list[list[str]]]:
+def _read_xlsx(path: Path) -> _Table:
     import openpyxl  # only needed for workbooks
 
-    try:
+    try:  # openpyxl raises many types for a broken zip or xml, some only while reading rows
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken zip/xml
+        try:
+            sheet = book.worksheets[0]
+            records = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except Exception as exc:
         raise DataError(path.name, f"is not a readable Excel workbook ({exc}).") from None
-    try:
-        sheet = book.worksheets[0]
-        records = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     if not records or not any(records[0]):
         raise DataError(path.name, "the first sheet is empty or its row 1 is blank; "
                                    "put the header in row 1.")
     width = max(i + 1 for i, v in enumerate(records[0]) if v)
-    return records[0][:width], [(r + [""] * width)[:width] for r in records[1:]]
+    return _Table(records[0][:width], [(r + [""] * width)[:width] for r in records[1:]])
 
 
 def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""  # None, NaN, pd.NA, NaT
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
@@ -138,16 +170,18 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _to_frame(header: list, rows: list[list[str]], label: str) -> pd.DataFrame:
+def _to_frame(header: list, rows: list[list[str]], label: str,
+              first_row: int = 2) -> pd.DataFrame:
     names = [schema.normalise_header(h) for h in header]
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
-        raise DataError(label, [Problem(1, d, "appears more than once in the header row.")
+        raise DataError(label, [Problem(first_row - 1, d,
+                                        "appears more than once in the header row.")
                                 for d in dupes])
     keep = [i for i, n in enumerate(names) if n]
     frame = pd.DataFrame([[r[i].strip() for i in keep] for r in rows],
                          columns=[names[i] for i in keep], dtype=object)
-    frame[schema.ROW_COLUMN] = range(2, len(rows) + 2)
+    frame[schema.ROW_COLUMN] = range(first_row, len(rows) + first_row)
     blank = frame.drop(columns=schema.ROW_COLUMN).eq("").all(axis=1)
     return frame[~blank].reset_index(drop=True)
 

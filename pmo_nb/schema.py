@@ -45,7 +45,8 @@ GAPS: tuple[Column, ...] = (
     Column("description", False, "text", "more context"),
     Column("size", True, "level", "`L`, `M`, `H` (also `Low`, `Medium`, `Med`, `High`, any case)"),
     Column("priority", True, "level", "`L`, `M`, `H` (same synonyms as size)"),
-    Column("pmo_role", False, "choice", "`close` (default), `partial`, `none`: can the PMO close it",
+    Column("pmo_role", False, "choice",
+           "`close` (default), `partial`, `none`: can the PMO close it",
            allowed=PMO_ROLES, default="close"),
     Column("other_owner", False, "text",
            "who else must act, e.g. `Finance & Procurement`; needed when pmo_role is partial/none"),
@@ -86,10 +87,17 @@ def split_aspects(value: object) -> list[str]:
     return [a.strip() for a in str(value).split(";") if a.strip()]
 
 
-def number(value: object) -> float | None:
-    """Parse a cost-like number: ``'12.5'``, ``'12,5'`` (decimal comma), ``'1,200'``."""
+def number(value: object, decimal_comma: bool = False) -> float | None:
+    """Parse a cost-like number: ``'12.5'``, ``'12,5'`` (decimal comma), ``'1,200'``.
+
+    With ``decimal_comma`` (a semicolon-separated file) a comma is always the decimal
+    separator: ``'12,500'`` is 12.5 and ``'1.200,5'`` is 1200.5.
+    """
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"-?\d+,\d{1,2}", text):
+    if decimal_comma and re.fullmatch(r"-?\d{1,3}(\.\d{3})+,\d+", text):
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d+,\d{1,2}", text) or (
+            decimal_comma and re.fullmatch(r"-?\d+,\d+", text)):
         text = text.replace(",", ".")
     elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
         text = text.replace(",", "")
@@ -101,26 +109,32 @@ def number(value: object) -> float | None:
 
 
 def validate(raw: pd.DataFrame, columns: tuple[Column, ...], source: str,
-             *, allow_empty: bool = False) -> pd.DataFrame:
+             *, allow_empty: bool = False, decimal_comma: bool = False) -> pd.DataFrame:
     """Check and normalise a table of text cells; raise one DataError with every problem.
 
     ``raw`` holds strings ("" for blank) and a ``_row`` column with spreadsheet rows.
+    Missing required columns are reported together with the problems of the columns
+    that are there; ``decimal_comma`` reads ``12,500`` as 12.5 (semicolon files).
     """
     problems = _missing_columns(raw, columns)
-    if problems:
-        raise DataError(source, problems)
     if raw.empty and not allow_empty:
-        raise DataError(source, "has a header but no data rows.")
+        raise DataError(source, problems + [Problem(None, None, "has a header but no data rows.")])
     out = pd.DataFrame(index=raw.index)
     for col in columns:
-        cells = raw[col.name] if col.name in raw else pd.Series("", index=raw.index)
-        out[col.name], found = _check_column(col, cells, raw[ROW_COLUMN])
+        cells = raw[col.name] if col.name in raw else None
+        if cells is None and col.required:
+            out[col.name] = ""  # reported as a missing column, not once per row
+            continue
+        if cells is None:
+            cells = pd.Series("", index=raw.index)
+        out[col.name], found = _check_column(col, cells, raw[ROW_COLUMN], decimal_comma)
         problems += found
     problems += _duplicate_ids(raw, columns)
     if columns is GAPS:
         problems += _owner_rules(out, raw[ROW_COLUMN])
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+        order = {c.name: i for i, c in enumerate(columns)}
+        problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
         raise DataError(source, problems)
     extras = [c for c in raw.columns if c not in out.columns and c != ROW_COLUMN]
     return pd.concat([out, raw[extras]], axis=1).reset_index(drop=True)
@@ -132,10 +146,11 @@ def _missing_columns(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Pro
             for c in columns if c.required and c.name not in raw.columns]
 
 
-def _check_column(col: Column, cells: pd.Series, rows: pd.Series) -> tuple[list, list[Problem]]:
+def _check_column(col: Column, cells: pd.Series, rows: pd.Series,
+                  decimal_comma: bool = False) -> tuple[list, list[Problem]]:
     values, problems = [], []
     for cell, row in zip(cells, rows, strict=True):
-        value, message = _check_cell(col, str(cell).strip())
+        value, message = _check_cell(col, str(cell).strip(), decimal_comma)
         values.append(value)
         if message:
             problems.append(Problem(int(row), col.name, message))
@@ -144,11 +159,11 @@ def _check_column(col: Column, cells: pd.Series, rows: pd.Series) -> tuple[list,
     return values, problems
 
 
-def _check_cell(col: Column, text: str) -> tuple[object, str | None]:
+def _check_cell(col: Column, text: str, decimal_comma: bool = False
+                ) -> tuple[object, str | None]:
     if not text:
-        if col.required:
-            return text, "is blank; a value is required."
-        return (math.nan if col.kind == "number" else col.default), None
+        blank = math.nan if col.kind == "number" else col.default
+        return blank, "is blank; a value is required." if col.required else None
     if col.kind == "level":
         found = level(text)
         return found, None if found else f"'{text}' is not allowed; allowed: {LEVEL_ALLOWED}."
@@ -157,15 +172,16 @@ def _check_cell(col: Column, text: str) -> tuple[object, str | None]:
         ok = found in col.allowed
         return found, None if ok else f"'{text}' is not allowed; allowed: {', '.join(col.allowed)}."
     if col.kind == "number":
-        return _check_number(col, text)
+        return _check_number(col, text, decimal_comma)
     if col.kind == "aspects":
         parts = split_aspects(text)
         return ";".join(parts), None if parts else "is blank; name at least one aspect."
     return text, None
 
 
-def _check_number(col: Column, text: str) -> tuple[object, str | None]:
-    found = number(text)
+def _check_number(col: Column, text: str, decimal_comma: bool = False
+                  ) -> tuple[object, str | None]:
+    found = number(text, decimal_comma)
     if found is None:
         return math.nan, f"'{text}' is not a number; allowed: {col.doc.strip('`')}."
     if found < 0 or (col.positive and found == 0):
@@ -175,7 +191,8 @@ def _check_number(col: Column, text: str) -> tuple[object, str | None]:
 
 def _duplicate_ids(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Problem]:
     ids = [c.name for c in columns if c.kind == "id"]
-    if len(ids) != 1:  # assignments: duplicate pairs are checked where they are imported
+    # assignments have two ids: duplicate pairs are checked where they are imported
+    if len(ids) != 1 or ids[0] not in raw:
         return []
     key = raw[ids[0]].astype(str).str.strip()
     key = key[key != ""]
