@@ -180,7 +180,7 @@ def suggest(aspect: str, catalog: pd.DataFrame, assigned: pd.DataFrame) -> pd.Da
     )
     current = dict(zip(assigned["service_id"], assigned["contribution"], strict=True))
     out = catalog.assign(
-        suggested=hits.astype(bool), assigned=catalog["service_id"].map(current).fillna("")
+        suggested=hits.astype(bool), assigned=[current.get(s, "") for s in catalog["service_id"]]
     )
     out = out.sort_values(
         ["suggested", "category", "name"], ascending=[False, True, True], kind="stable"

@@ -286,11 +286,9 @@ def _check_magic(path: Path) -> None:
 
 def _read_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
-        rows = dict(
-            conn.execute(
-                "SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')"
-            ).fetchall()
-        )
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        query = "SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')"
+        rows = dict(conn.execute(query).fetchall()) if "meta" in tables else {}
     except sqlite3.DatabaseError as exc:
         raise SessionError(
             f"'{path.name}' is not a readable pmo_nb session ({exc}); it was "

@@ -268,20 +268,13 @@ class Workshop:
     ) -> None:
         """Add a service to the session's catalog (validated like the catalog file)."""
         sid = str(service_id).strip()
-        if sid.casefold() in {s.casefold() for s in self._frame("catalog")["service_id"]}:
-            raise DataError(
-                "new service",
-                [
-                    Problem(
-                        None,
-                        "service_id",
-                        (
-                            f"'{sid}' already exists; choose another id "
-                            "or change it with update_service."
-                        ),
-                    )
-                ],
+        taken = {s.casefold(): s for s in self._frame("catalog")["service_id"]}
+        if sid.casefold() in taken:
+            message = (
+                f"'{sid}' is taken by '{taken[sid.casefold()]}'; choose another id "
+                "or change that service with update_service."
             )
+            raise DataError("new service", [Problem(None, "service_id", message)])
         fields = dict(
             service_id=sid,
             name=name,
@@ -320,8 +313,11 @@ class Workshop:
         Returns the number of assignments written (unchanged rows are skipped).
         """
         raw, label = read_cells(source)
-        rows = schema.validate(raw, schema.ASSIGNMENTS, label, allow_empty=True)
-        problems = self._import_problems(rows, raw[schema.ROW_COLUMN].tolist())
+        problems = self._import_problems(raw)
+        try:
+            rows = schema.validate(raw, schema.ASSIGNMENTS, label, allow_empty=True)
+        except DataError as exc:  # report the format and the id problems together
+            problems = sorted([*exc.problems, *problems], key=lambda p: p.row or 0)
         if problems:
             raise DataError(label, problems)
         stamp = now()
@@ -391,27 +387,21 @@ class Workshop:
             raise UnknownServiceError(service_id, ids)
         return service_id
 
-    def _import_problems(self, rows: pd.DataFrame, lines: list[int]) -> list[Problem]:
-        gaps, services = (
-            set(self._frame("gaps")["gap_id"]),
-            set(self._frame("catalog")["service_id"]),
-        )
+    def _import_problems(self, raw: pd.DataFrame) -> list[Problem]:
+        if not {"gap_id", "service_id"} <= set(raw.columns):
+            return []  # the schema reports the missing columns
+        known = {
+            "gap_id": (set(self._frame("gaps")["gap_id"]), UnknownGapError),
+            "service_id": (set(self._frame("catalog")["service_id"]), UnknownServiceError),
+        }
         problems, seen = [], {}
-        for r, line in zip(rows.itertuples(), lines, strict=True):
-            if r.gap_id not in gaps:
-                problems.append(Problem(line, "gap_id", str(UnknownGapError(r.gap_id, gaps))))
-            if r.service_id not in services:
-                problems.append(
-                    Problem(line, "service_id", str(UnknownServiceError(r.service_id, services)))
-                )
-            pair = (r.gap_id, r.service_id)
+        for rec in raw.to_dict("records"):
+            line, pair = rec[schema.ROW_COLUMN], (rec["gap_id"], rec["service_id"])
+            for column, (ids, error) in known.items():
+                if rec[column] and rec[column] not in ids:
+                    problems.append(Problem(line, column, str(error(rec[column], ids))))
             if pair in seen:
-                problems.append(
-                    Problem(
-                        line,
-                        "service_id",
-                        f"'{r.service_id}' for '{r.gap_id}' repeats row {seen[pair]}.",
-                    )
-                )
+                message = f"'{pair[1]}' for '{pair[0]}' repeats row {seen[pair]}."
+                problems.append(Problem(line, "service_id", message))
             seen.setdefault(pair, line)
         return problems

@@ -1,0 +1,113 @@
+"""Durability, two handles on one file, and files that are not sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from conftest import CATALOG, SAMPLE_GAPS
+
+import pmo_nb
+from pmo_nb import SessionError
+from pmo_nb.store import SCHEMA_VERSION
+
+
+def test_a_change_survives_a_killed_process(tmp_path):
+    path = tmp_path / "s.sqlite"
+    pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG).close()
+    script = textwrap.dedent(f"""
+        import os, pmo_nb
+        ws = pmo_nb.Workshop.open({str(path)!r})
+        ws.assign("G-01", "S-TRAIN-PM", "partial", note="typed in the room")
+        ws.hand_over("G-02", "HR")
+        os._exit(0)  # the kernel dies: no close, no checkpoint
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    ws = pmo_nb.Workshop.open(path)
+    row = ws.assignments.iloc[0]
+    assert (row["gap_id"], row["contribution"], row["note"]) == ("G-01", "partial",
+                                                                 "typed in the room")
+    assert ws.coverage().set_index("gap_id").at["G-02", "status"] == "handed over"
+
+
+def test_two_handles_interleave_without_losing_changes(tmp_path):
+    path = tmp_path / "s.sqlite"
+    a = pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG)
+    b = pmo_nb.Workshop.open(path)
+    assert a.coverage()["status"].eq("open").sum() == 17  # warm a's cache
+    b.assign("G-01", "S-TRAIN-PM")
+    assert a.coverage().set_index("gap_id").at["G-01", "status"] == "covered"
+    a.assign("G-02", "S-TRAIN-MENTOR")
+    b.assign("G-03", "S-TRAIN-PM", "partial")
+    a.add_service("S-NEW", "Hotline", "Communication and change", "basic",
+                  "Project communication", "d", 1)
+    assert "S-NEW" in set(b.catalog["service_id"])
+    b.assign("G-04", "S-NEW")
+    assert set(a.assignments["gap_id"]) == set(b.assignments["gap_id"]) == {
+        "G-01", "G-02", "G-03", "G-04"}
+    assert a.undo() == "assign"  # b's last change: undo is per session file
+    assert "G-04" not in set(b.assignments["gap_id"])
+    assert list(b.history["action"]) == list(a.history["action"])
+
+
+def test_a_failed_write_keeps_everything_saved(ws):
+    ws.assign("G-01", "S-TRAIN-PM")
+    ws._store._conn.execute("PRAGMA query_only = 1")  # the file became read-only
+    with pytest.raises(SessionError, match=r"Could not save to 's.sqlite' \(.*\); the change "
+                                           r"was not made and everything saved before is intact"):
+        ws.assign("G-02", "S-TRAIN-PM")
+    with pytest.raises(SessionError):
+        ws.undo()
+    ws._store._conn.execute("PRAGMA query_only = 0")
+    assert list(ws.assignments["gap_id"]) == ["G-01"]
+    assert len(pmo_nb.Workshop.open(ws.path).history) == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"gap_id,aspect\nG-1,x\n", b"SQLite format 3\x00" +
+                                     b"\x13" * 200])
+def test_not_a_session_is_refused_and_left_untouched(tmp_path, content):
+    path = tmp_path / "odd.sqlite"
+    path.write_bytes(content)
+    with pytest.raises(SessionError, match=r"'odd.sqlite' is not a (readable )?pmo_nb session"):
+        pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG)
+    assert path.read_bytes() == content
+
+
+def test_another_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    before = path.read_bytes()
+    with pytest.raises(SessionError, match=r"is an SQLite file but not a pmo_nb session; it was "
+                                           r"left untouched"):
+        pmo_nb.Workshop.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_newer_schema_is_refused(ws):
+    with sqlite3.connect(ws.path) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                     (str(SCHEMA_VERSION + 1),))
+    with pytest.raises(SessionError, match=rf"written by a newer pmo_nb \(session schema "
+                                           rf"{SCHEMA_VERSION + 1}; this one reads up to "
+                                           rf"{SCHEMA_VERSION}\)\. Upgrade pmo_nb"):
+        pmo_nb.Workshop.open(ws.path)
+
+
+def test_session_records_its_schema_version_and_wal(ws):
+    with sqlite3.connect(ws.path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_data_version_moves_on_any_change(tmp_path, ws):
+    other = pmo_nb.Workshop.open(ws.path)
+    first = ws.data_version()
+    other.assign("G-01", "S-TRAIN-PM")
+    second = ws.data_version()
+    ws.assign("G-02", "S-TRAIN-PM")
+    assert len({first, second, ws.data_version()}) == 3

@@ -1,0 +1,219 @@
+"""The workshop session: changes, validation, reopen rules, analyses."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
+
+import pmo_nb
+from pmo_nb import SessionError, UnknownGapError, UnknownServiceError
+
+
+def status(ws: pmo_nb.Workshop, gap_id: str) -> str:
+    return ws.coverage().set_index("gap_id").at[gap_id, "status"]
+
+
+# -- opening --------------------------------------------------------------------------------
+def test_new_session_needs_gaps_and_catalog(tmp_path):
+    with pytest.raises(SessionError, match=r"does not exist yet; to start a new session give both "
+                                           r"gaps= and catalog="):
+        pmo_nb.Workshop.open(tmp_path / "new.sqlite", gaps=SAMPLE_GAPS)
+    assert not (tmp_path / "new.sqlite").exists()
+
+
+def test_new_session_with_bad_gaps_creates_nothing(tmp_path):
+    bad = tmp_path / "gaps.csv"
+    bad.write_text("gap_id,aspect\nG-1,Skills\n")
+    with pytest.raises(pmo_nb.DataError, match="gaps.csv"):
+        pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=bad, catalog=CATALOG)
+    assert list(tmp_path.iterdir()) == [bad]
+
+
+def test_reopen_without_inputs_and_with_the_same_inputs(tmp_path, ws):
+    ws.assign("G-05", "S-METH-LIFECYCLE")
+    again = pmo_nb.Workshop.open(ws.path)
+    same = pmo_nb.Workshop.open(ws.path, gaps=SAMPLE_GAPS, catalog=pd.read_csv(CATALOG))
+    assert len(again.assignments) == len(same.assignments) == 1
+    assert again.gaps.equals(ws.gaps)
+
+
+def test_reopen_with_other_gaps_is_a_clear_error(tmp_path, ws):
+    other = pd.read_csv(SAMPLE_GAPS)
+    other.loc[2, "future_state"] = "Something else"
+    with pytest.raises(SessionError, match=r"was created from other gaps \(changed rows: G-03\)"
+                                           r"\. The saved session is the record"):
+        pmo_nb.Workshop.open(ws.path, gaps=other)
+    fewer = pd.read_csv(SAMPLE_GAPS).iloc[:-1]
+    with pytest.raises(SessionError, match=r"missing ids: G-18"):
+        pmo_nb.Workshop.open(ws.path, gaps=fewer)
+
+
+def test_seed_assignments_only_for_a_new_session(tmp_path, sample_ws):
+    assert len(sample_ws.assignments) == len(pd.read_csv(SAMPLE_ASSIGNMENTS))
+    sample_ws.unassign("G-01", "S-TRAIN-PM")
+    again = pmo_nb.Workshop.open(sample_ws.path, gaps=SAMPLE_GAPS, catalog=CATALOG,
+                                 assignments=SAMPLE_ASSIGNMENTS)
+    assert len(again.assignments) == len(pd.read_csv(SAMPLE_ASSIGNMENTS)) - 1
+
+
+def test_bad_seed_leaves_no_session(tmp_path):
+    seed = pd.DataFrame({"gap_id": ["G-01"], "service_id": ["S-NOPE"]})
+    with pytest.raises(pmo_nb.DataError, match=r"row 2, column 'service_id': Unknown service id"):
+        pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG,
+                             assignments=seed)
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+# -- changes ----------------------------------------------------------------------------------
+def test_assign_full_partial_and_unassign(ws):
+    ws.assign("G-05", "S-METH-LIFECYCLE", "partial", note="first pass")
+    assert status(ws, "G-05") == "partial"
+    ws.assign("G-05", "S-METH-LIFECYCLE", " Full ")
+    assert status(ws, "G-05") == "covered"
+    assert ws.assignments.loc[0, "note"] == ""
+    assert ws.unassign("G-05", "S-METH-LIFECYCLE") is True
+    assert ws.unassign("G-05", "S-METH-LIFECYCLE") is False
+    assert status(ws, "G-05") == "open"
+    assert list(ws.history["action"]) == ["assign", "assign", "unassign"]
+
+
+def test_assigning_the_same_again_records_nothing(ws):
+    ws.assign("G-05", "S-METH-LIFECYCLE")
+    ws.assign("G-05", "S-METH-LIFECYCLE")
+    assert len(ws.history) == 1
+
+
+def test_unknown_ids_name_the_closest(ws):
+    with pytest.raises(UnknownGapError) as err:
+        ws.assign("G-5", "S-METH-LIFECYCLE")
+    assert isinstance(err.value, KeyError)
+    assert str(err.value).startswith("Unknown gap id 'G-5'. Closest: ")
+    assert "G-05" in err.value.closest
+    with pytest.raises(UnknownServiceError, match=r"Unknown service id 'S-METH-LIFECYCL'\. "
+                                                  r"Closest: S-METH-LIFECYCLE"):
+        ws.assign("G-05", "S-METH-LIFECYCL")
+    assert ws.history.empty
+
+
+def test_bad_contribution_is_a_value_error_and_writes_nothing(ws):
+    with pytest.raises(ValueError, match=r"contribution must be 'full' or 'partial'; got 'most'\."):
+        ws.assign("G-05", "S-METH-LIFECYCLE", "most")
+    assert ws.assignments.empty and ws.history.empty
+
+
+def test_hand_over_and_take_back(ws):
+    ws.assign("G-07", "S-TRAIN-PM")
+    ws.hand_over("G-07", "HR", note="budget owner")
+    assert status(ws, "G-07") == "handed over"
+    row = ws.handed_over().set_index("gap_id").loc["G-07"]
+    assert (row["owner"], row["note"], row["handover"]) == ("HR", "budget owner", "whole")
+    assert "G-07" not in set(ws.candidate_list()["gap_id"])
+    ws.take_back("G-07")
+    assert status(ws, "G-07") == "covered"
+
+
+def test_hand_over_needs_an_owner(ws):
+    with pytest.raises(ValueError, match=r"hand_over\('G-07'\): name the owner who must act"):
+        ws.hand_over("G-07", "  ")
+    assert ws.history.empty
+
+
+def test_add_and_update_service(ws):
+    ws.add_service("S-NEW", "PMO hotline", "Communication and change", "Basic",
+                   ["Project communication", "Stakeholder engagement"], "A phone line.", "12,5")
+    row = ws.catalog.set_index("service_id").loc["S-NEW"]
+    assert (row["tier"], row["aspects"], row["cost"], row["origin"]) == (
+        "basic", "Project communication;Stakeholder engagement", 12.5, "workshop")
+    assert ws.suggest("G-04").iloc[0]["suggested"]
+    assert "S-NEW" in set(ws.suggest("G-04").query("suggested")["service_id"])
+    ws.update_service("S-NEW", cost=20, tier="advanced")
+    assert ws.catalog.set_index("service_id").at["S-NEW", "cost"] == 20.0
+    ws.undo()
+    assert ws.catalog.set_index("service_id").at["S-NEW", "cost"] == 12.5
+    ws.undo()
+    assert "S-NEW" not in set(ws.catalog["service_id"])
+
+
+def test_add_service_reports_every_problem_without_rows(ws):
+    with pytest.raises(pmo_nb.DataError) as err:
+        ws.add_service("S-X", "", "Governance", "premium", [], "d", -1)
+    text = str(err.value)
+    assert text.startswith("new service: 4 problems.")
+    assert "- column 'name': is blank; a value is required." in text
+    assert "- column 'tier': 'premium' is not allowed; allowed: basic, advanced." in text
+    assert "row" not in text
+    with pytest.raises(pmo_nb.DataError, match=r"'s-train-pm' is taken by 'S-TRAIN-PM'"):
+        ws.add_service("s-train-pm", "Dup", "Governance", "basic", "Methodology", "d", 1)
+    assert ws.history.empty
+
+
+def test_update_service_rejects_unknown_fields(ws):
+    with pytest.raises(ValueError, match=r"update_service: unknown field\(s\) colour; allowed: "):
+        ws.update_service("S-TRAIN-PM", colour="red")
+
+
+def test_weights_are_configurable(tmp_path):
+    ws = pmo_nb.Workshop.open(tmp_path / "w.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG,
+                              weights={"H": 5})
+    cov = ws.coverage().set_index("gap_id")
+    assert cov.at["G-01", "weight"] == 25.0  # H x H
+    ws.set_weights({"H": 4})
+    assert ws.coverage().set_index("gap_id").at["G-01", "weight"] == 16.0
+    with pytest.raises(ValueError, match=r"weights must map L, M, H to numbers > 0"):
+        ws.set_weights({"X": 1})
+    ws.undo()
+    assert ws.weights["H"] == 5.0
+
+
+def test_import_is_all_or_nothing(ws, tmp_path):
+    bad = tmp_path / "asg.csv"
+    bad.write_text("gap_id,service_id,contribution\nG-01,S-TRAIN-PM,full\n"
+                   "G-99,S-TRAIN-PM,full\nG-02,S-TRAIN-PM,most\nG-01,S-TRAIN-PM,partial\n")
+    with pytest.raises(pmo_nb.DataError) as err:
+        ws.import_assignments(bad)
+    text = str(err.value)
+    assert "row 3, column 'gap_id': Unknown gap id 'G-99'." in text
+    assert "row 4, column 'contribution': 'most' is not allowed; allowed: full, partial." in text
+    assert ws.assignments.empty and ws.history.empty
+    bad.write_text("gap_id,service_id\nG-01,S-TRAIN-PM\nG-01,S-TRAIN-PM\n")
+    with pytest.raises(pmo_nb.DataError, match=r"row 3, column 'service_id': 'S-TRAIN-PM' for "
+                                               r"'G-01' repeats row 2\."):
+        ws.import_assignments(bad)
+
+
+def test_import_is_one_undoable_step(ws):
+    assert ws.import_assignments(SAMPLE_ASSIGNMENTS) == len(pd.read_csv(SAMPLE_ASSIGNMENTS))
+    assert ws.import_assignments(SAMPLE_ASSIGNMENTS) == 0  # nothing changed
+    assert ws.history["step"].nunique() == 1
+    assert ws.undo() == "import assignments"
+    assert ws.assignments.empty
+
+
+def test_undo_chain_and_nothing_left(ws):
+    ws.assign("G-01", "S-TRAIN-PM")
+    ws.assign("G-01", "S-TRAIN-PM", "partial")
+    ws.hand_over("G-02", "HR")
+    ws.unassign("G-01", "S-TRAIN-PM")
+    assert [ws.undo() for _ in range(5)] == ["unassign", "hand over", "assign", "assign", None]
+    assert ws.assignments.empty
+    assert status(ws, "G-02") == "open"
+    assert ws.history["undone"].sum() == 4
+
+
+def test_returned_tables_are_copies(ws):
+    frame = ws.gaps
+    frame.loc[0, "aspect"] = "changed"
+    assert ws.gaps.loc[0, "aspect"] != "changed"
+    cov = ws.coverage()
+    cov["status"] = "x"
+    assert set(ws.coverage()["status"]) != {"x"}
+
+
+def test_history_records_before_and_after(ws):
+    ws.assign("G-01", "S-TRAIN-PM", note="n1")
+    ws.assign("G-01", "S-TRAIN-PM", "partial", note="n2")
+    last = ws.history.iloc[-1]
+    assert (last["gap_id"], last["service_id"], last["action"]) == ("G-01", "S-TRAIN-PM", "assign")
+    assert '"note": "n1"' in last["before"] and '"contribution": "partial"' in last["after"]
+    assert last["who"] and last["at"].endswith("+00:00")
