@@ -1,0 +1,142 @@
+"""HTML pieces of the workshop panels: the gap card, badges, tables and the panel's CSS.
+
+Pure string builders (no widgets). Every piece of customer text goes through
+:func:`html.escape`, so a gap text such as ``<img src=x onerror=alert(1)>`` shows
+literally. Colours are Okabe-Ito, the same as :mod:`pmo_nb.plots`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+from ._palette import STATUS_COLOURS, on_colour
+
+LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+STATUS_MARKS = {"covered": "✓", "partial": "◐", "open": "○", "handed over": "→"}
+TABLE_ROWS = 12  # rows of a live table before "... and N more"
+
+CSS = """<style>
+.pmo-panel { --jp-widgets-font-size: 16px; --jp-widgets-inline-height: 34px;
+  --jp-widgets-inline-label-width: 110px; font-size: 16px; line-height: 1.4; }
+.pmo-panel .widget-label, .pmo-panel .widget-html-content, .pmo-panel .widget-label-basic,
+.pmo-panel input, .pmo-panel select, .pmo-panel textarea, .pmo-panel button { font-size: 16px; }
+.pmo-panel .widget-html-content { line-height: 1.4; }
+.pmo-panel .widget-html { overflow-wrap: anywhere; }
+.pmo-card-title { font-size: 24px; font-weight: 700; margin: 4px 0 8px; }
+.pmo-badge { display: inline-block; padding: 1px 10px; margin: 0 6px 4px 0; border-radius: 12px;
+  font-weight: 700; border: 2px solid #555; background: #fff; color: #1a1a1a; }
+.pmo-states { display: flex; gap: 10px; align-items: stretch; margin: 8px 0; }
+.pmo-states > div { flex: 1 1 0; padding: 8px 10px; background: #F4F4F4; border-radius: 6px; }
+.pmo-states > .pmo-arrow { flex: 0 0 auto; background: none; font-size: 26px; align-self: center; }
+.pmo-section { font-size: 19px; font-weight: 700; margin: 14px 0 4px;
+  border-bottom: 2px solid #ccc; }
+.pmo-group { font-size: 16px; font-weight: 700; color: #444; margin: 8px 0 0; }
+.pmo-table { border-collapse: collapse; width: 100%; font-size: 15px; table-layout: auto; }
+.pmo-table th { text-align: left; border-bottom: 2px solid #555; padding: 3px 6px; }
+.pmo-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
+.pmo-muted { color: #555; }
+.pmo-ok { color: #00704F; font-weight: 700; }
+.pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
+.pmo-panel .pmo-detail { margin-left: 28px; }
+.pmo-scroll { max-height: 420px; overflow-y: auto; overflow-x: hidden; }
+</style>"""
+
+
+def esc(value: object) -> str:
+    """Customer text as safe HTML; NaN/None as an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def status_badge(status: str) -> str:
+    colour = STATUS_COLOURS.get(status, "#999999")
+    return (f'<span class="pmo-badge" style="background:{colour};color:{on_colour(colour)};'
+            f'border-color:{colour}">{STATUS_MARKS.get(status, "")} {esc(status)}</span>')
+
+
+def level_badge(label: str, level: str) -> str:
+    return f'<span class="pmo-badge">{label}: {LEVEL_NAMES.get(level, esc(level))}</span>'
+
+
+def gap_label(gap_id: str, aspect: str, status: str) -> str:
+    """A dropdown entry (plain text: the browser shows it as text)."""
+    return f"{STATUS_MARKS.get(status, '')} {gap_id} · {aspect} — {status}"
+
+
+def gap_card(gap: dict, status: str) -> str:
+    """The gap in front of everyone: id, aspect, badges, today -> target, description."""
+    owner = ""
+    if gap.get("pmo_role") in ("none", "partial") and gap.get("other_owner"):
+        part = "The whole gap" if gap["pmo_role"] == "none" else "The rest of this gap"
+        note = f" ({esc(gap.get('handover_note'))})" if gap.get("handover_note") else ""
+        owner = (f'<p><b>Outside the PMO:</b> {part} is for <b>{esc(gap["other_owner"])}</b>'
+                 f"{note}.</p>")
+    desc = f'<p class="pmo-muted">{esc(gap.get("description"))}</p>' \
+        if gap.get("description") else ""
+    return (f'<div class="pmo-card"><div class="pmo-card-title">{esc(gap["gap_id"])} · '
+            f'{esc(gap["aspect"])}</div><div>{level_badge("Size", gap["size"])}'
+            f'{level_badge("Priority", gap["priority"])}{status_badge(status)}</div>'
+            f'<div class="pmo-states"><div><b>Today</b><br>{esc(gap["current_state"])}</div>'
+            f'<div class="pmo-arrow">→</div><div><b>Target</b><br>{esc(gap["future_state"])}'
+            f"</div></div>{desc}{owner}</div>")
+
+
+def no_gap_card() -> str:
+    return ('<div class="pmo-card"><div class="pmo-card-title">No gap matches the filter</div>'
+            '<p class="pmo-muted">Change the filter above to see more gaps.</p></div>')
+
+
+def service_info(tier: str, cost: float | None, show_cost: bool, added: bool) -> str:
+    cost_text = f" · cost {cost:g}" if show_cost and cost is not None and not pd.isna(cost) \
+        else ""
+    star = " · ★ new" if added else ""
+    return f'<span class="pmo-muted">{esc(tier)}{cost_text}{star}</span>'
+
+
+def progress(done: int, total: int) -> str:
+    return (f"<b>{done} of {total}</b> gaps addressed "
+            '<span class="pmo-muted">(covered, partial or handed over)</span>')
+
+
+def section(title: str) -> str:
+    return f'<div class="pmo-section">{esc(title)}</div>'
+
+
+def group(title: str) -> str:
+    return f'<div class="pmo-group">{esc(title)}</div>'
+
+
+def saved(clock: str, what: str) -> str:
+    return f'<span class="pmo-ok">saved ✓ {esc(clock)}</span> <span class="pmo-muted">' \
+           f"{esc(what)}</span>"
+
+
+def error(message: str) -> str:
+    return f'<div class="pmo-error">⚠ {esc(message)}</div>'
+
+
+def info(message: str) -> str:
+    return f'<span class="pmo-muted">{esc(message)}</span>'
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], empty: str,
+          limit: int = TABLE_ROWS) -> str:
+    """``frame[columns]`` as an escaped HTML table, headed by ``columns``' values."""
+    if frame.empty:
+        return f'<p class="pmo-muted">{esc(empty)}</p>'
+    head = "".join(f"<th>{esc(label)}</th>" for label in columns.values())
+    rows = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in rec) + "</tr>"
+                   for rec in frame[list(columns)].head(limit).itertuples(index=False))
+    more = len(frame) - limit
+    tail = f'<p class="pmo-muted">… and {more} more.</p>' if more > 0 else ""
+    return f'<table class="pmo-table"><tr>{head}</tr>{rows}</table>{tail}'
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and not math.isnan(value):
+        return f"{value:g}"
+    return esc(value)

@@ -1,0 +1,169 @@
+"""The services part of the workshop panel: one row per service, and the new-service form.
+
+Rows are made once per service and reordered for each gap (suggested first, then
+by category), so moving between gaps only changes values, not widgets. Values
+set by the panel itself run under ``syncing`` and never write to the session.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from . import _panel_html as h
+from .schema import TIERS
+
+NEW_CATEGORY = "New category…"
+
+
+def css_id(service_id: str) -> str:
+    """A CSS class naming a service's row (for browsers and tests)."""
+    return "pmo-svc-" + re.sub(r"[^A-Za-z0-9_-]", "_", str(service_id))
+
+
+class ServiceRow:
+    """Tick to assign; when assigned, full/partial and a note show below the name."""
+
+    def __init__(self, service: dict, owner: ServiceList):
+        self.service_id = service["service_id"]
+        self.assigned = w.Checkbox(description=str(service["name"]), indent=False,
+                                   layout=w.Layout(width="auto", flex="0 1 auto"))
+        self.info = w.HTML(layout=w.Layout(flex="0 0 auto", margin="0 0 0 10px"))
+        self.contribution = w.ToggleButtons(options=["full", "partial"], value="full",
+                                            style={"button_width": "84px"},
+                                            tooltips=["closes the gap", "closes part of it"])
+        self.note = w.Text(placeholder="note (optional)", continuous_update=False,
+                           layout=w.Layout(flex="1 1 auto", width="auto"))
+        self.detail = w.HBox([self.contribution, self.note],
+                             layout=w.Layout(display="none", width="100%"))
+        self.detail.add_class("pmo-detail")
+        self.box = w.VBox([w.HBox([self.assigned, self.info],
+                                  layout=w.Layout(align_items="center", flex_flow="row wrap")),
+                           self.detail], layout=w.Layout(width="100%"))
+        self.box.add_class("pmo-service-row")
+        self.box.add_class(css_id(self.service_id))
+        self.assigned.observe(lambda c: owner.changed(self, "assigned"), "value")
+        self.contribution.observe(lambda c: owner.changed(self, "contribution"), "value")
+        self.note.observe(lambda c: owner.changed(self, "note"), "value")
+
+    def show(self, service: dict, contribution: str, note: str, show_cost: bool) -> None:
+        self.assigned.description = str(service["name"])
+        self.assigned.value = bool(contribution)
+        self.contribution.value = contribution or "full"
+        self.note.value = note
+        self.detail.layout.display = "flex" if contribution else "none"
+        cost = service.get("cost")
+        self.info.value = h.service_info(service["tier"], cost, show_cost,
+                                         service.get("origin") == "workshop")
+
+
+class ServiceList:
+    """Every service of the catalog as a row, suggested ones first for the current gap."""
+
+    def __init__(self, on_change: Callable[[ServiceRow, str], None]):
+        self.rows: dict[str, ServiceRow] = {}
+        self.box = w.VBox(layout=w.Layout(width="100%"))
+        self.syncing = False
+        self._on_change = on_change
+        self._headers: dict[str, w.HTML] = {}
+
+    def changed(self, row: ServiceRow, what: str) -> None:
+        if not self.syncing:
+            self._on_change(row, what)
+
+    def show(self, suggestions: pd.DataFrame, notes: dict[str, str], show_cost: bool) -> None:
+        """Lay out ``ws.suggest(gap)``: suggested services, then the rest by category."""
+        self.syncing = True
+        try:
+            children: list[w.Widget] = []
+            last = None
+            for svc in suggestions.to_dict("records"):
+                title = "Suggested for this aspect" if svc["suggested"] else svc["category"]
+                if title != last:
+                    children.append(self._header(title))
+                    last = title
+                row = self.rows.get(svc["service_id"]) or self._add_row(svc)
+                row.show(svc, svc["assigned"], notes.get(svc["service_id"], ""), show_cost)
+                children.append(row.box)
+            self.box.children = children
+        finally:
+            self.syncing = False
+
+    def _add_row(self, service: dict) -> ServiceRow:
+        self.rows[service["service_id"]] = ServiceRow(service, self)
+        return self.rows[service["service_id"]]
+
+    def _header(self, title: str) -> w.HTML:
+        if title not in self._headers:
+            self._headers[title] = w.HTML(h.group(title))
+        return self._headers[title]
+
+
+class NewServiceForm:
+    """Add a service on the spot; the id is suggested from the name until someone types one."""
+
+    def __init__(self, categories: list[str], aspects: list[str], on_add: Callable[[], None]):
+        wide = w.Layout(width="95%")
+        style = {"description_width": "110px"}
+        self.name = w.Text(description="Name", layout=wide, style=style)
+        self.service_id = w.Text(description="Id", layout=wide, style=style,
+                                 placeholder="suggested from the name")
+        self.category = w.Combobox(description="Category", options=categories, layout=wide,
+                                   style=style, ensure_option=False,
+                                   placeholder="pick one or type a new category")
+        self.tier = w.ToggleButtons(description="Tier", options=list(TIERS), style=style)
+        self.aspects = w.SelectMultiple(description="Aspects", options=aspects, rows=5,
+                                        layout=wide, style=style)
+        self.cost = w.Text(description="Cost", layout=w.Layout(width="240px"), style=style,
+                           placeholder="e.g. 40")
+        self.description = w.Textarea(description="Description", layout=wide, style=style,
+                                      rows=2)
+        self.add_button = w.Button(description="Add service", icon="plus",
+                                   button_style="primary", layout=w.Layout(width="180px"))
+        self.box = w.VBox([self.name, self.service_id, self.category, self.tier, self.aspects,
+                           self.cost, self.description, self.add_button])
+        self._suggested = ""
+        self._taken: set[str] = set()
+        self.name.observe(self._suggest_id, "value")
+        self.add_button.on_click(lambda _: on_add())
+
+    def update_choices(self, categories: list[str], aspects: list[str], taken: set[str]) -> None:
+        self.category.options = categories
+        if tuple(aspects) != tuple(self.aspects.options):
+            chosen = [a for a in self.aspects.value if a in aspects]
+            self.aspects.options = aspects
+            self.aspects.value = chosen
+        self._taken = {t.casefold() for t in taken}
+
+    def values(self) -> dict:
+        return dict(service_id=self.service_id.value.strip(), name=self.name.value.strip(),
+                    category=self.category.value.strip(), tier=self.tier.value,
+                    aspects=list(self.aspects.value), description=self.description.value,
+                    cost=self.cost.value.strip())
+
+    def clear(self) -> None:
+        for field in (self.name, self.service_id, self.category, self.cost, self.description):
+            field.value = ""
+        self.aspects.value = ()
+        self._suggested = ""
+
+    def _suggest_id(self, change: dict) -> None:
+        if self.service_id.value not in ("", self._suggested):
+            return  # typed by someone: keep it
+        self._suggested = suggest_id(change["new"], self._taken)
+        self.service_id.value = self._suggested
+
+
+def suggest_id(name: str, taken: set[str]) -> str:
+    """``"Benefits realisation office"`` -> ``"S-BENEFITS-REALISATION-OFFICE"`` (unique)."""
+    words = re.findall(r"[A-Za-z0-9]+", str(name).upper())[:3]
+    if not words:
+        return ""
+    base = "S-" + "-".join(words)
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

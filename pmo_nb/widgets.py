@@ -1,0 +1,370 @@
+"""The facilitator's panels: the catalog browser and the gap-by-gap assignment panel.
+
+The only module of pmo_nb that imports ipywidgets. One class per panel, its widgets
+as attributes; each callback calls into the :class:`~pmo_nb.Workshop` (which saves at
+once) and then redraws every panel of that workshop from the session file, so the
+views always show what is saved, even after an error. Errors never reach the screen
+as a traceback: they show in red in the panel's status line.
+
+Examples
+--------
+>>> import tempfile, pmo_nb
+>>> from pathlib import Path
+>>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
+...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
+>>> panel = WorkshopPanel(ws)
+>>> panel.services.rows["S-TRAIN-PM"].assigned.value = True
+>>> ws.assignments[["gap_id", "service_id"]].values.tolist()
+[['G-01', 'S-TRAIN-PM']]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import weakref
+from collections.abc import Callable
+
+import ipywidgets as w
+import pandas as pd
+
+from . import _panel_html as h
+from . import plots
+from ._panel_services import NewServiceForm, ServiceList, ServiceRow
+from .errors import PmoError
+from .workshop import Workshop
+
+__all__ = ["CatalogBrowser", "WorkshopPanel"]
+
+log = logging.getLogger(__name__)
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # every panel on screen, redrawn after a change
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+class _Note(str):
+    """A callback's result that saved nothing (shown grey, without "saved ✓")."""
+
+
+class _Panel:
+    """What every panel shares: the workshop, the status line, the error guard."""
+
+    plain = "pmo_nb panel"
+
+    def __init__(self, ws: Workshop):
+        self.ws = ws
+        self.status = w.HTML(h.info("Every change is saved at once."))
+        self.widget: w.Box = w.VBox()
+        _LIVE.add(self)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _run(self, action: Callable[[], str]) -> None:
+        """Do ``action`` (a change), show its result or error, then redraw from the session."""
+        try:
+            done = action()
+        except Exception as exc:  # a traceback must never reach the projector
+            self._show_error(exc)
+        else:
+            saved = not isinstance(done, _Note)
+            self.status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved \
+                else h.info(done)
+        for panel in [p for p in _LIVE if p.ws is self.ws]:
+            panel._safe(panel.refresh)
+
+    def _safe(self, view: Callable[[], object]) -> None:
+        """Run a view update; an error shows in the status line instead of a traceback."""
+        try:
+            view()
+        except Exception as exc:
+            self._show_error(exc)
+
+    def _show_error(self, exc: Exception) -> None:
+        if not isinstance(exc, PmoError | ValueError | KeyError):
+            log.exception("pmo_nb panel")
+        text = str(exc) if isinstance(exc, PmoError | ValueError | KeyError) \
+            else f"Unexpected {type(exc).__name__}: {exc}"
+        self.status.value = h.error(text)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        data = self.widget._repr_mimebundle_(**kwargs)
+        data["text/plain"] = self.plain  # stable, and readable where widgets do not render
+        return data
+
+
+class CatalogBrowser(_Panel):
+    """Every service of the session's catalog, filtered by category and tier."""
+
+    plain = "Service catalog browser (interactive with a running kernel)."
+
+    def __init__(self, ws: Workshop):
+        super().__init__(ws)
+        self.category = w.Dropdown(description="Category", layout=w.Layout(width="48%"))
+        self.tier = w.Dropdown(description="Tier", layout=w.Layout(width="30%"), options=[
+            ("All tiers", ""), ("basic", "basic"), ("advanced", "advanced")])
+        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+                                       layout=w.Layout(width="130px"))
+        self.count = w.HTML()
+        self.table = w.HTML(layout=w.Layout(width="100%"))
+        self.table.add_class("pmo-scroll")
+        for dropdown in (self.category, self.tier):
+            dropdown.observe(lambda _: self._safe(self._show), "value")
+        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Catalog reloaded.")))
+        self.widget = w.VBox([w.HTML(h.CSS), w.HBox([self.category, self.tier,
+                                                      self.refresh_button]),
+                              self.count, self.table, self.status], layout=w.Layout(width="100%"))
+        self.widget.add_class("pmo-panel")
+        self.refresh()
+
+    def refresh(self) -> None:
+        categories = list(dict.fromkeys(self.ws.catalog["category"]))
+        chosen = self.category.value if self.category.value in categories else ""
+        self.category.options = [("All categories", "")] + [(c, c) for c in categories]
+        self.category.value = chosen
+        self._show()
+
+    def _show(self) -> None:
+        cat = self.ws.catalog
+        keep = pd.Series(True, index=cat.index)
+        if self.category.value:
+            keep &= cat["category"] == self.category.value
+        if self.tier.value:
+            keep &= cat["tier"] == self.tier.value
+        shown = cat[keep].assign(
+            name=lambda d: d["name"].where(d["origin"] != "workshop", "★ " + d["name"]),
+            aspects=lambda d: d["aspects"].str.replace(";", "; "))
+        self.count.value = f"<b>{len(shown)}</b> of {len(cat)} services" + (
+            " (★ added in this workshop)" if (cat["origin"] == "workshop").any() else "")
+        self.table.value = h.table(shown, {"name": "Service", "category": "Category",
+                                           "tier": "Tier", "aspects": "Addresses aspects",
+                                           "description": "What it is"},
+                                   "No service matches the filter.", limit=len(shown))
+
+
+class WorkshopPanel(_Panel):
+    """Gap by gap: the gap card, the services to assign, hand-over, new services, undo;
+    beside it the live coverage heatmap and candidate list."""
+
+    def __init__(self, ws: Workshop):
+        super().__init__(ws)
+        self.plain = (f"Workshop panel on '{ws.path.name}' (interactive with a running kernel;"
+                      " the tables and figure below record the state at run time).")
+        self._syncing = False
+        self._matrix: pd.DataFrame | None = None
+        self._build_navigation()
+        self._build_actions()
+        self.heatmap = w.Output(layout=w.Layout(width="100%", min_height="440px"))
+        self.heatmap_figure = None
+        self.candidates = w.HTML(layout=w.Layout(width="100%"))
+        self.widget = self._layout()
+        self.widget.add_class("pmo-panel")
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------
+    def _build_navigation(self) -> None:
+        self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 auto", width="auto"))
+        self.prev_button = w.Button(description="Previous", icon="arrow-left",
+                                    layout=w.Layout(width="130px"))
+        self.next_button = w.Button(description="Next", icon="arrow-right",
+                                    layout=w.Layout(width="110px"))
+        third = w.Layout(width="32%")
+        self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
+                               layout=third)
+        self.aspect = w.Dropdown(layout=third)
+        self.priority = w.Dropdown(options=[("Any priority", "")] + [
+            (f"Priority {h.LEVEL_NAMES[p]}", p) for p in ("H", "M", "L")], layout=third)
+        self.progress = w.HTML()
+        self.progress_bar = w.IntProgress(min=0, layout=w.Layout(width="40%"))
+        self.card = w.HTML(layout=w.Layout(width="100%"))
+        self.gap_select.observe(lambda _: self._navigate(), "value")
+        for dropdown in (self.show, self.aspect, self.priority):
+            dropdown.observe(lambda _: self._syncing or self._safe(self.refresh), "value")
+        self.prev_button.on_click(lambda _: self._step(-1))
+        self.next_button.on_click(lambda _: self._step(+1))
+
+    def _build_actions(self) -> None:
+        self.services = ServiceList(self._service_changed)
+        self.show_costs = w.Checkbox(description="Show costs", value=False, indent=False)
+        self.show_costs.observe(lambda _: self._safe(self._show_gap), "value")
+        self.owner = w.Text(placeholder="owner, e.g. Finance & Procurement",
+                            layout=w.Layout(width="40%"))
+        self.handover_note = w.Text(placeholder="note (optional)", layout=w.Layout(width="58%"))
+        self.hand_over_button = w.Button(description="Hand over", icon="share")
+        self.take_back_button = w.Button(description="Take back", icon="undo")
+        self.hand_over_button.on_click(lambda _: self._run(self._hand_over))
+        self.take_back_button.on_click(lambda _: self._run(self._take_back))
+        self.new_service = NewServiceForm([], [], lambda: self._run(self._add_service))
+        self.undo_button = w.Button(description="Undo", icon="undo",
+                                    layout=w.Layout(width="110px"))
+        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+                                       layout=w.Layout(width="120px"))
+        self.undo_button.on_click(lambda _: self._run(self._undo))
+        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Up to date.")))
+
+    def _layout(self) -> w.Box:
+        adding = w.Accordion([self.new_service.box], titles=("Add a new service",),
+                             selected_index=None, layout=w.Layout(width="100%"))
+        services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
+                                                                overflow_y="auto"))
+        left = w.VBox([
+            w.HBox([self.prev_button, self.gap_select, self.next_button]),
+            w.HBox([self.show, self.aspect, self.priority]),
+            w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
+            self.card, w.HTML(h.section("Services that could close it")), self.show_costs,
+            services, w.HTML(h.section("Outside the PMO")),
+            w.HBox([self.owner, self.handover_note]),
+            w.HBox([self.hand_over_button, self.take_back_button]), adding,
+        ], layout=w.Layout(width="56%", padding="0 12px 0 0"))
+        right = w.VBox([self.heatmap, w.HTML(h.section("Candidate list")), self.candidates],
+                       layout=w.Layout(width="43%"))
+        toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
+                         layout=w.Layout(align_items="center", width="100%"))
+        return w.VBox([w.HTML(h.CSS), toolbar,
+                       w.HBox([left, right], layout=w.Layout(width="100%",
+                                                             flex_flow="row wrap"))],
+                      layout=w.Layout(width="100%"))
+
+    # -- views ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw everything from the session file (also picks up other handles' changes)."""
+        self._seen = self.ws.data_version()
+        cov = self.ws.coverage()
+        self._update_filters(cov)
+        self._update_gap_options(cov)
+        self._show_gap()
+        done = int((cov["status"] != "open").sum())
+        self.progress.value = h.progress(done, len(cov))
+        self.progress_bar.max, self.progress_bar.value = max(len(cov), 1), done
+        self._draw_heatmap()
+        self.candidates.value = h.table(
+            self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(
+                h.LEVEL_NAMES)}),
+            {"Product / Service": "Product / Service", "Gap Size": "Gap Size",
+             "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part"},
+            "No services assigned yet.")
+        catalog = self.ws.catalog
+        aspects = sorted({a.strip() for text in catalog["aspects"] for a in text.split(";")}
+                         | set(cov["aspect"]))
+        self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
+                                        [a for a in aspects if a], set(catalog["service_id"]))
+
+    def _update_filters(self, cov: pd.DataFrame) -> None:
+        options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]
+        if options != list(self.aspect.options):
+            keep = self.aspect.value if (self.aspect.value, self.aspect.value) in options else ""
+            with self._sync():
+                self.aspect.options, self.aspect.value = options, keep
+
+    def _update_gap_options(self, cov: pd.DataFrame) -> None:
+        shown = cov
+        if self.show.value == "open":
+            shown = shown[shown["status"] == "open"]
+        if self.aspect.value:
+            shown = shown[shown["aspect"] == self.aspect.value]
+        if self.priority.value:
+            shown = shown[shown["priority"] == self.priority.value]
+        options = [(h.gap_label(g, a, s), g)
+                   for g, a, s in zip(shown["gap_id"], shown["aspect"], shown["status"])]
+        current = self.gap_select.value
+        with self._sync():
+            if options != list(self.gap_select.options):
+                self.gap_select.options = options
+            ids = [g for _, g in options]
+            self.gap_select.value = current if current in ids else (ids[0] if ids else None)
+
+    def _show_gap(self) -> None:
+        gap_id = self.gap_select.value
+        if gap_id is None:
+            self.card.value = h.no_gap_card()
+            self.services.box.children = ()
+            return
+        gaps = self.ws.gaps
+        gap = gaps[gaps["gap_id"] == gap_id].iloc[0].to_dict()
+        cov = self.ws.coverage()
+        status = cov.loc[cov["gap_id"] == gap_id, "status"].iloc[0]
+        self.card.value = h.gap_card(gap, status)
+        asg = self.ws.assignments
+        asg = asg[asg["gap_id"] == gap_id]
+        notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
+        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value)
+        handed = gap["pmo_role"] == "none"
+        self.owner.value = gap["other_owner"] if handed else ""
+        self.handover_note.value = gap.get("handover_note", "") if handed else ""
+        self.take_back_button.disabled = not handed
+
+    def _draw_heatmap(self) -> None:
+        matrix = self.ws.coverage_matrix()
+        if self._matrix is not None and matrix.equals(self._matrix):
+            return  # nothing moved: no redraw, no flicker
+        self._matrix = matrix
+        fig = plots.coverage_heatmap(matrix)
+        fig.update_layout(height=440, title_text="Coverage: share of weight covered",
+                          margin=dict(l=10, r=10, t=50, b=10))
+        self.heatmap_figure = fig
+        spec = json.loads(fig.to_json())
+        spec["config"] = {"displayModeBar": False, "responsive": True}
+        self.heatmap.outputs = ({"output_type": "display_data", "metadata": {},
+                                 "data": {PLOTLY_MIME: spec, "text/plain": "coverage heatmap"}},)
+
+    # -- actions -------------------------------------------------------------------------
+    def _navigate(self) -> None:
+        if self._syncing:
+            return
+        if self.ws.data_version() != self._seen:  # another handle changed the session
+            self._safe(self.refresh)
+        else:
+            self._safe(self._show_gap)
+
+    def _step(self, delta: int) -> None:
+        ids = [g for _, g in self.gap_select.options]
+        if ids:
+            at = ids.index(self.gap_select.value) if self.gap_select.value in ids else -1
+            self.gap_select.value = ids[(at + delta) % len(ids)]
+
+    def _service_changed(self, row: ServiceRow, what: str) -> None:
+        gap_id, sid = self.gap_select.value, row.service_id
+        name = row.assigned.description
+        if what == "assigned" and not row.assigned.value:
+            self._run(lambda: f"{gap_id}: {name} removed." if self.ws.unassign(gap_id, sid)
+                      else _Note(f"{name} was not assigned to {gap_id}."))
+        elif row.assigned.value:
+            contribution, note = row.contribution.value, row.note.value
+            self._run(lambda: self.ws.assign(gap_id, sid, contribution, note)
+                      or f"{gap_id}: {name} ({contribution}).")
+
+    def _hand_over(self) -> str:
+        gap_id = self.gap_select.value
+        self.ws.hand_over(gap_id, self.owner.value, self.handover_note.value)
+        return f"{gap_id} handed over to {self.owner.value.strip()}."
+
+    def _take_back(self) -> str:
+        self.ws.take_back(self.gap_select.value)
+        return f"{self.gap_select.value} is back with the PMO."
+
+    def _add_service(self) -> str:
+        values = self.new_service.values()
+        self.ws.add_service(**values)
+        self.new_service.clear()
+        return (f"Added '{values['name']}' ({values['service_id']}) to the catalog; tick it "
+                "below to assign it.")
+
+    def _undo(self) -> str:
+        action = self.ws.undo()
+        return f"Undone: {action}." if action else _Note("Nothing to undo.")
+
+    def _sync(self) -> _Syncing:
+        return _Syncing(self)
+
+
+class _Syncing:
+    """Values the panel sets itself do not count as someone's choice."""
+
+    def __init__(self, panel: WorkshopPanel):
+        self.panel = panel
+
+    def __enter__(self) -> None:
+        self.before, self.panel._syncing = self.panel._syncing, True
+
+    def __exit__(self, *exc: object) -> None:
+        self.panel._syncing = self.before
