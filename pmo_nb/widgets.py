@@ -21,125 +21,20 @@ Examples
 from __future__ import annotations
 
 import json
-import logging
-import time
-import weakref
-from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
 
 from . import _panel_html as h
 from . import plots
+from ._panel_base import _Note, _Panel
+from ._panel_catalog import CatalogBrowser
 from ._panel_services import NewServiceForm, ServiceList, ServiceRow
-from .errors import PmoError
 from .workshop import Workshop
 
 __all__ = ["CatalogBrowser", "WorkshopPanel"]
 
-log = logging.getLogger(__name__)
-_LIVE: weakref.WeakSet = weakref.WeakSet()  # every panel on screen, redrawn after a change
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-
-
-class _Note(str):
-    """A callback's result that saved nothing (shown grey, without "saved ✓")."""
-
-
-class _Panel:
-    """What every panel shares: the workshop, the status line, the error guard."""
-
-    plain = "pmo_nb panel"
-
-    def __init__(self, ws: Workshop):
-        self.ws = ws
-        self.status = w.HTML(h.info("Every change is saved at once."))
-        self.widget: w.Box = w.VBox()
-        _LIVE.add(self)
-
-    def refresh(self) -> None:
-        raise NotImplementedError
-
-    def _run(self, action: Callable[[], str]) -> None:
-        """Do ``action`` (a change), show its result or error, then redraw from the session."""
-        try:
-            done = action()
-        except Exception as exc:  # a traceback must never reach the projector
-            self._show_error(exc)
-        else:
-            saved = not isinstance(done, _Note)
-            self.status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved \
-                else h.info(done)
-        for panel in [p for p in _LIVE if p.ws is self.ws]:
-            panel._safe(panel.refresh)
-
-    def _safe(self, view: Callable[[], object]) -> None:
-        """Run a view update; an error shows in the status line instead of a traceback."""
-        try:
-            view()
-        except Exception as exc:
-            self._show_error(exc)
-
-    def _show_error(self, exc: Exception) -> None:
-        if not isinstance(exc, PmoError | ValueError | KeyError):
-            log.exception("pmo_nb panel")
-        text = str(exc) if isinstance(exc, PmoError | ValueError | KeyError) \
-            else f"Unexpected {type(exc).__name__}: {exc}"
-        self.status.value = h.error(text)
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        data = self.widget._repr_mimebundle_(**kwargs)
-        data["text/plain"] = self.plain  # stable, and readable where widgets do not render
-        return data
-
-
-class CatalogBrowser(_Panel):
-    """Every service of the session's catalog, filtered by category and tier."""
-
-    plain = "Service catalog browser (interactive with a running kernel)."
-
-    def __init__(self, ws: Workshop):
-        super().__init__(ws)
-        self.category = w.Dropdown(description="Category", layout=w.Layout(width="48%"))
-        self.tier = w.Dropdown(description="Tier", layout=w.Layout(width="30%"), options=[
-            ("All tiers", ""), ("basic", "basic"), ("advanced", "advanced")])
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
-                                       layout=w.Layout(width="130px"))
-        self.count = w.HTML()
-        self.table = w.HTML(layout=w.Layout(width="100%"))
-        self.table.add_class("pmo-scroll")
-        for dropdown in (self.category, self.tier):
-            dropdown.observe(lambda _: self._safe(self._show), "value")
-        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Catalog reloaded.")))
-        self.widget = w.VBox([w.HTML(h.CSS), w.HBox([self.category, self.tier,
-                                                      self.refresh_button]),
-                              self.count, self.table, self.status], layout=w.Layout(width="100%"))
-        self.widget.add_class("pmo-panel")
-        self.refresh()
-
-    def refresh(self) -> None:
-        categories = list(dict.fromkeys(self.ws.catalog["category"]))
-        chosen = self.category.value if self.category.value in categories else ""
-        self.category.options = [("All categories", "")] + [(c, c) for c in categories]
-        self.category.value = chosen
-        self._show()
-
-    def _show(self) -> None:
-        cat = self.ws.catalog
-        keep = pd.Series(True, index=cat.index)
-        if self.category.value:
-            keep &= cat["category"] == self.category.value
-        if self.tier.value:
-            keep &= cat["tier"] == self.tier.value
-        shown = cat[keep].assign(
-            name=lambda d: d["name"].where(d["origin"] != "workshop", "★ " + d["name"]),
-            aspects=lambda d: d["aspects"].str.replace(";", "; "))
-        self.count.value = f"<b>{len(shown)}</b> of {len(cat)} services" + (
-            " (★ added in this workshop)" if (cat["origin"] == "workshop").any() else "")
-        self.table.value = h.table(shown, {"name": "Service", "category": "Category",
-                                           "tier": "Tier", "aspects": "Addresses aspects",
-                                           "description": "What it is"},
-                                   "No service matches the filter.", limit=len(shown))
 
 
 class WorkshopPanel(_Panel):
@@ -352,19 +247,3 @@ class WorkshopPanel(_Panel):
     def _undo(self) -> str:
         action = self.ws.undo()
         return f"Undone: {action}." if action else _Note("Nothing to undo.")
-
-    def _sync(self) -> _Syncing:
-        return _Syncing(self)
-
-
-class _Syncing:
-    """Values the panel sets itself do not count as someone's choice."""
-
-    def __init__(self, panel: WorkshopPanel):
-        self.panel = panel
-
-    def __enter__(self) -> None:
-        self.before, self.panel._syncing = self.panel._syncing, True
-
-    def __exit__(self, *exc: object) -> None:
-        self.panel._syncing = self.before
