@@ -1,0 +1,109 @@
+"""Coverage, the priority x size matrix, the candidate list: pure functions and via a session."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pmo_nb import coverage as cov
+
+GAPS = pd.DataFrame({
+    "gap_id": ["G1", "G2", "G3", "G4", "G5", "G6"],
+    "aspect": ["Skills", "Skills", "Comms", "Vendors", "Tools", "Tools"],
+    "size": ["H", "M", "L", "M", "H", "L"],
+    "priority": ["H", "H", "L", "M", "M", "M"],
+    "pmo_role": ["close", "close", "close", "none", "partial", "partial"],
+    "other_owner": ["", "", "", "Finance", "IT", "IT"],
+    "current_state": ["c"] * 6, "future_state": ["f"] * 6, "description": [""] * 6,
+    "handover_note": ["", "", "", "late pay", "", ""],
+})
+CATALOG = pd.DataFrame({
+    "service_id": ["S1", "S2", "S3"], "name": ["Training", "Mentoring", "Tool"],
+    "tier": ["basic", "advanced", "basic"], "category": ["Comp", "Comp", "Tools"],
+    "cost": [10.0, 20.0, 30.0], "aspects": ["Skills", "skills ; Comms", "Tools"],
+})
+ASSIGNMENTS = pd.DataFrame({
+    "gap_id": ["G1", "G1", "G2", "G4", "G5"], "service_id": ["S1", "S2", "S2", "S1", "S3"],
+    "contribution": ["partial", "full", "partial", "full", "full"],
+})
+
+
+@pytest.fixture
+def coverage() -> pd.DataFrame:
+    return cov.gap_coverage(GAPS, CATALOG, ASSIGNMENTS)
+
+
+def test_status_rules_first_match_wins(coverage):
+    got = dict(zip(coverage["gap_id"], coverage["status"], strict=True))
+    assert got == {"G1": "covered", "G2": "partial", "G3": "open", "G4": "handed over",
+                   "G5": "partial", "G6": "open"}
+
+
+def test_weights_best_contribution_and_services(coverage):
+    row = coverage.set_index("gap_id").loc["G1"]
+    assert (row["weight"], row["best_contribution"], row["n_services"]) == (9.0, 1.0, 2)
+    assert (row["service_ids"], row["services"]) == ("S1; S2", "Training; Mentoring")
+    assert coverage.set_index("gap_id").at["G4", "best_contribution"] == 0.0  # handed over
+    heavy = cov.gap_coverage(GAPS, CATALOG, ASSIGNMENTS, {"H": 10})
+    assert heavy.set_index("gap_id").at["G1", "weight"] == 100.0
+
+
+def test_inputs_are_not_mutated(coverage):
+    before = GAPS.copy(), ASSIGNMENTS.copy()
+    cov.gap_coverage(GAPS, CATALOG, ASSIGNMENTS)
+    cov.candidate_list(coverage, CATALOG, ASSIGNMENTS)
+    assert GAPS.equals(before[0]) and ASSIGNMENTS.equals(before[1])
+
+
+def test_matrix_is_priority_by_size_with_shares(coverage):
+    m = cov.coverage_matrix(coverage)
+    assert list(zip(m["priority"], m["size"], strict=True)) == [
+        (p, s) for p in "HML" for s in "LMH"]
+    cell = m.set_index(["priority", "size"])
+    assert cell.loc[("H", "H"), ["gaps", "covered", "covered_share"]].tolist() == [1, 1, 1.0]
+    assert cell.loc[("H", "M"), ["gaps", "partial", "partial_share"]].tolist() == [1, 1, 1.0]
+    handed = cell.loc[("M", "M")]
+    assert (handed["gaps"], handed["handed_over"], handed["weight"]) == (1, 1, 0.0)
+    assert pd.isna(handed["covered_share"])  # nothing the PMO acts on in that cell
+    assert m["gaps"].sum() == len(GAPS)
+    assert (m[["covered", "partial", "open", "handed_over"]].sum(axis=1) == m["gaps"]).all()
+
+
+def test_candidate_list_shape_and_order(coverage):
+    cand = cov.candidate_list(coverage, CATALOG, ASSIGNMENTS)
+    assert list(cand.columns[:3]) == ["Product / Service", "Gap Size", "Addresses Aspect"]
+    assert list(zip(cand["gap_id"], cand["Product / Service"], strict=True)) == [
+        ("G1", "Mentoring"), ("G1", "Training"), ("G2", "Mentoring"), ("G5", "Tool")]
+    assert "G4" not in set(cand["gap_id"])  # handed over: listed separately
+
+
+def test_handed_over_lists_whole_and_rest():
+    out = cov.handed_over(GAPS)
+    assert out[["gap_id", "owner", "handover", "note"]].values.tolist() == [
+        ["G4", "Finance", "whole", "late pay"], ["G5", "IT", "rest", ""], ["G6", "IT", "rest", ""]]
+
+
+def test_suggest_puts_the_aspect_first_case_insensitive():
+    out = cov.suggest("SKILLS", CATALOG, ASSIGNMENTS[ASSIGNMENTS["gap_id"] == "G1"])
+    assert list(out["service_id"]) == ["S2", "S1", "S3"]  # suggested, then category, name
+    assert list(out["suggested"]) == [True, True, False]
+    assert list(out["assigned"]) == ["full", "partial", ""]
+
+
+def test_empty_session_tables():
+    empty = ASSIGNMENTS.iloc[0:0]
+    c = cov.gap_coverage(GAPS, CATALOG, empty)
+    assert set(c["status"]) == {"open", "handed over"}
+    assert cov.candidate_list(c, CATALOG, empty).empty
+    assert cov.coverage_matrix(c)["covered"].sum() == 0
+
+
+def test_sample_workshop_record(sample_ws):
+    c = sample_ws.coverage()
+    counts = c["status"].value_counts().to_dict()
+    assert counts["handed over"] == 1 and counts["covered"] >= 3 and counts["open"] >= 3
+    register = sample_ws.gap_register()
+    assert len(register) == len(c) and register["current_state"].str.len().min() > 10
+    assert set(sample_ws.tables()) == {"gap register", "candidate list", "coverage",
+                                       "coverage matrix", "handed over", "gaps", "catalog",
+                                       "assignments", "history"}
