@@ -6,9 +6,14 @@ import argparse
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .errors import PmoError
+
+REPO = Path(__file__).resolve().parent.parent  # notebooks/ and data/ live here (editable install)
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 1
 
 
 def refresh_notebooks(names: list[str] | None = None) -> list[Path]:
@@ -43,12 +48,52 @@ def refresh_notebooks(names: list[str] | None = None) -> list[Path]:
     return done
 
 
-def main(argv: list[str] | None = None) -> int:
+def record(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb record``: the exit code, with one clear message on failure."""
+    from .record import RecordError, build_record
+
+    start = time.perf_counter()
+    try:
+        paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments)
+    except (PmoError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
+            PermissionError) as exc:
+        failed = isinstance(exc, RecordError)
+        print(f"pmo-nb record: {exc}", file=sys.stderr)
+        if failed:
+            print("pmo-nb record: record not written (partial output removed).", file=sys.stderr)
+        return EXIT_FAILED if failed else EXIT_BAD_INPUT
+    size = sum(p.stat().st_size for p in paths) / 1e6
+    print(f"record: {len(paths)} files, {size:.1f} MB, {time.perf_counter() - start:.1f} s",
+          file=sys.stderr)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmo-nb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     refresh = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks")
     refresh.add_argument("names", nargs="*", help="notebook names without .ipynb (default: all)")
-    args = parser.parse_args(argv)
+    rec = sub.add_parser(
+        "record", help="execute the record notebooks and write .ipynb, offline .html and .xlsx",
+        description="Execute the workshop, coverage and prioritisation notebooks on a session "
+                    "and write each executed notebook, a self-contained HTML page of each and "
+                    "one workbook of the tables into OUT. A new session needs --gaps and "
+                    "--catalog; an existing one is used as saved.")
+    rec.add_argument("--gaps", help="gaps CSV/XLSX (needed for a new session)")
+    rec.add_argument("--catalog", help="catalog CSV/XLSX (needed for a new session)")
+    rec.add_argument("--assignments", help="assignments CSV/XLSX that seed a new session")
+    rec.add_argument("--session", required=True, help="session file (SQLite), new or existing")
+    rec.add_argument("--out", required=True, help="folder for the record")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``pmo-nb`` console script; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "record":
+        return record(args)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

@@ -1,0 +1,246 @@
+"""The shareable record of a workshop: executed notebooks, offline HTML, one workbook.
+
+:func:`build_record` opens (or creates and seeds) the session, executes the record
+notebooks headless with papermill, and writes into the output folder each executed
+``.ipynb``, a self-contained ``.html`` of each, and ``record.xlsx``.
+
+Offline HTML: the kernel draws figures with ``plotly_mimetype+notebook``, so plotly.js
+is inlined once per notebook by the renderer's first display. Each figure's HTML is
+rebuilt from its plotly JSON without the MathJax CDN script plotly adds, and the
+exporter's template (nbconvert "lab") drops require.js, MathJax, mermaid and the widget
+manager, which all load from CDNs. Customer text reaches the HTML only through pandas
+(escaped) and plotly JSON (``<`` written as ``\\u003c``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import nbformat
+
+from .display import RENDERER_ENV
+from .errors import PmoError, SessionError
+
+RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # the repo's notebooks/
+RECORD_RENDERER = "plotly_mimetype+notebook"
+WORKBOOK = "record.xlsx"
+KERNEL = "python3"
+_PLOTLY_JSON = "application/vnd.plotly.v1+json"
+_TEMPLATE_FILE = "pmo_record.html.j2"
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
+class RecordError(PmoError):
+    """A record notebook failed while executing; nothing was written."""
+
+
+def build_record(out: str | os.PathLike, session: str | os.PathLike,
+                 gaps: str | os.PathLike | None = None, catalog: str | os.PathLike | None = None,
+                 assignments: str | os.PathLike | None = None, *,
+                 notebooks: Sequence[str] | None = None, notebook_dir: Path | None = None,
+                 log: TextIO | None = None) -> list[Path]:
+    """Execute the record notebooks on a session and write the record into ``out``.
+
+    Parameters
+    ----------
+    out : path
+        Output folder. The record is written into a temporary folder beside it and
+        moved into place only when complete; a failed run leaves nothing behind.
+    session : path
+        Session file. Created (and seeded with ``assignments``) when missing, which
+        needs ``gaps`` and ``catalog``; otherwise reopened as saved.
+    gaps, catalog, assignments : path, optional
+        Input files, passed to every notebook that declares ``gaps_path``,
+        ``catalog_path``, ``assignments_path`` (``None`` when not given).
+    notebooks, notebook_dir : optional
+        Notebook names (without ``.ipynb``) and their folder; default
+        :data:`RECORD_NOTEBOOKS` in :data:`NOTEBOOK_DIR`. Missing ones are skipped
+        with a warning.
+    log : text stream, optional
+        Where progress lines go (default ``sys.stderr``).
+
+    Returns
+    -------
+    list of Path
+        The files written, in ``out``.
+
+    Raises
+    ------
+    DataError, SessionError, FileNotFoundError
+        Bad or missing inputs, before any notebook runs.
+    RecordError
+        A notebook failed; its name, cell and error are in the message.
+
+    Examples
+    --------
+    >>> build_record("record", "record/sample.sqlite", "data/sample_gaps.csv",
+    ...              "data/catalog.csv", "data/sample_assignments.csv")  # doctest: +SKIP
+    """
+    log = log or sys.stderr
+    params = {"gaps_path": gaps, "catalog_path": catalog, "session_path": session,
+              "assignments_path": assignments}
+    params = {k: None if v is None else str(Path(v).resolve()) for k, v in params.items()}
+    out = Path(out).resolve()
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"--out '{out}' is a file; give a folder for the record.")
+    found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR, log)
+    out_existed = out.exists()
+    created = _open_session(params, log)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        _write(notebook_dir or NOTEBOOK_DIR, found, params, staging, log)
+        return _publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        _undo_session(Path(params["session_path"]) if created else None, out, out_existed, log)
+        raise
+
+
+def _find(names: Sequence[str], folder: Path, log: TextIO) -> list[Path]:
+    found = []
+    for name in names:
+        path = folder / f"{name}.ipynb"
+        if path.is_file():
+            found.append(path)
+        else:
+            print(f"warning: {path} not found; the record will not include it.", file=log)
+    return found
+
+
+def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
+    """Validate the inputs by opening the session (creating and seeding it if new)."""
+    from .workshop import Workshop
+
+    session = Path(params["session_path"])
+    existed = session.exists()
+    if not existed and (params["gaps_path"] is None or params["catalog_path"] is None):
+        raise SessionError(f"session '{session}' does not exist yet; to start a new session "
+                           "give --gaps and --catalog (and optionally --assignments).")
+    if existed and params["assignments_path"] is not None:
+        print(f"warning: session '{session.name}' exists, --assignments ignored "
+              "(the saved session is the record).", file=log)
+    Workshop.open(session, params["gaps_path"], params["catalog_path"],
+                  assignments=params["assignments_path"]).close()
+    return not existed
+
+
+def _write(folder: Path, notebooks: list[Path], params: dict[str, str | None],
+           staging: Path, log: TextIO) -> None:
+    from .workshop import Workshop
+
+    with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
+        work = Path(tmp) / "notebooks"
+        shutil.copytree(folder, work,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.sqlite*"))
+        for i, source in enumerate(notebooks, start=1):
+            start = time.perf_counter()
+            nb = _execute(work / source.name, params)
+            nbformat.write(nb, staging / source.name)
+            html = staging / f"{source.stem}.html"
+            html.write_text(to_html(nb, source.stem), encoding="utf-8")
+            print(f"[{i}/{len(notebooks)}] {source.name}: {time.perf_counter() - start:.1f} s, "
+                  f"{html.stat().st_size / 1e6:.1f} MB html", file=log)
+    with Workshop.open(params["session_path"]) as ws:
+        ws.export_xlsx(staging / WORKBOOK)
+        print(f"{WORKBOOK}: {len(ws.tables())} sheets", file=log)
+
+
+def _execute(path: Path, params: dict[str, str | None]) -> nbformat.NotebookNode:
+    """Run one notebook with the parameters it declares; offline-ready outputs."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(path))
+    given = {k: v for k, v in params.items() if k in declared}
+    try:
+        with _environ(RENDERER_ENV, RECORD_RENDERER):
+            nb = pm.execute_notebook(str(path), None, parameters=given, kernel_name=KERNEL,
+                                     progress_bar=False, cwd=str(path.parent),
+                                     store_widget_state=False)
+    except pm.PapermillExecutionError as exc:
+        raise RecordError(f"notebook '{path.name}' failed in cell {exc.exec_count}: "
+                          f"{exc.ename}: {exc.evalue}") from None
+    return offline_figures(nb)
+
+
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the kernels started inside the block."""
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def offline_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Rebuild each plotly figure's ``text/html`` from its JSON, without plotly.js or MathJax.
+
+    The ``notebook`` renderer's figure HTML loads MathJax from a CDN; the same figure
+    drawn with ``include_mathjax=False`` works offline once plotly.js is on the page
+    (inlined by the renderer's first display). Changes ``nb`` in place and returns it.
+    """
+    import plotly.io as pio
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if _PLOTLY_JSON in data and "text/html" in data:
+                spec = dict(data[_PLOTLY_JSON])
+                config = spec.pop("config", None)
+                data["text/html"] = pio.to_html(spec, config=config, include_plotlyjs=False,
+                                                include_mathjax=False, full_html=False,
+                                                default_width="100%", default_height=525,
+                                                validate=False)
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """A standalone HTML page of an executed notebook that loads nothing from the network."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", template_file=_TEMPLATE_FILE,
+                            extra_loaders=[DictLoader({_TEMPLATE_FILE: _TEMPLATE})])
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _publish(staging: Path, out: Path) -> list[Path]:
+    """Move the finished record into ``out`` (a rename when ``out`` is new)."""
+    names = sorted(p.name for p in staging.iterdir())
+    if not out.exists():
+        staging.rename(out)
+    else:  # e.g. the session file lives in ``out``: replace the record's files only
+        for name in names:
+            os.replace(staging / name, out / name)
+        staging.rmdir()
+    return [out / name for name in names]
+
+
+def _undo_session(created: Path | None, out: Path, out_existed: bool, log: TextIO) -> None:
+    """After a failure: remove a session this run created, and ``out`` if it made it."""
+    if created is not None:
+        for path in (created, *created.parent.glob(f"{created.name}-*")):
+            path.unlink(missing_ok=True)
+        print(f"removed the new session '{created}'.", file=log)
+    if not out_existed and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
