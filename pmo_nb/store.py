@@ -78,6 +78,7 @@ CREATE TABLE assignments (gap_id TEXT, service_id TEXT, contribution TEXT, note 
     updated_at TEXT, PRIMARY KEY (gap_id, service_id));
 CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, step INTEGER, at TEXT, who TEXT,
     action TEXT, entity TEXT, key TEXT, before TEXT, after TEXT, undone INTEGER DEFAULT 0);
+CREATE INDEX history_step ON history (step);
 """
 
 

@@ -367,24 +367,31 @@ class Workshop:
     def _change(self, action: str, ops: list[Op]) -> None:
         self._store.change(action, ops)
         for table in {_TABLE_OF[op.entity] for op in ops}:
-            self._cache.pop({"services": "catalog"}.get(table, table), None)
+            name = {"services": "catalog"}.get(table, table)
+            self._cache.pop(name, None)
+            self._cache.pop(f"{name}:index", None)
         self._cache.pop("coverage", None)
 
+    def _position(self, name: str, key: str, value: str) -> int | None:
+        """Row of ``value`` in a cached table, through a cached id -> row dict."""
+        frame = self._frame(name)  # first: it drops the cache if another handle wrote
+        if f"{name}:index" not in self._cache:
+            self._cache[f"{name}:index"] = {v: i for i, v in enumerate(frame[key].tolist())}
+        return self._cache[f"{name}:index"].get(value)
+
     def _gap(self, gap_id: str) -> pd.Series:
-        gaps = self._frame("gaps")
-        hit = gaps.index[gaps["gap_id"] == gap_id]
-        if len(hit) == 0:
-            raise UnknownGapError(gap_id, gaps["gap_id"])
-        return gaps.loc[hit[0]]
+        row = self._position("gaps", "gap_id", gap_id)
+        if row is None:
+            raise UnknownGapError(gap_id, self._frame("gaps")["gap_id"])
+        return self._frame("gaps").iloc[row]
 
     def _gap_row(self, gap_id: str) -> dict:
         self._gap(gap_id)
         return self._store.row("gap", (gap_id,))
 
     def _service(self, service_id: str) -> str:
-        ids = self._frame("catalog")["service_id"]
-        if not (ids == service_id).any():
-            raise UnknownServiceError(service_id, ids)
+        if self._position("catalog", "service_id", service_id) is None:
+            raise UnknownServiceError(service_id, self._frame("catalog")["service_id"])
         return service_id
 
     def _import_problems(self, raw: pd.DataFrame) -> list[Problem]:
