@@ -15,7 +15,9 @@ from .errors import PmoError
 from .workshop import Workshop
 
 log = logging.getLogger(__name__)
-_LIVE: weakref.WeakSet = weakref.WeakSet()  # every panel on screen, redrawn after a change
+# The newest panel of each kind per workshop: redrawn after every change. (Panels shown by an
+# earlier run of a cell stay alive in the kernel; they resync when used, not on every click.)
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 class _Note(str):
@@ -32,7 +34,7 @@ class _Panel:
         self.ws = ws
         self.status = w.HTML(h.info("Every change is saved at once."))
         self.widget: w.Box = w.VBox()
-        _LIVE.add(self)
+        _LIVE[type(self), id(ws)] = self
 
     def refresh(self) -> None:
         raise NotImplementedError
@@ -47,7 +49,7 @@ class _Panel:
             saved = not isinstance(done, _Note)
             self.status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved \
                 else h.info(done)
-        for panel in [p for p in _LIVE if p.ws is self.ws]:
+        for panel in [p for p in list(_LIVE.values()) if p.ws is self.ws]:
             panel._safe(panel.refresh)
 
     def _safe(self, view: Callable[[], object]) -> None:

@@ -101,7 +101,7 @@ class WorkshopPanel(_Panel):
         adding = w.Accordion([self.new_service.box], titles=("Add a new service",),
                              selected_index=None, layout=w.Layout(width="100%"))
         services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
-                                                                overflow_y="auto"))
+                                                                overflow="hidden auto"))
         left = w.VBox([
             w.HBox([self.prev_button, self.gap_select, self.next_button]),
             w.HBox([self.show, self.aspect, self.priority]),
@@ -131,7 +131,6 @@ class WorkshopPanel(_Panel):
         done = int((cov["status"] != "open").sum())
         self.progress.value = h.progress(done, len(cov))
         self.progress_bar.max, self.progress_bar.value = max(len(cov), 1), done
-        self._draw_heatmap()
         self.candidates.value = h.table(
             self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(
                 h.LEVEL_NAMES)}),
@@ -143,6 +142,7 @@ class WorkshopPanel(_Panel):
                          | set(cov["aspect"]))
         self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
                                         [a for a in aspects if a], set(catalog["service_id"]))
+        self._draw_heatmap()  # last: the slowest view, the others are on screen already
 
     def _update_filters(self, cov: pd.DataFrame) -> None:
         options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]

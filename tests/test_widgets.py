@@ -1,0 +1,320 @@
+"""The workshop panels, used as a facilitator would: set values, click buttons, look at the
+session. No browser: ipywidgets run in plain Python."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pmo_nb
+from pmo_nb.widgets import CatalogBrowser, WorkshopPanel
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> pmo_nb.Workshop:
+    """A fresh session from the sample gaps and the catalog (nothing assigned yet)."""
+    with pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=DATA / "sample_gaps.csv",
+                              catalog=DATA / "catalog.csv") as session:
+        yield session
+
+
+@pytest.fixture
+def panel(ws: pmo_nb.Workshop) -> WorkshopPanel:
+    return WorkshopPanel(ws)
+
+
+def pairs(ws: pmo_nb.Workshop) -> list[tuple[str, str, str, str]]:
+    return [tuple(r) for r in ws.assignments[["gap_id", "service_id", "contribution", "note"]]
+            .itertuples(index=False)]
+
+
+def status_of(ws: pmo_nb.Workshop, gap_id: str) -> str:
+    return ws.coverage().set_index("gap_id").at[gap_id, "status"]
+
+
+def option_ids(panel: WorkshopPanel) -> list[str]:
+    return [gap_id for _, gap_id in panel.gap_select.options]
+
+
+# -- navigation and filters ---------------------------------------------------------------
+def test_navigation_moves_through_the_gaps_and_shows_each_card(panel: WorkshopPanel) -> None:
+    assert panel.gap_select.value == "G-01"
+    assert "G-01 · Project manager skills" in panel.card.value
+    panel.next_button.click()
+    assert panel.gap_select.value == "G-02"
+    assert "G-02 · Project manager skills" in panel.card.value
+    panel.prev_button.click()
+    panel.prev_button.click()  # wraps round to the last gap
+    assert panel.gap_select.value == "G-18"
+    panel.gap_select.value = "G-04"
+    assert "G-04 · Project communication" in panel.card.value
+    assert "Sponsors usually learn of slips" in panel.card.value  # today -> target shown
+
+
+def test_dropdown_entries_carry_each_gaps_status(panel: WorkshopPanel) -> None:
+    labels = dict((g, label) for label, g in panel.gap_select.options)
+    assert labels["G-01"] == "○ G-01 · Project manager skills — open"
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    labels = dict((g, label) for label, g in panel.gap_select.options)
+    assert labels["G-01"] == "✓ G-01 · Project manager skills — covered"
+
+
+def test_filter_open_only_aspect_and_priority(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.show.value = "open"
+    assert all(status_of(ws, g) == "open" for g in option_ids(panel))
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True  # G-01 now covered
+    assert "G-01" not in option_ids(panel)
+    panel.show.value = "all"
+    panel.aspect.value = "Project communication"
+    assert set(option_ids(panel)) == set(ws.gaps.query("aspect == 'Project communication'")
+                                         ["gap_id"])
+    panel.aspect.value = ""
+    panel.priority.value = "L"
+    low = set(ws.gaps.query("priority == 'L'")["gap_id"])
+    assert set(option_ids(panel)) == low and panel.gap_select.value in low
+
+
+def test_a_filter_that_matches_nothing_says_so(panel: WorkshopPanel) -> None:
+    panel.aspect.value = "Project communication"
+    panel.priority.value = "L"
+    if option_ids(panel):
+        pytest.skip("sample data has a low-priority communication gap")
+    assert "No gap matches the filter" in panel.card.value
+    assert panel.services.box.children == ()
+
+
+def test_progress_counts_addressed_gaps(panel: WorkshopPanel) -> None:
+    start = int(panel.progress.value.split("<b>")[1].split(" of ")[0])
+    assert "of 18</b> gaps addressed" in panel.progress.value
+    panel.gap_select.value = "G-01"
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    assert f"<b>{start + 1} of 18</b> gaps addressed" in panel.progress.value
+    assert panel.progress_bar.value == start + 1 and panel.progress_bar.max == 18
+
+
+# -- services -----------------------------------------------------------------------------
+def test_suggested_services_come_first_then_categories(panel: WorkshopPanel,
+                                                       ws: pmo_nb.Workshop) -> None:
+    texts = [c.value for c in panel.services.box.children if hasattr(c, "value")]
+    assert "Suggested for this aspect" in texts[0]
+    suggested = ws.suggest("G-01").query("suggested")["service_id"].tolist()
+    rows = [c for c in panel.services.box.children if "pmo-service-row" in c._dom_classes]
+    first = [next(s for s, r in panel.services.rows.items() if r.box is box)
+             for box in rows[:len(suggested)]]
+    assert first == suggested
+
+
+def test_tick_assigns_and_untick_unassigns(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    row = panel.services.rows["S-METH-TEMPLATES"]
+    row.assigned.value = True
+    assert pairs(ws) == [("G-01", "S-METH-TEMPLATES", "full", "")]
+    assert "saved ✓" in panel.status.value
+    assert row.detail.layout.display == "flex"  # full/partial and note now show
+    row.assigned.value = False
+    assert pairs(ws) == []
+    assert row.detail.layout.display == "none"
+
+
+def test_full_partial_and_note_are_saved(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    row = panel.services.rows["S-TRAIN-PM"]
+    row.assigned.value = True
+    assert status_of(ws, "G-01") == "covered"
+    row.contribution.value = "partial"
+    assert pairs(ws) == [("G-01", "S-TRAIN-PM", "partial", "")]
+    assert status_of(ws, "G-01") == "partial"
+    row.note.value = "Start with tier-1 PMs"
+    assert pairs(ws) == [("G-01", "S-TRAIN-PM", "partial", "Start with tier-1 PMs")]
+    panel.next_button.click()
+    panel.prev_button.click()  # back on G-01: the row shows what is saved
+    assert (row.assigned.value, row.contribution.value, row.note.value) == (
+        True, "partial", "Start with tier-1 PMs")
+
+
+def test_costs_are_hidden_until_asked_for(panel: WorkshopPanel) -> None:
+    info = panel.services.rows["S-METH-TEMPLATES"].info
+    assert "cost" not in info.value
+    panel.show_costs.value = True
+    assert "cost 15" in info.value
+    panel.show_costs.value = False
+    assert "cost" not in info.value
+
+
+# -- outside the PMO ----------------------------------------------------------------------
+def test_hand_over_needs_an_owner(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.gap_select.value = "G-04"
+    panel.owner.value = "   "
+    panel.hand_over_button.click()
+    assert "pmo-error" in panel.status.value and "name the owner" in panel.status.value
+    assert status_of(ws, "G-04") == "open"
+
+
+def test_hand_over_and_take_back(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.gap_select.value = "G-04"
+    assert panel.take_back_button.disabled
+    panel.owner.value, panel.handover_note.value = "Finance & Procurement", "budget owner"
+    panel.hand_over_button.click()
+    gap = ws.gaps.set_index("gap_id").loc["G-04"]
+    assert (gap["pmo_role"], gap["other_owner"], gap["handover_note"]) == (
+        "none", "Finance & Procurement", "budget owner")
+    assert "Finance &amp; Procurement" in panel.card.value and "handed over" in panel.card.value
+    assert not panel.take_back_button.disabled
+    panel.take_back_button.click()
+    assert status_of(ws, "G-04") == "open"
+
+
+# -- new services -------------------------------------------------------------------------
+def fill_form(panel: WorkshopPanel, name: str, cost: str) -> None:
+    form = panel.new_service
+    form.name.value = name
+    form.category.value = "Benefits management"  # a new category, typed
+    form.tier.value = "advanced"
+    form.aspects.value = ("Project communication",)
+    form.description.value = "Tracks the benefits each project promised."
+    form.cost.value = cost
+
+
+def test_new_service_bad_cost_is_a_message_not_a_traceback(panel: WorkshopPanel,
+                                                          ws: pmo_nb.Workshop) -> None:
+    before = len(ws.catalog)
+    fill_form(panel, "Benefits office", "lots")
+    panel.new_service.add_button.click()
+    assert "pmo-error" in panel.status.value
+    assert "column &#x27;cost&#x27;: &#x27;lots&#x27; is not a number" in panel.status.value
+    assert len(ws.catalog) == before
+    assert panel.new_service.name.value == "Benefits office"  # the form keeps what was typed
+
+
+def test_new_service_id_is_suggested_and_the_service_appears(panel: WorkshopPanel,
+                                                             ws: pmo_nb.Workshop) -> None:
+    browser = CatalogBrowser(ws)
+    fill_form(panel, "Benefits office", "40")
+    assert panel.new_service.service_id.value == "S-BENEFITS-OFFICE"
+    panel.new_service.add_button.click()
+    assert "saved ✓" in panel.status.value, panel.status.value
+    added = ws.catalog.set_index("service_id").loc["S-BENEFITS-OFFICE"]
+    assert (added["category"], added["cost"], added["origin"]) == (
+        "Benefits management", 40.0, "workshop")
+    assert "S-BENEFITS-OFFICE" in panel.services.rows
+    assert panel.services.rows["S-BENEFITS-OFFICE"].box in panel.services.box.children
+    assert "★ Benefits office" in browser.table.value
+    assert "Benefits management" in [label for label, _ in browser.category.options]
+    assert panel.new_service.name.value == ""  # cleared for the next one
+
+
+def test_a_typed_id_is_kept(panel: WorkshopPanel) -> None:
+    form = panel.new_service
+    form.service_id.value = "S-BEN"
+    form.name.value = "Benefits office"
+    assert form.service_id.value == "S-BEN"
+
+
+def test_catalog_browser_filters(ws: pmo_nb.Workshop) -> None:
+    browser = CatalogBrowser(ws)
+    assert f"<b>{len(ws.catalog)}</b> of {len(ws.catalog)} services" in browser.count.value
+    browser.tier.value = "advanced"
+    n = int((ws.catalog["tier"] == "advanced").sum())
+    assert f"<b>{n}</b> of" in browser.count.value
+    assert browser.table.value.count("<tr>") == n + 1  # header + rows
+
+
+# -- undo, errors, other handles ----------------------------------------------------------
+def test_undo_reverts_the_last_change(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    panel.services.rows["S-TRAIN-CERT"].assigned.value = True
+    panel.undo_button.click()
+    assert [p[1] for p in pairs(ws)] == ["S-TRAIN-PM"]
+    assert "Undone: assign" in panel.status.value
+    assert not panel.services.rows["S-TRAIN-CERT"].assigned.value
+    panel.undo_button.click()
+    panel.undo_button.click()
+    assert "Nothing to undo" in panel.status.value and pairs(ws) == []
+
+
+def test_a_read_only_session_shows_an_error_and_keeps_what_was_saved(
+        panel: WorkshopPanel, ws: pmo_nb.Workshop, monkeypatch: pytest.MonkeyPatch) -> None:
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    # The file becomes read-only under the kernel. Tests run as root (chmod is ignored), so
+    # the session's connection is swapped for a read-only one: SQLite itself refuses writes.
+    read_only = sqlite3.connect(f"file:{ws.path}?mode=ro", uri=True, isolation_level=None)
+    monkeypatch.setattr(ws._store, "_conn", read_only)
+    row = panel.services.rows["S-TRAIN-CERT"]
+    row.assigned.value = True
+    assert "pmo-error" in panel.status.value
+    assert "Could not save" in panel.status.value and "the change was not made" in \
+        panel.status.value
+    assert not row.assigned.value  # the panel shows what is saved, not the failed click
+    monkeypatch.undo()
+    read_only.close()
+    assert pairs(ws) == [("G-01", "S-TRAIN-PM", "full", "")]
+
+
+def test_unexpected_errors_are_shown_not_raised(panel: WorkshopPanel,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(panel.ws, "assign", broken)
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    assert "Unexpected RuntimeError: disk on fire" in panel.status.value
+
+
+def test_changes_from_another_handle_show_after_refresh(panel: WorkshopPanel,
+                                                       ws: pmo_nb.Workshop) -> None:
+    with pmo_nb.Workshop.open(ws.path) as other:
+        other.assign("G-01", "S-TRAIN-CERT", "partial")
+    panel.refresh_button.click()
+    assert panel.services.rows["S-TRAIN-CERT"].assigned.value
+    with pmo_nb.Workshop.open(ws.path) as other:
+        other.assign("G-02", "S-TRAIN-MENTOR")
+    panel.gap_select.value = "G-02"  # navigating notices the change too
+    assert panel.services.rows["S-TRAIN-MENTOR"].assigned.value
+    assert "Project templates" not in panel.candidates.value
+    assert "Mentoring" in panel.candidates.value or "mentor" in panel.candidates.value.lower()
+
+
+# -- escaping -----------------------------------------------------------------------------
+def test_hostile_text_shows_literally(tmp_path: Path) -> None:
+    gaps = pd.read_csv(DATA / "sample_gaps.csv", dtype=str, keep_default_na=False)
+    gaps.loc[0, ["aspect", "current_state", "description"]] = HOSTILE
+    catalog = pd.read_csv(DATA / "catalog.csv", dtype=str, keep_default_na=False)
+    catalog.loc[0, "aspects"] = HOSTILE
+    with pmo_nb.Workshop.open(tmp_path / "h.sqlite", gaps=gaps, catalog=catalog) as ws:
+        panel, browser = WorkshopPanel(ws), CatalogBrowser(ws)
+        panel.owner.value = HOSTILE
+        panel.hand_over_button.click()
+        for html in (panel.card.value, browser.table.value, panel.status.value):
+            assert "<img" not in html
+        assert panel.card.value.count("&lt;img src=x onerror=alert(1)&gt;") >= 3
+        assert HOSTILE in panel.gap_select.label  # a <select> shows text, never HTML
+
+
+# -- live views ---------------------------------------------------------------------------
+def cell(panel: WorkshopPanel, priority: str, size: str) -> float | None:
+    fig = panel.heatmap_figure
+    return fig.data[0].z[list(fig.data[0].y).index(priority)][list(fig.data[0].x).index(size)]
+
+
+def test_heatmap_and_candidate_list_follow_a_click(panel: WorkshopPanel) -> None:
+    assert cell(panel, "High", "High") == 0.0  # G-01 is high x high; nothing assigned yet
+    assert "No services assigned yet" in panel.candidates.value
+    started = time.perf_counter()
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    elapsed = time.perf_counter() - started
+    assert cell(panel, "High", "High") > 0.0
+    shown = panel.heatmap.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert shown["data"][0]["z"] == [list(r) for r in panel.heatmap_figure.data[0].z]
+    assert "Project manager training" in panel.candidates.value
+    assert elapsed < 2.0, f"click -> updated heatmap took {elapsed:.2f} s"
+
+
+def test_the_notebook_output_is_stable_text(panel: WorkshopPanel) -> None:
+    bundle = panel._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Workshop panel on 's.sqlite'")
+    assert "application/vnd.jupyter.widget-view+json" in bundle
