@@ -9,6 +9,10 @@ HTML export carries plotly.js once and opens offline.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RENDERER_ENV = "PMO_NB_PLOTLY_RENDERER"
 DEFAULT_RENDERER = "plotly_mimetype"
@@ -23,3 +27,35 @@ def setup_notebook() -> None:
     pio.renderers.default = renderer
     pd.set_option("display.max_colwidth", 120)
     pd.set_option("display.max_rows", 200)
+
+
+class Table:
+    """A table shown in full (no ``display.max_colwidth`` truncation), its text escaped.
+
+    What a record needs: a reader who was not in the room reads every state and
+    description in the HTML export, and no customer text becomes markup. The HTML has
+    no random ids, so it is stable under nbval.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        return self.frame.to_html(index=False, escape=True, border=0, na_rep="",
+                                  classes="dataframe pmo-table")
+
+    def __repr__(self) -> str:
+        return self.frame.to_string(index=False, na_rep="")
+
+
+def show_table(frame: pd.DataFrame) -> Table:
+    """Wrap a DataFrame so a notebook shows it in full, text escaped (return it, last in a cell).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = show_table(pd.DataFrame({"current_state": ["<b>" + "x" * 200]}))
+    >>> "&lt;b&gt;" in t._repr_html_() and "..." not in t._repr_html_()
+    True
+    """
+    return Table(frame)

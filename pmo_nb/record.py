@@ -34,6 +34,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # the repo'
 RECORD_RENDERER = "plotly_mimetype+notebook"
 WORKBOOK = "record.xlsx"
 KERNEL = "python3"
+_QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter per notebook
 _PLOTLY_JSON = "application/vnd.plotly.v1+json"
 _TEMPLATE_FILE = "pmo_record.html.j2"
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -97,9 +98,9 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out '{out}' is a file; give a folder for the record.")
-    found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR, log)
     out_existed = out.exists()
     created = _open_session(params, log)
+    found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR, log)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -170,10 +171,11 @@ def _execute(path: Path, params: dict[str, str | None]) -> nbformat.NotebookNode
         with _environ(RENDERER_ENV, RECORD_RENDERER):
             nb = pm.execute_notebook(str(path), None, parameters=given, kernel_name=KERNEL,
                                      progress_bar=False, cwd=str(path.parent),
-                                     store_widget_state=False)
+                                     store_widget_state=False, extra_arguments=_QUIET)
     except pm.PapermillExecutionError as exc:
-        raise RecordError(f"notebook '{path.name}' failed in cell {exc.exec_count}: "
-                          f"{exc.ename}: {exc.evalue}") from None
+        line = (exc.source or "").strip().splitlines()[:1] or [""]
+        raise RecordError(f"notebook '{path.name}' failed at In [{exc.exec_count}] "
+                          f"({line[0][:60]}): {exc.ename}: {exc.evalue}") from None
     return offline_figures(nb)
 
 

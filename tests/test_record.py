@@ -7,7 +7,6 @@ notebooks (parameters, session, gap register, plotly figures) and the quickstart
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 from pathlib import Path
@@ -152,29 +151,45 @@ def test_offline_figures_rebuilds_figure_html_without_mathjax() -> None:
     assert not REMOTE_TAG.search(record.to_html(nb, "tiny"))
 
 
+def test_show_table_keeps_text_whole_and_escaped() -> None:
+    import pandas as pd
+
+    from pmo_nb.display import show_table
+
+    frame = pd.DataFrame({"current_state": ["<script>alert(1)</script>" + "x" * 300]})
+    shown = show_table(frame)._repr_html_()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" + "x" * 300 in shown
+    assert "<script>" not in shown
+
+
 @pytest.mark.browser
 def test_html_renders_offline_in_chromium(built: dict) -> None:
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium (apt-get install -y chromium)")
+    plots, problems = render(built["out"] / "probe.html", built["root"] / "probe.png")
+    assert plots == 2
+    assert problems == []
+
+
+def render(page_path: Path, shot: Path, heading: str | None = None) -> tuple[int, list[str]]:
+    """Open an HTML file in Chromium with the network off: figures drawn, errors seen.
+
+    Saves a 1280x800 screenshot starting at the first ``h2`` containing ``heading``
+    (the top of the page when there is none).
+    """
     from playwright.sync_api import sync_playwright
 
-    shot = built["root"] / "record.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         try:
-            plots, problems = _render(browser, built["out"] / "probe.html", shot)
+            return _render(browser, page_path, shot, heading)
         finally:
             browser.close()
-    assert plots == 2
-    assert problems == []
-    if os.environ.get("PMO_NB_UPDATE_DOCS"):
-        shutil.copy(shot, REPO / "docs" / "record.png")
 
 
-def _render(browser, page_path: Path, shot: Path) -> tuple[int, list[str]]:
-    """Open the page with the network off; count drawn figures, collect errors."""
+def _render(browser, page_path: Path, shot: Path, heading: str | None) -> tuple[int, list[str]]:
     context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
     page = context.new_page()
     problems: list[str] = []
@@ -186,6 +201,9 @@ def _render(browser, page_path: Path, shot: Path) -> tuple[int, list[str]]:
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     page.wait_for_timeout(500)
     plots = page.locator(".js-plotly-plot").count()
-    page.screenshot(path=str(shot), clip={"x": 0, "y": 0, "width": 1280, "height": 800})
+    top = page.locator("h2", has_text=heading).first if heading else None
+    y = top.bounding_box()["y"] - 16 if top is not None and top.count() else 0
+    page.screenshot(path=str(shot), full_page=True,
+                    clip={"x": 0, "y": max(y, 0), "width": 1280, "height": 800})
     context.close()
     return plots, problems
