@@ -1,0 +1,113 @@
+"""Colours, the plotly template and text helpers shared by :mod:`pmo_nb.plots`.
+
+Colours are Okabe-Ito (safe for the common colour-vision deficiencies); every
+piece of customer text goes through :func:`esc` before plotly sees it, because
+plotly renders text, hover text, annotations and tick labels as limited HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+
+import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
+
+OKABE_ITO = ("#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7",
+             "#F0E442", "#000000")
+STATUS_ORDER = ("covered", "partial", "open", "handed over")
+STATUS_COLOURS = {"covered": "#009E73", "partial": "#E69F00", "open": "#D55E00",
+                  "handed over": "#999999"}
+CONTRIBUTION_COLOURS = {"full": STATUS_COLOURS["covered"], "partial": STATUS_COLOURS["partial"]}
+TIER_COLOURS = {"basic": "#56B4E9", "advanced": "#0072B2"}  # sky blue, blue
+ADDED_COLOUR = "#CC79A7"  # reddish purple: services added during the workshop
+CATEGORY_FILL = "#EDEDED"
+EMPTY_CELL = "#E5E5E5"  # plot background behind blank heatmap cells ("no gaps")
+COVERED_SCALE = "Cividis"  # share covered, 0..1
+OPEN_SCALE = [[0.0, "#FFF4EC"], [1.0, STATUS_COLOURS["open"]]]  # light -> vermillion
+COUNT_SCALE = [[0.0, "#F2F7FB"], [1.0, OKABE_ITO[0]]]  # light -> blue
+DARK_TEXT, LIGHT_TEXT = "#1A1A1A", "#FFFFFF"
+FONT_SIZE, TITLE_SIZE, TICK_SIZE = 16, 22, 14
+TITLE_SPACE = 80  # px above the plot area kept for the title (title sits in the top margin)
+
+_AXIS = dict(tickfont=dict(size=TICK_SIZE), automargin=True, ticks="", showline=False,
+             ticklabelstandoff=6,
+             title=dict(font=dict(size=FONT_SIZE + 2), standoff=14),  # standoff: automargin fits it
+             gridcolor="#DDDDDD", zeroline=False)
+TEMPLATE = go.layout.Template(layout=go.Layout(
+    font=dict(family="Arial, Helvetica, 'Liberation Sans', sans-serif", size=FONT_SIZE,
+              color=DARK_TEXT),
+    title=dict(font=dict(size=TITLE_SIZE), x=0.0, xanchor="left", xref="container",
+               y=1.0, yanchor="top", yref="container", pad=dict(t=20, l=20)),
+    colorway=list(OKABE_ITO),
+    paper_bgcolor="#FFFFFF",
+    plot_bgcolor="#FFFFFF",
+    hoverlabel=dict(font=dict(size=FONT_SIZE), align="left"),
+    legend=dict(font=dict(size=FONT_SIZE)),
+    xaxis=_AXIS,
+    yaxis=_AXIS,
+    margin=dict(l=40, r=40, t=TITLE_SPACE, b=50),
+))
+"""Applied to every figure of :mod:`pmo_nb.plots`: large fonts, Okabe-Ito colour way."""
+
+
+def esc(value: object) -> str:
+    """Customer text as plotly-safe text: ``"<b>x</b>"`` shows literally, NaN/None as ``""``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> str:
+    """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)] + "…"
+    return "<br>".join(esc(line) for line in lines)
+
+
+def shorten(value: object, width: int) -> str:
+    """Raw text cut to ``width`` characters with an ellipsis (escape afterwards)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def text_colour(scale: str | list, value: float, zmin: float, zmax: float) -> str:
+    """Dark or light text, whichever contrasts more with the cell colour of ``value``."""
+    frac = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
+    colour = sample_colorscale(scale, [frac], colortype="rgb")[0]
+    lum = _luminance(colour)
+    dark_contrast = (lum + 0.05) / (_luminance(DARK_TEXT) + 0.05)
+    return DARK_TEXT if dark_contrast >= 1.05 / (lum + 0.05) else LIGHT_TEXT
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``"#rrggbb"`` or ``"rgb(r, g, b)"``."""
+    rgb = hex_to_rgb(colour) if colour.startswith("#") else unlabel_rgb(colour)
+    lin = [(c / 255) / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+           for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def on_colour(colour: str) -> str:
+    """Dark or light text for a solid ``"#rrggbb"`` background."""
+    return text_colour([[0, colour], [1, colour]], 0.0, 0.0, 1.0)
+
+
+def finish(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """Apply :data:`TEMPLATE`, the title and the height (width follows the page)."""
+    fig.update_layout(template=TEMPLATE, title_text=title, height=height)
+    return fig
+
+
+def empty_figure(title: str, message: str) -> go.Figure:
+    """A blank figure that says why it is blank (no assignments yet, empty table, ...)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=20, color="#555555"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title, height=360)

@@ -1,0 +1,425 @@
+"""Workshop tables -> plotly figures, sized and coloured for a projector and for print.
+
+Every function takes a Workshop (anything with ``gaps``, ``catalog``, ``assignments``
+and ``coverage()``/``coverage_matrix()`` as in the session contract) or the DataFrame
+it would give, and returns a new :class:`plotly.graph_objects.Figure`; nothing is
+shown here. Customer text is HTML-escaped before plotly sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._palette import (
+    ADDED_COLOUR,
+    CATEGORY_FILL,
+    CONTRIBUTION_COLOURS,
+    COUNT_SCALE,
+    COVERED_SCALE,
+    DARK_TEXT,
+    EMPTY_CELL,
+    OKABE_ITO,
+    OPEN_SCALE,
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    TEMPLATE,
+    TIER_COLOURS,
+    TITLE_SPACE,
+    empty_figure,
+    esc,
+    esc_wrap,
+    finish,
+    on_colour,
+    shorten,
+    text_colour,
+)
+
+__all__ = [
+    "TEMPLATE", "aspect_category_heatmap", "budget_curve_figure", "catalog_overview",
+    "coverage_heatmap", "roadmap_timeline", "service_load", "status_overview",
+    "traceability_matrix",
+]
+
+LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
+SIZE_COLUMNS = ("L", "M", "H")  # left to right
+_ROW_PX = 22  # traceability: pixels per gap row
+ROADMAP_COLUMNS = ("wave", "service_id", "name", "cost", "start_month", "end_month")
+
+
+def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered") -> go.Figure:
+    """Priority (H, M, L from the top) x gap size (L, M, H) heatmap of coverage.
+
+    ``show="covered"`` colours each cell by the share of weight covered (0..1);
+    ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"priority": ["H"], "size": ["L"], "gaps": [2], "covered": [1],
+    ...                   "partial": [0], "open": [1], "handed_over": [0], "weight": [6.0],
+    ...                   "covered_weight": [3.0], "covered_share": [0.5]})
+    >>> coverage_heatmap(m).data[0].z[0][0]
+    0.5
+    """
+    if show not in ("covered", "open"):
+        raise ValueError(f"show must be 'covered' or 'open', not {show!r}.")
+    matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
+        else ws_or_matrix.coverage_matrix()
+    cells = {(r["priority"], r["size"]): r for r in matrix.to_dict("records")}
+    rows = [[cells.get((p, s), {}) for s in SIZE_COLUMNS] for p in PRIORITY_ROWS]
+    z = [[_cell_value(c, show) for c in row] for row in rows]
+    zmax = 1.0 if show == "covered" else max([v or 0 for row in z for v in row] + [1])
+    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
+    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=xs, y=ys, zmin=0, zmax=zmax, colorscale=scale, xgap=4, ygap=4,
+        hovertext=[[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
+                   for row, p in zip(rows, PRIORITY_ROWS)],
+        hovertemplate="%{hovertext}<extra></extra>",
+        colorbar=dict(title=dict(text="Weight covered" if show == "covered" else "Open gaps",
+                                side="right"),
+                      tickformat=".0%" if show == "covered" else "d", len=0.9,
+                      dtick=None if show == "covered" or zmax > 10 else 1)))
+    _label_cells(fig, rows, z, show, scale, zmax)
+    title = ("Coverage by gap size and priority (share of weight covered)" if show == "covered"
+             else "Open gaps by gap size and priority")
+    fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
+                     categoryarray=xs, showgrid=False, tickfont_size=16)
+    fig.update_yaxes(title_text="Priority", type="category", categoryorder="array",
+                     categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
+    return finish(fig, title, height=560)
+
+
+def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float) -> None:
+    """Annotate each cell (text contrasting with its colour); grey tiles behind blank cells."""
+    xs, ys = fig.data[0].x, fig.data[0].y
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            value = z[i][j]
+            colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
+            fig.add_annotation(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
+                               font=dict(size=18, color=colour))
+            if value is None:
+                fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                              fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
+                              layer="below")
+
+
+def _cell_value(cell: dict, show: str) -> float | None:
+    if not cell or not cell.get("gaps"):
+        return None
+    if show == "open":
+        return int(cell["open"])
+    share = cell.get("covered_share")
+    return None if share is None or pd.isna(share) else float(share)
+
+
+def _cell_label(cell: dict, show: str) -> str:
+    gaps = int(cell.get("gaps") or 0)
+    if not gaps:
+        return "no gaps"
+    if show == "open":
+        return f"{int(cell['open'])} open<br>of {gaps} gap{'s' * (gaps != 1)}"
+    share = cell.get("covered_share")
+    if share is None or pd.isna(share):
+        return f"{int(cell['handed_over'])}/{gaps} handed over"
+    partial = int(cell.get("partial") or 0)
+    more = f"<br>(+{partial} partial)" if partial else ""
+    return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
+
+
+def _cell_hover(cell: dict, priority: str, size: str) -> str:
+    head = f"Priority {LEVEL_NAMES[priority]}, size {LEVEL_NAMES[size]}"
+    if not cell or not cell.get("gaps"):
+        return f"{head}<br>no gaps"
+    counts = ", ".join(f"{int(cell[k])} {k.replace('_', ' ')}"
+                       for k in ("covered", "partial", "open", "handed_over"))
+    return (f"{head}<br>{int(cell['gaps'])} gaps: {counts}<br>"
+            f"weight covered {cell['covered_weight']:g} of {cell['weight']:g}")
+
+
+def aspect_category_heatmap(ws: Any) -> go.Figure:
+    """Aspects (rows) x service categories (columns): gaps of each aspect a category helps.
+
+    Counted through the assignments; handed-over gaps are left out.
+    """
+    cov, cat = ws.coverage(), ws.catalog
+    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "aspect"]]
+    links = (ws.assignments.merge(acted, on="gap_id")
+             .merge(cat[["service_id", "name", "category"]], on="service_id"))
+    aspects = list(dict.fromkeys(cov["aspect"]))
+    categories = list(dict.fromkeys(cat["category"]))
+    groups = {key: g for key, g in links.groupby(["aspect", "category"], sort=False)}
+    z = [[groups[(a, c)]["gap_id"].nunique() if (a, c) in groups else 0 for c in categories]
+         for a in aspects]
+    zmax = max([v for row in z for v in row] + [1])
+    hover = [[_link_hover(a, c, groups.get((a, c))) for c in categories] for a in aspects]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(len(categories))), y=list(range(len(aspects))), zmin=0, zmax=zmax,
+        colorscale=COUNT_SCALE, xgap=2, ygap=2, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        colorbar=dict(title=dict(text="Gaps helped", side="right"),
+                      dtick=1 if zmax <= 10 else None)))
+    for i, row in enumerate(z):
+        for j, value in enumerate(row):
+            if value:
+                fig.add_annotation(x=j, y=i, text=str(value), showarrow=False, font=dict(
+                    size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
+    fig.update_xaxes(title_text="Service category", side="top", tickangle=0, showgrid=False,
+                     tickvals=list(range(len(categories))),
+                     ticktext=[esc_wrap(c, 14) for c in categories])
+    fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
+                     tickvals=list(range(len(aspects))),
+                     ticktext=[esc(shorten(a, 34)) for a in aspects])
+    lines = max([len(esc_wrap(c, 14).split("<br>")) for c in categories] + [1])
+    fig.update_layout(margin_t=TITLE_SPACE + 18 * lines + 30)  # wrapped ticks + axis title
+    return finish(fig, "Which service categories help which aspects (gaps helped)",
+                   height=max(480, 36 * len(aspects) + 18 * lines + 170))
+
+
+def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
+    head = f"<b>{esc(aspect)}</b><br>{esc(category)}"
+    if group is None:
+        return f"{head}<br>no gaps helped"
+    gaps = ", ".join(esc(g) for g in dict.fromkeys(group["gap_id"]))
+    names = esc_wrap("; ".join(dict.fromkeys(group["name"])), 60)
+    return f"{head}<br>gaps: {gaps}<br>services: {names}"
+
+
+def traceability_matrix(ws: Any) -> go.Figure:
+    """Gaps (rows) x assigned services (columns): full (green) / partial (orange, ½) / blank."""
+    cov, cat, asg = ws.coverage(), ws.catalog, ws.assignments
+    if asg.empty:
+        return empty_figure("Traceability: gaps x assigned services", "No services assigned yet.")
+    names = dict(zip(cat["service_id"], cat["name"]))
+    services = list(dict.fromkeys([s for s in cat["service_id"] if s in set(asg["service_id"])]
+                                  + list(asg["service_id"])))
+    level = {"full": 2, "partial": 1}
+    links = {(g, s): level.get(c, 1) for g, s, c in
+             zip(asg["gap_id"], asg["service_id"], asg["contribution"])}
+    gap_rows = list(cov.itertuples(index=False))
+    z = [[links.get((g.gap_id, s)) for s in services] for g in gap_rows]
+    marks = [["½" if v == 1 else "" for v in row] for row in z]
+    hover = [[_trace_hover(g, names.get(s, s), s, v) for s, v in zip(services, row)]
+             for g, row in zip(gap_rows, z)]
+    colours = CONTRIBUTION_COLOURS
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(len(services))), y=list(range(len(gap_rows))), zmin=1, zmax=2,
+        colorscale=[[0, colours["partial"]], [0.5, colours["partial"]],
+                    [0.5, colours["full"]], [1, colours["full"]]],
+        showscale=False, xgap=2, ygap=2, text=marks, texttemplate="%{text}",
+        textfont=dict(size=15, color=DARK_TEXT), hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>"))
+    for kind, name in (("full", "full contribution"), ("partial", "partial contribution (½)")):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
+                                 marker=dict(symbol="square", size=16, color=colours[kind]),
+                                 hoverinfo="skip"))
+    ticks = [shorten(names.get(s, s), 28) for s in services]
+    fig.update_xaxes(side="top", tickangle=-45, showgrid=False, zeroline=False,
+                     tickvals=list(range(len(services))), tickfont_size=13,
+                     ticktext=[esc(t) for t in ticks])
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, tickfont_size=13,
+                     tickvals=list(range(len(gap_rows))),
+                     ticktext=[esc(f"{g.gap_id} · {shorten(g.aspect, 28)}") for g in gap_rows])
+    label_px = int(0.71 * 6.4 * max(len(t) for t in ticks)) + 16  # -45° labels of 13 px text
+    fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=30),
+                      legend=dict(orientation="h", x=1, xanchor="right", y=1, yanchor="top",
+                                  yref="container", xref="container"))
+    return finish(fig, "Traceability: gaps x assigned services",
+                   height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 40)
+
+
+def _trace_hover(gap: Any, name: str, service_id: str, value: int | None) -> str:
+    what = {2: "full", 1: "partial", None: "not assigned"}[value]
+    return (f"<b>{esc(gap.gap_id)}</b> {esc(gap.aspect)} ({esc(gap.status)})<br>"
+            f"{esc(name)} ({esc(service_id)})<br>contribution: {what}")
+
+
+def status_overview(ws: Any) -> go.Figure:
+    """Covered / partial / open / handed over, as shares of total weight and of gap count."""
+    cov = ws.coverage()
+    if cov.empty or not cov["weight"].sum():
+        return empty_figure("Where the gaps stand", "No gaps with weight.")
+    weight = cov.groupby("status")["weight"].sum()
+    count = cov.groupby("status")["gap_id"].count()
+    total_w, total_n = float(cov["weight"].sum()), len(cov)
+    rows = ["By weight", "By number of gaps"]
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        w, n = float(weight.get(status, 0.0)), int(count.get(status, 0))
+        shares = [100 * w / total_w, 100 * n / total_n]
+        fig.add_trace(go.Bar(
+            name=status, y=rows, x=shares, orientation="h",
+            marker=dict(color=STATUS_COLOURS[status], line=dict(color="#FFFFFF", width=1)),
+            text=[f"{s:.0f}%" if s >= 3 else "" for s in shares], textposition="inside",
+            insidetextanchor="middle", textfont=dict(size=18, color=on_colour(
+                STATUS_COLOURS[status])),
+            hovertext=[f"{status}: weight {w:g} of {total_w:g} ({shares[0]:.0f}%)",
+                       f"{status}: {n} of {total_n} gaps ({shares[1]:.0f}%)"],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", x=0, y=1.02,
+                                                   yanchor="bottom", traceorder="normal"))
+    fig.update_xaxes(title_text="Share (%)", range=[0, 100], ticksuffix="%", dtick=20)
+    fig.update_yaxes(autorange="reversed", tickfont_size=16)
+    title = f"Where the gaps stand ({total_n} gaps, total weight {total_w:g})"
+    return finish(fig, title, height=400)
+
+
+def service_load(ws: Any) -> go.Figure:
+    """Per assigned service: gaps and weight it addresses, split full / partial, sorted."""
+    cov, cat = ws.coverage(), ws.catalog
+    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "weight"]]
+    links = ws.assignments.merge(acted, on="gap_id")
+    if links.empty:
+        return empty_figure("Load per service", "No services assigned to open gaps yet.")
+    names = dict(zip(cat["service_id"], cat["name"]))
+    per = (links.groupby(["service_id", "contribution"])
+           .agg(gaps=("gap_id", "nunique"), weight=("weight", "sum")).unstack(fill_value=0))
+    order = (links.groupby("service_id").agg(weight=("weight", "sum"), gaps=("gap_id", "nunique"))
+             .assign(name=lambda d: [names.get(s, s) for s in d.index])
+             .sort_values(["weight", "gaps", "name"], ascending=[False, False, True]))
+    ids = list(order.index)
+    labels = [esc(shorten(names.get(s, s), 34)) for s in ids]
+    gap_lists = links.groupby("service_id")["gap_id"].agg(lambda g: ", ".join(dict.fromkeys(g)))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=("Gaps addressed", "Weight addressed"))
+    for kind in ("full", "partial"):
+        for col, measure in ((1, "gaps"), (2, "weight")):
+            values = [per[(measure, kind)].get(s, 0) if (measure, kind) in per else 0
+                      for s in ids]
+            fig.add_trace(go.Bar(
+                y=list(range(len(ids))), x=values, orientation="h", name=f"{kind} contribution",
+                legendgroup=kind, showlegend=col == 1, marker_color=CONTRIBUTION_COLOURS[kind],
+                hovertext=[f"<b>{esc(names.get(s, s))}</b> ({esc(s)})<br>{kind}: {v:g} {measure}"
+                           f"<br>gaps: {esc(gap_lists[s])}" for s, v in zip(ids, values)],
+                hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
+    fig.update_layout(barmode="stack", legend=dict(
+        orientation="h", x=1, xanchor="right", y=1, yanchor="top", xref="container",
+        yref="container", traceorder="normal"))
+    fig.update_yaxes(autorange="reversed", tickvals=list(range(len(ids))), ticktext=labels,
+                     row=1, col=1)
+    fig.update_xaxes(dtick=1, row=1, col=1)
+    fig.update_annotations(font_size=18)
+    return finish(fig, "Load per service (gaps the PMO acts on)",
+                   height=max(420, 30 * len(ids) + 220))
+
+
+def catalog_overview(catalog_df_or_ws: Any) -> go.Figure:
+    """Treemap of the catalog: category > tier > service; ★ marks services added in the workshop."""
+    cat = catalog_df_or_ws if isinstance(catalog_df_or_ws, pd.DataFrame) \
+        else catalog_df_or_ws.catalog
+    if cat.empty:
+        return empty_figure("Service catalog", "The catalog is empty.")
+    cat = cat.assign(origin=cat["origin"] if "origin" in cat else "catalog")
+    ids, parents, labels, hover, fill, line_w = [], [], [], [], [], []
+
+    def node(i: str, parent: str, label: str, text: str, colour: str, width: float) -> None:
+        for seq, value in zip((ids, parents, labels, hover, fill, line_w),
+                              (i, parent, label, text, colour, width)):
+            seq.append(value)
+
+    for category, group in cat.groupby("category", sort=False):
+        node(f"c\x1f{esc(category)}", "", esc(category), f"<b>{esc(category)}</b><br>"
+             f"{len(group)} services", CATEGORY_FILL, 1)
+        for tier in sorted(set(group["tier"]), key=lambda t: (t not in TIER_COLOURS, t)):
+            services, tier_id = group[group["tier"] == tier], f"t\x1f{esc(category)}\x1f{esc(tier)}"
+            colour = TIER_COLOURS.get(tier, CATEGORY_FILL)
+            node(tier_id, f"c\x1f{esc(category)}", esc(tier), f"{esc(category)} · {esc(tier)}<br>"
+                 f"{len(services)} services", colour, 1)
+            for row in services.itertuples(index=False):
+                added = row.origin == "workshop"
+                node(f"s\x1f{esc(row.service_id)}", tier_id,
+                     ("★ " if added else "") + esc_wrap(row.name, 14, max_lines=4),
+                     _service_hover(row, added), ADDED_COLOUR if added else colour,
+                     4 if added else 1)
+    fig = go.Figure(go.Treemap(
+        ids=ids, parents=parents, labels=labels, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", marker=dict(
+            colors=fill, line=dict(width=line_w, color=["#000000" if w > 1 else "#FFFFFF"
+                                                        for w in line_w])),
+        textfont=dict(size=15), tiling=dict(pad=3), pathbar=dict(textfont=dict(size=16))))
+    n_added = int((cat["origin"] == "workshop").sum())
+    note = f"; ★ {n_added} added in the workshop" if n_added else ""
+    fig.update_layout(margin=dict(l=10, r=10, t=80, b=10))
+    return finish(fig, f"Service catalog: {len(cat)} services by category, basic (light) and "
+                        f"advanced (dark){note}",
+                   height=760)
+
+
+def _service_hover(row: Any, added: bool) -> str:
+    cost = f"cost {row.cost:g}" if pd.notna(row.cost) else "no cost"
+    extra = "<br><i>★ added during the workshop</i>" if added else ""
+    return (f"<b>{esc(row.name)}</b> ({esc(row.service_id)})<br>{esc(row.category)} · "
+            f"{esc(row.tier)} · {cost}<br>{esc_wrap(row.description, 60)}{extra}")
+
+
+def roadmap_timeline(roadmap_df: pd.DataFrame) -> go.Figure:
+    """Gantt-like bars from ``wave, service_id, name, cost, start_month, end_month``."""
+    missing = [c for c in ROADMAP_COLUMNS if c not in roadmap_df.columns]
+    if missing:
+        raise ValueError(f"roadmap_df lacks column(s) {', '.join(missing)}; "
+                         f"expected {', '.join(ROADMAP_COLUMNS)}.")
+    if roadmap_df.empty:
+        return empty_figure("Roadmap", "No services in the roadmap.")
+    road = roadmap_df.sort_values(["start_month", "wave", "end_month"], kind="stable") \
+        .reset_index(drop=True)
+    waves = list(dict.fromkeys(road.sort_values("wave", kind="stable")["wave"]))
+    fig = go.Figure()
+    for k, wave in enumerate(waves):
+        part = road[road["wave"] == wave]
+        label = f"Wave {wave}" if str(wave).isdigit() or isinstance(wave, int) else esc(wave)
+        fig.add_trace(go.Bar(
+            name=label, y=list(part.index), base=part["start_month"].tolist(),
+            x=(part["end_month"] - part["start_month"]).tolist(), orientation="h",
+            marker_color=OKABE_ITO[k % len(OKABE_ITO)],
+            text=[f"{c:g}" for c in part["cost"]], textposition="inside",
+            insidetextanchor="middle", textfont=dict(color=on_colour(OKABE_ITO[k % 8])),
+            hovertext=[f"<b>{esc(r.name)}</b> ({esc(r.service_id)})<br>{label}, months "
+                       f"{r.start_month:g}–{r.end_month:g}<br>cost {r.cost:g}"
+                       for r in part.itertuples(index=False)],
+            hovertemplate="%{hovertext}<extra></extra>"))
+    end = float(road["end_month"].max())
+    fig.update_yaxes(autorange="reversed", tickvals=list(road.index),
+                     ticktext=[esc(shorten(n, 34)) for n in road["name"]])
+    fig.update_xaxes(title_text="Month", range=[0, end + 0.5], dtick=1 if end <= 24 else None)
+    fig.update_layout(barmode="overlay", legend=dict(orientation="h", x=0, y=1.0,
+                                                     yanchor="bottom", traceorder="normal"))
+    title = (f"Roadmap: {len(road)} services in {len(waves)} waves, "
+             f"total cost {road['cost'].sum():g}")
+    return finish(fig, title, height=max(380, 34 * len(road) + 200))
+
+
+def budget_curve_figure(curve_df: pd.DataFrame, current_budget: float | None = None) -> go.Figure:
+    """Step line of the weight covered (share, or weight) per budget; the current budget marked."""
+    if curve_df.empty:
+        return empty_figure("What each budget buys", "No budgets to show.")
+    curve = curve_df.sort_values("budget", kind="stable")
+    share = "covered_share" in curve
+    y = curve["covered_share"] * 100 if share else curve["covered_weight"]
+    added = [esc_wrap("; ".join(a) if isinstance(a, list | tuple) else a, 60)
+             for a in curve.get("added", pd.Series([""] * len(curve)))]
+    fig = go.Figure(go.Scatter(
+        x=curve["budget"], y=y, mode="lines+markers", line=dict(shape="hv", width=3,
+                                                                color=OKABE_ITO[0]),
+        marker=dict(size=9), name="covered", hovertext=[
+            f"budget {b:g}: cost {c:g}, weight covered {w:g}<br>added: {a or '—'}"
+            for b, c, w, a in zip(curve["budget"], curve["cost"], curve["covered_weight"], added)],
+        hovertemplate="%{hovertext}<extra></extra>"))
+    if current_budget is not None:
+        reached = y[curve["budget"] <= current_budget]
+        at = f" → {reached.iloc[-1]:.0f}{'%' if share else ''} covered" if len(reached) else ""
+        fig.add_vline(x=current_budget, line=dict(color=DARK_TEXT, dash="dash", width=2),
+                      annotation=dict(text=f"Current budget {current_budget:g}{at}",
+                                      font=dict(size=16, color=DARK_TEXT),
+                                      bgcolor="rgba(255,255,255,0.85)", xshift=-6),
+                      annotation_position="top left" if share else "top right")
+    fig.update_xaxes(title_text="Budget", rangemode="tozero")
+    fig.update_yaxes(title_text="Share of weight covered" if share else "Weight covered",
+                     range=[0, 105] if share else None, rangemode="tozero",
+                     ticksuffix="%" if share else None)
+    fig.update_layout(showlegend=False)
+    return finish(fig, "What each budget buys", height=500)
