@@ -174,8 +174,8 @@ def test_html_renders_offline_in_chromium(built: dict) -> None:
 def render(page_path: Path, shot: Path, heading: str | None = None) -> tuple[int, list[str]]:
     """Open an HTML file in Chromium with the network off: figures drawn, errors seen.
 
-    Saves a 1280x800 screenshot starting at the first ``h2`` containing ``heading``
-    (the top of the page when there is none).
+    Saves a 1280x800 screenshot of the first figure below the ``h2`` that contains
+    ``heading`` (with its caption), or of the top of the page.
     """
     from playwright.sync_api import sync_playwright
 
@@ -201,9 +201,17 @@ def _render(browser, page_path: Path, shot: Path, heading: str | None) -> tuple[
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     page.wait_for_timeout(500)
     plots = page.locator(".js-plotly-plot").count()
-    top = page.locator("h2", has_text=heading).first if heading else None
-    y = top.bounding_box()["y"] - 16 if top is not None and top.count() else 0
+    y = _first_figure_after(page, heading) - 80 if heading else 0
     page.screenshot(path=str(shot), full_page=True,
                     clip={"x": 0, "y": max(y, 0), "width": 1280, "height": 800})
     context.close()
     return plots, problems
+
+
+def _first_figure_after(page, heading: str) -> float:
+    """The page y of the first plotly figure below the heading (0 when none)."""
+    top = page.locator("h2", has_text=heading).first
+    start = top.bounding_box()["y"] if top.count() else 0
+    ys = [box["y"] for fig in page.locator(".js-plotly-plot").all()
+          if (box := fig.bounding_box()) and box["y"] > start]
+    return min(ys, default=110)
