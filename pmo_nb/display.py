@@ -25,7 +25,7 @@ def setup_notebook() -> None:
 
     renderer = os.environ.get(RENDERER_ENV, DEFAULT_RENDERER)
     pio.renderers.default = renderer
-    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.max_colwidth", None)  # a record shows every state in full
     pd.set_option("display.max_rows", 200)
 
 
