@@ -24,7 +24,8 @@ CSS = """<style>
 .pmo-panel .widget-label, .pmo-panel .widget-html-content, .pmo-panel .widget-label-basic,
 .pmo-panel input, .pmo-panel select, .pmo-panel textarea, .pmo-panel button { font-size: 16px; }
 .pmo-panel .widget-html-content { line-height: 1.4; }
-.pmo-panel .widget-html { overflow-wrap: anywhere; }
+.pmo-panel .widget-html { overflow-wrap: break-word; }
+.pmo-services > *, .pmo-services .pmo-service-row > * { flex-shrink: 0; }
 .pmo-card-title { font-size: 24px; font-weight: 700; margin: 4px 0 8px; }
 .pmo-badge { display: inline-block; padding: 1px 10px; margin: 0 6px 4px 0; border-radius: 12px;
   font-weight: 700; border: 2px solid #555; background: #fff; color: #1a1a1a; }
@@ -37,6 +38,7 @@ CSS = """<style>
 .pmo-table { border-collapse: collapse; width: 100%; font-size: 15px; table-layout: auto; }
 .pmo-table th { text-align: left; border-bottom: 2px solid #555; padding: 3px 6px; }
 .pmo-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
+.pmo-table td, .pmo-table th { overflow-wrap: normal; word-break: normal; }
 .pmo-muted { color: #555; }
 .pmo-ok { color: #00704F; font-weight: 700; }
 .pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
@@ -124,12 +126,15 @@ def info(message: str) -> str:
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], empty: str,
-          limit: int = TABLE_ROWS) -> str:
-    """``frame[columns]`` as an escaped HTML table, headed by ``columns``' values."""
+          limit: int = TABLE_ROWS, nowrap: tuple[str, ...] = ()) -> str:
+    """``frame[columns]`` as an escaped HTML table, headed by ``columns``' values; the
+    ``nowrap`` columns (short ids, levels) never break inside a value."""
     if frame.empty:
         return f'<p class="pmo-muted">{esc(empty)}</p>'
     head = "".join(f"<th>{esc(label)}</th>" for label in columns.values())
-    rows = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in rec) + "</tr>"
+    styles = ["white-space:nowrap" if c in nowrap else "" for c in columns]
+    rows = "".join("<tr>" + "".join(f'<td style="{st}">{_cell(v)}</td>'
+                                    for st, v in zip(styles, rec, strict=True)) + "</tr>"
                    for rec in frame[list(columns)].head(limit).itertuples(index=False))
     more = len(frame) - limit
     tail = f'<p class="pmo-muted">… and {more} more.</p>' if more > 0 else ""

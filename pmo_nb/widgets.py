@@ -27,12 +27,13 @@ import pandas as pd
 
 from . import _panel_html as h
 from . import plots
+from ._explorer import CoverageExplorer, CoverageView
 from ._panel_base import _Note, _Panel
 from ._panel_catalog import CatalogBrowser
 from ._panel_services import NewServiceForm, ServiceList, ServiceRow
 from .workshop import Workshop
 
-__all__ = ["CatalogBrowser", "WorkshopPanel"]
+__all__ = ["CatalogBrowser", "CoverageExplorer", "CoverageView", "WorkshopPanel"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -58,11 +59,12 @@ class WorkshopPanel(_Panel):
 
     # -- building ------------------------------------------------------------------------
     def _build_navigation(self) -> None:
-        self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 auto", width="auto"))
+        self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 0%", width="auto",
+                                                     min_width="120px"))
         self.prev_button = w.Button(description="Previous", icon="arrow-left",
-                                    layout=w.Layout(width="130px"))
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
         self.next_button = w.Button(description="Next", icon="arrow-right",
-                                    layout=w.Layout(width="110px"))
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
         third = w.Layout(width="32%")
         self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
                                layout=third)
@@ -102,6 +104,8 @@ class WorkshopPanel(_Panel):
                              selected_index=None, layout=w.Layout(width="100%"))
         services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
                                                                 overflow="hidden auto"))
+        services.add_class("pmo-services")
+        self.services.box.add_class("pmo-services")
         left = w.VBox([
             w.HBox([self.prev_button, self.gap_select, self.next_button]),
             w.HBox([self.show, self.aspect, self.priority]),
@@ -110,9 +114,9 @@ class WorkshopPanel(_Panel):
             services, w.HTML(h.section("Outside the PMO")),
             w.HBox([self.owner, self.handover_note]),
             w.HBox([self.hand_over_button, self.take_back_button]), adding,
-        ], layout=w.Layout(width="56%", padding="0 12px 0 0"))
+        ], layout=w.Layout(width="54%", padding="0 12px 0 0"))
         right = w.VBox([self.heatmap, w.HTML(h.section("Candidate list")), self.candidates],
-                       layout=w.Layout(width="43%"))
+                       layout=w.Layout(width="45%"))
         toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
                          layout=w.Layout(align_items="center", width="100%"))
         return w.VBox([w.HTML(h.CSS), toolbar,
@@ -136,7 +140,7 @@ class WorkshopPanel(_Panel):
                 h.LEVEL_NAMES)}),
             {"Product / Service": "Product / Service", "Gap Size": "Gap Size",
              "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part"},
-            "No services assigned yet.")
+            "No services assigned yet.", nowrap=("Gap Size", "gap_id", "contribution"))
         catalog = self.ws.catalog
         aspects = sorted({a.strip() for text in catalog["aspects"] for a in text.split(";")}
                          | set(cov["aspect"]))
@@ -194,6 +198,10 @@ class WorkshopPanel(_Panel):
             return  # nothing moved: no redraw, no flicker
         self._matrix = matrix
         fig = plots.coverage_heatmap(matrix)
+        # A narrower column than the record's figure: no colour bar (each cell says its
+        # share), smaller cell labels, so the labels stay inside their cells.
+        fig.update_traces(showscale=False)
+        fig.update_annotations(font_size=15)
         fig.update_layout(height=440, title_text="Coverage: share of weight covered",
                           margin=dict(l=10, r=10, t=50, b=10))
         self.heatmap_figure = fig
