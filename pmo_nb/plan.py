@@ -189,6 +189,36 @@ def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
     return out[ROADMAP_COLUMNS]
 
 
+def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
+    """``ws.coverage()`` as it would be with only the plan's services deployed.
+
+    Same columns and rules as the workshop's coverage, the plan's services in place of
+    those assigned: ``covered`` when a chosen ``full`` service serves the gap and its
+    pmo_role is ``close``, ``partial`` when some chosen service serves it, ``open``
+    otherwise; handed-over gaps stay handed over. ``coverage.coverage_matrix`` of it
+    gives the plan's heatmap.
+
+    Examples
+    --------
+    >>> plan_coverage(ws, select_services(ws, 50))[["gap_id", "status"]].values.tolist()
+    [['G-0', 'covered'], ['G-1', 'covered'], ['G-2', 'partial'], ['G-3', 'handed over']]
+    """
+    cov = ws.coverage().reset_index(drop=True)
+    by_gap = plan.gaps.set_index("gap_id")
+    best = cov["gap_id"].map(by_gap["best_contribution"]).fillna(0.0).to_numpy(float)
+    ids = cov["gap_id"].map(by_gap["service_ids"]).fillna("").astype(str)
+    handed = (cov["status"] == "handed over").to_numpy()
+    role = cov["pmo_role"].to_numpy() if "pmo_role" in cov else np.full(len(cov), "close")
+    names = dict(zip(ws.catalog["service_id"], ws.catalog["name"], strict=True))
+    lists = [[] if handed[i] or not text else text.split("; ") for i, text in enumerate(ids)]
+    return cov.assign(
+        status=np.select([handed, (best == 1.0) & (role == "close"), best > 0],
+                         ["handed over", "covered", "partial"], default="open"),
+        best_contribution=np.where(handed, 0.0, best),
+        n_services=[len(x) for x in lists], service_ids=["; ".join(x) for x in lists],
+        services=["; ".join(names.get(i, i) for i in x) for x in lists])
+
+
 def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[str]]]:
     """Wave number (1-based) of each service, filled in order, and any note."""
     wave, notes, spent, k = [], [], 0.0, 0

@@ -29,11 +29,13 @@ from . import _panel_html as h
 from . import plots
 from ._explorer import CoverageExplorer, CoverageView
 from ._panel_base import _Note, _Panel
+from ._panel_budget import BudgetPanel, plan_summary, plan_table
 from ._panel_catalog import CatalogBrowser
 from ._panel_services import NewServiceForm, ServiceList, ServiceRow
 from .workshop import Workshop
 
-__all__ = ["CatalogBrowser", "CoverageExplorer", "CoverageView", "WorkshopPanel"]
+__all__ = ["BudgetPanel", "CatalogBrowser", "CoverageExplorer", "CoverageView", "WorkshopPanel",
+           "plan_summary", "plan_table"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
@@ -100,7 +102,10 @@ class WorkshopPanel(_Panel):
         self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Up to date.")))
 
     def _layout(self) -> w.Box:
-        adding = w.Accordion([self.new_service.box], titles=("Add a new service",),
+        # The status line shows again next to the hand-over and new-service buttons (one
+        # widget, several views), so a message appears where the facilitator clicked.
+        adding = w.Accordion([w.VBox([self.new_service.box, self.status])],
+                             titles=("Add a new service",),
                              selected_index=None, layout=w.Layout(width="100%"))
         services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
                                                                 overflow="hidden auto"))
@@ -113,7 +118,8 @@ class WorkshopPanel(_Panel):
             self.card, w.HTML(h.section("Services that could close it")), self.show_costs,
             services, w.HTML(h.section("Outside the PMO")),
             w.HBox([self.owner, self.handover_note]),
-            w.HBox([self.hand_over_button, self.take_back_button]), adding,
+            w.HBox([self.hand_over_button, self.take_back_button, self.status],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap")), adding,
         ], layout=w.Layout(width="54%", padding="0 12px 0 0"))
         right = w.VBox([self.heatmap, w.HTML(h.section("Candidate list")), self.candidates],
                        layout=w.Layout(width="45%"))

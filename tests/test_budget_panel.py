@@ -1,0 +1,140 @@
+"""The budget panel as a PMO lead uses it: move the budget, pin or rule out services."""
+
+from __future__ import annotations
+
+import pytest
+
+from pmo_nb import plan as pl
+from pmo_nb.coverage import coverage_matrix
+from pmo_nb.widgets import BudgetPanel
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def panel(sample_ws):
+    return BudgetPanel(sample_ws, budget=370, wave_budget=120)
+
+
+def chosen(panel: BudgetPanel) -> list[str]:
+    return panel.plan.services["service_id"].tolist()
+
+
+def test_opens_on_the_best_plan_within_the_budget(panel, sample_ws):
+    best = pl.select_services(sample_ws, 370)
+    assert chosen(panel) == best.services["service_id"].tolist() and panel.plan.optimal
+    assert "Covers <b>60%</b> of the weighted gap value for <b>290</b> of <b>370 k$</b>" \
+        in panel.summary.value
+    assert "Proven optimal" in panel.summary.value
+    assert panel.budget.continuous_update is False
+    assert panel.budget.max >= 930 and panel.budget.step == 10  # every candidate affordable
+
+
+def test_slider_replans_and_the_views_follow(panel):
+    before_summary, before_table = panel.summary.value, panel.table.value
+    panel.budget.value = 150
+    assert panel.plan.cost <= 150 and panel.plan.budget == 150
+    assert panel.summary.value != before_summary and "of <b>150 k$</b>" in panel.summary.value
+    assert panel.table.value != before_table
+    for name in panel.plan.services["name"]:
+        assert name in panel.table.value
+    assert panel.curve_view.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert panel.figures["curve"].layout.shapes[0].x0 == 150  # the budget marked
+    assert panel.roadmap["service_id"].tolist() != [] and \
+        set(panel.roadmap["service_id"]) == set(chosen(panel))
+
+
+def test_every_budget_stays_within_budget_and_never_loses_to_greedy(panel):
+    for budget in (0, 40, 90, 200, 310, 600, 930):
+        panel.budget.value = budget
+        assert panel.plan.cost <= budget
+        assert panel.plan.covered_weight >= panel.greedy.covered_weight
+    assert "Covers <b>0%</b>" not in panel.summary.value
+
+
+def test_must_have_is_bought_and_marked(panel):
+    assert "S-TOOL-PPM" not in chosen(panel)
+    panel.must.value = ("S-TOOL-PPM",)
+    assert "S-TOOL-PPM" in chosen(panel) and panel.plan.cost <= 370
+    assert "(must-have)" in panel.table.value
+
+
+def test_excluded_service_is_left_out(panel):
+    dropped = chosen(panel)[0]
+    panel.exclude.value = (dropped,)
+    assert dropped not in chosen(panel) and panel.plan.cost <= 370
+
+
+def test_must_haves_over_budget_show_in_the_panel_not_a_traceback(panel):
+    panel.budget.value = 100
+    panel.must.value = ("S-TOOL-PPM", "S-TRAIN-CAREER")
+    assert panel.plan is None
+    assert "No plan for this budget" in panel.summary.value
+    assert "must-haves cost" in panel.summary.value and "raise the budget" in panel.summary.value
+    assert panel.heatmap.outputs == () and panel.roadmap_view.outputs == ()
+    panel.budget.value = 900  # raising the budget brings the plan back
+    assert {"S-TOOL-PPM", "S-TRAIN-CAREER"} <= set(chosen(panel))
+    assert "No plan" not in panel.summary.value
+
+
+def test_service_both_required_and_excluded_is_explained(panel):
+    panel.must.value = ("S-TRAIN-PM",)
+    panel.exclude.value = ("S-TRAIN-PM",)
+    assert panel.plan is None
+    assert "cannot be both required and excluded" in panel.summary.value
+    assert "Traceback" not in panel.summary.value + panel.status.value
+
+
+def test_heatmap_shows_the_coverage_of_the_plan(panel, sample_ws):
+    for budget in (370, 120):
+        panel.budget.value = budget
+        matrix = coverage_matrix(pl.plan_coverage(sample_ws, panel.plan))
+        share = {(r.priority, r.size): r.covered_share for r in matrix.itertuples()}
+        z = panel.figures["heatmap"].data[0].z
+        expected = [[share[p, s] for s in "LMH"] for p in "HML"]
+        for got_row, want_row in zip(z, expected, strict=True):
+            assert got_row == pytest.approx([None if v != v else v for v in want_row],
+                                            nan_ok=True)
+        spec = panel.heatmap.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+        assert spec["data"][0]["z"] == [list(r) for r in z]
+
+
+def test_wave_budget_regroups_the_roadmap(panel):
+    panel.wave_budget.value = 60
+    small = panel.roadmap.groupby("wave")["cost"].agg(["sum", "size"])
+    assert ((small["sum"] <= 60) | (small["size"] == 1)).all()
+    panel.wave_budget.value = 900
+    assert set(panel.roadmap["wave"]) == {1}
+
+
+def test_hostile_text_is_escaped(sample_ws):
+    sample_ws.add_service("S-EVIL", HOSTILE, HOSTILE, "basic", "Methodology", "x", 1)
+    sample_ws.assign("G-05", "S-EVIL", "full")
+    panel = BudgetPanel(sample_ws, budget=500)
+    assert "S-EVIL" in chosen(panel)
+    assert HOSTILE not in panel.table.value and "&lt;img src=x" in panel.table.value
+    assert HOSTILE not in panel.summary.value
+
+
+def test_picks_up_changes_made_elsewhere_in_the_session(panel, sample_ws):
+    assert "S-GOV-AUDIT" not in {v for _, v in panel.must.options}
+    sample_ws.assign("G-05", "S-GOV-AUDIT", "full")
+    panel.budget.value = 900
+    assert "S-GOV-AUDIT" in {v for _, v in panel.must.options}
+    assert "S-GOV-AUDIT" in chosen(panel)
+
+
+def test_shows_plain_text_where_widgets_do_not_render(panel):
+    assert "Budget panel on 'sample.sqlite'" in panel._repr_mimebundle_()["text/plain"]
+
+
+def test_summary_and_table_for_the_record(sample_ws):
+    from pmo_nb.widgets import plan_summary, plan_table
+    plan = pl.select_services(sample_ws, 370)
+    text = plan_summary(plan, pl.greedy_services(sample_ws, 370))
+    assert text.startswith("Covers 60% of the weighted gap value for 290 of 370 k$ (8 services).")
+    assert "Proven optimal" in text
+    table = plan_table(plan)
+    assert table.columns.tolist() == ["Service", "Category", "Tier", "Cost", "Gaps it serves",
+                                      "Value"]
+    assert table["Cost"].sum() == plan.cost
