@@ -32,7 +32,7 @@ class _Panel:
 
     def __init__(self, ws: Workshop):
         self.ws = ws
-        self.status = w.HTML(h.info("Every change is saved at once."))
+        self.status = w.HTML()
         self.widget: w.Box = w.VBox()
         _LIVE[type(self), id(ws)] = self
 
