@@ -97,16 +97,19 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered") -> go.Figure:
 def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float) -> None:
     """Annotate each cell (text contrasting with its colour); grey tiles behind blank cells."""
     xs, ys = fig.data[0].x, fig.data[0].y
+    notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            fig.add_annotation(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
-                               font=dict(size=18, color=colour))
+            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
+                              font=dict(size=18, color=colour)))
             if value is None:
-                fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-                              fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
-                              layer="below")
+                tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
+                                  fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
+                                  layer="below"))
+    fig.update_layout(annotations=list(fig.layout.annotations) + notes,
+                      shapes=list(fig.layout.shapes) + tiles)
 
 
 def _cell_value(cell: dict, show: str) -> float | None:

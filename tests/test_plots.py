@@ -12,7 +12,13 @@ import plotly.graph_objects as go
 import pytest
 
 from pmo_nb import plots
-from pmo_nb._palette import CONTRIBUTION_COLOURS, LIGHT_TEXT, STATUS_COLOURS, TEMPLATE
+from pmo_nb._palette import (
+    CONTRIBUTION_COLOURS,
+    LIGHT_TEXT,
+    STATUS_COLOURS,
+    TEMPLATE,
+    text_colour,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HOSTILE_B = "<b>x</b>"
@@ -178,9 +184,10 @@ def test_heatmap_annotations_count_and_contrast(ws):
     assert texts[("Medium", "Medium")].text == "1/1 handed over"
     assert texts[("High", "Low")].text == "no gaps"
     assert texts[("Low", "Low")].text == "1/2 covered<br>50% of weight"
-    # dark text on the light (yellow) end of Cividis, light text on the dark end
+    # white -> bluish green: dark text contrasts more on both ends of the scale
     assert texts[("High", "High")].font.color != LIGHT_TEXT
-    assert texts[("High", "Medium")].font.color == LIGHT_TEXT
+    assert texts[("High", "Medium")].font.color != LIGHT_TEXT
+    assert text_colour([[0, "#000000"], [1, "#FFFFFF"]], 0.0, 0, 1) == LIGHT_TEXT
     # a grey tile behind every cell without a share (no gaps, or all handed over)
     assert len(fig.layout.shapes) == sum(v is None for row in fig.data[0].z for v in row)
 
