@@ -42,6 +42,14 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<style>
+/* the record is read, not scrolled: text left-aligned and wrapped, numbers right */
+.jp-RenderedHTMLCommon table { table-layout: auto; max-width: 100%; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
+  text-align: left; vertical-align: top; white-space: normal; max-width: 36em; }
+</style>
+{%- endblock extra_css -%}
 """
 
 
