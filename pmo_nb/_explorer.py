@@ -1,0 +1,314 @@
+"""The analyst's coverage explorer: the session's figures and tables, narrowed by filters.
+
+:class:`CoverageView` is the session seen through the filters. It offers what
+:mod:`pmo_nb.plots` reads from a Workshop (``gaps``, ``catalog``, ``assignments``,
+``coverage()``, ``coverage_matrix()``) and the analyst's tables, so every figure is drawn
+by the same plots function as the unfiltered record. Gap filters (aspect, status) keep
+those gaps; service filters (tier, category) keep those services' assignments only, so
+statuses, coverage and load show what those services achieve on their own.
+
+:class:`CoverageExplorer` is the panel: four filters, one figure and one table at a time.
+
+Examples
+--------
+>>> import tempfile, pmo_nb
+>>> from pathlib import Path
+>>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
+...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv",
+...                           assignments="data/sample_assignments.csv")
+>>> explorer = CoverageExplorer(ws)
+>>> explorer.gap_status.value = "open"
+>>> sorted(set(explorer.view.coverage()["status"]))
+['open']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import _panel_html as h
+from . import coverage as cov
+from . import plots
+from ._panel_base import _Note, _Panel
+from .schema import LEVELS
+from .workshop import Workshop
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+OPEN_GAP_COLUMNS = ["gap_id", "aspect", "size", "priority", "weight", "current_state",
+                    "future_state"]
+
+
+class CoverageView:
+    """The session through the filters; empty strings mean "any".
+
+    Examples
+    --------
+    >>> import tempfile, pmo_nb
+    >>> from pathlib import Path
+    >>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
+    ...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
+    >>> CoverageView(ws, aspect="Methodology").coverage()["gap_id"].tolist()
+    ['G-05', 'G-06']
+    """
+
+    def __init__(self, ws: Workshop, *, tier: str = "", category: str = "", aspect: str = "",
+                 status: str = ""):
+        self.filters = {"tier": tier, "category": category, "aspect": aspect, "status": status}
+        gaps, catalog = ws.gaps, ws.catalog
+        self.total_gaps = len(gaps)
+        if aspect:
+            gaps = gaps[gaps["aspect"] == aspect]
+        if tier:
+            catalog = catalog[catalog["tier"] == tier]
+        if category:
+            catalog = catalog[catalog["category"] == category]
+        asg = ws.assignments
+        asg = asg[asg["gap_id"].isin(gaps["gap_id"])
+                  & asg["service_id"].isin(catalog["service_id"])]
+        coverage = cov.gap_coverage(gaps, catalog, asg, ws.weights)
+        if status:
+            coverage = coverage[coverage["status"] == status]
+            gaps, asg = gaps[gaps["gap_id"].isin(coverage["gap_id"])], \
+                asg[asg["gap_id"].isin(coverage["gap_id"])]
+        self._gaps, self._catalog = gaps.reset_index(drop=True), catalog.reset_index(drop=True)
+        self._assignments = asg.reset_index(drop=True)
+        self._coverage = coverage.reset_index(drop=True)
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        return self._gaps.copy()
+
+    @property
+    def catalog(self) -> pd.DataFrame:
+        return self._catalog.copy()
+
+    @property
+    def assignments(self) -> pd.DataFrame:
+        return self._assignments.copy()
+
+    @property
+    def services_filtered(self) -> bool:
+        """True when tier or category leave services out (statuses count only the rest)."""
+        return bool(self.filters["tier"] or self.filters["category"])
+
+    def coverage(self) -> pd.DataFrame:
+        return self._coverage.copy()
+
+    def coverage_matrix(self) -> pd.DataFrame:
+        """Priority x size as :meth:`Workshop.coverage_matrix`; all cells "no gaps" when empty."""
+        if self._coverage.empty:
+            matrix = pd.DataFrame({"priority": np.repeat(LEVELS[::-1], 3),
+                                   "size": np.tile(LEVELS, 3)})
+            for name in ("gaps", *(s.replace(" ", "_") for s in cov.STATUSES)):
+                matrix[name] = 0
+            return matrix.assign(weight=0.0, covered_weight=0.0, covered_share=np.nan,
+                                 partial_share=np.nan)
+        return cov.coverage_matrix(self._coverage)
+
+    def candidate_list(self) -> pd.DataFrame:
+        return cov.candidate_list(self._coverage, self._catalog, self._assignments)
+
+    def handed_over(self) -> pd.DataFrame:
+        return cov.handed_over(self._gaps)
+
+    def gap_register(self) -> pd.DataFrame:
+        return cov.gap_register(self._gaps, self._coverage)
+
+    def open_gaps(self) -> pd.DataFrame:
+        """What is still uncovered: open gaps with today and target, heaviest first."""
+        register = self.gap_register()
+        rows = register[register["status"] == "open"]
+        rank = rows["priority"].map({lv: i for i, lv in enumerate(LEVELS[::-1])})
+        rows = rows.assign(_rank=rank).sort_values(["weight", "_rank", "gap_id"],
+                                                   ascending=[False, True, True], kind="stable")
+        return rows[OPEN_GAP_COLUMNS].reset_index(drop=True)
+
+
+# label, how to draw it from a view
+FIGURES: dict[str, tuple[str, Callable[[CoverageView], go.Figure]]] = {
+    "covered": ("Coverage by gap size and priority (share of weight covered)",
+                lambda v: plots.coverage_heatmap(v.coverage_matrix())),
+    "open": ("Open gaps by gap size and priority",
+             lambda v: plots.coverage_heatmap(v.coverage_matrix(), show="open")),
+    "aspects": ("Aspects x service categories", plots.aspect_category_heatmap),
+    "trace": ("Traceability: gaps x assigned services", plots.traceability_matrix),
+    "status": ("Where the gaps stand (by weight and by count)", plots.status_overview),
+    "load": ("Load per service", plots.service_load),
+}
+# label, the view's table, its columns (name -> heading), what to say when it is empty
+TABLES: dict[str, tuple[str, Callable[[CoverageView], pd.DataFrame], dict[str, str], str]] = {
+    "open": ("What is still open (heaviest first)", CoverageView.open_gaps, {
+        "gap_id": "Gap", "aspect": "Aspect", "size": "Size", "priority": "Priority",
+        "weight": "Weight", "current_state": "Today", "future_state": "Target"},
+        "No open gap among these."),
+    "candidates": ("Candidate list", CoverageView.candidate_list, {
+        "Product / Service": "Product / Service", "Gap Size": "Gap Size",
+        "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part",
+        "tier": "Tier", "category": "Category"},
+        "No service assigned among these."),
+    "handed": ("Outside the PMO (handed over)", CoverageView.handed_over, {
+        "gap_id": "Gap", "aspect": "Aspect", "owner": "Owner", "handover": "Hands over",
+        "note": "Note"}, "No gap handed over among these."),
+    "register": ("Gap register", CoverageView.gap_register, {
+        "gap_id": "Gap", "aspect": "Aspect", "size": "Size", "priority": "Priority",
+        "weight": "Weight", "status": "Status", "services": "Services"}, "No gap."),
+}
+_LEVEL_COLUMNS = ("size", "priority", "Gap Size")
+# gap ids such as "G-11" must not break at the hyphen in a narrow column
+CSS = """<style>
+.pmo-x-open td:first-child, .pmo-x-handed td:first-child, .pmo-x-register td:first-child,
+.pmo-x-candidates td:nth-child(4) { white-space: nowrap; }
+</style>"""
+
+
+class CoverageExplorer(_Panel):
+    """Filter by tier, category, aspect and status; see one figure and one table at a time."""
+
+    plain = ("Coverage explorer (interactive with a running kernel; the figures and tables "
+             "below record the session at run time, unfiltered).")
+
+    def __init__(self, ws: Workshop):
+        super().__init__(ws)
+        self.status.value = h.info("Filters only change what is shown, never the session.")
+        narrow = dict(width="18%", min_width="190px")
+        wide = dict(width="29%", min_width="260px")
+        style = {"description_width": "80px"}
+        self.tier = w.Dropdown(description="Tier", layout=w.Layout(**narrow), style=style)
+        self.category = w.Dropdown(description="Category", layout=w.Layout(**wide), style=style)
+        self.aspect = w.Dropdown(description="Aspect", layout=w.Layout(**wide), style=style)
+        self.gap_status = w.Dropdown(description="Status", layout=w.Layout(**narrow), style=style,
+                                     options=[
+            ("Any status", "")] + [(s, s) for s in cov.STATUSES])
+        self.reset_button = w.Button(description="Clear filters", icon="times",
+                                     layout=w.Layout(width="150px"))
+        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+                                       layout=w.Layout(width="120px"))
+        self.summary = w.HTML(layout=w.Layout(width="100%"))
+        self.figure_choice = w.Dropdown(options=[(v[0], k) for k, v in FIGURES.items()],
+                                        layout=w.Layout(width="60%"))
+        self.chart = w.Output(layout=w.Layout(width="100%", min_height="420px"))
+        self.table_choice = w.Dropdown(options=[(v[0], k) for k, v in TABLES.items()],
+                                       layout=w.Layout(width="60%"))
+        self.table = w.HTML(layout=w.Layout(width="100%"))
+        self.table.add_class("pmo-scroll")
+        self.view: CoverageView | None = None
+        self.figure: go.Figure | None = None
+        self.table_frame: pd.DataFrame | None = None
+        for dropdown in (self.tier, self.category, self.aspect, self.gap_status):
+            dropdown.observe(lambda _: self._syncing or self._safe(self._show), "value")
+        self.figure_choice.observe(lambda _: self._safe(self._draw_figure), "value")
+        self.table_choice.observe(lambda _: self._safe(self._draw_table), "value")
+        self.reset_button.on_click(lambda _: self._safe(self.clear_filters))
+        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Reloaded.")))
+        self.widget = self._layout()
+        self.widget.add_class("pmo-panel")
+        self.refresh()
+
+    def _layout(self) -> w.Box:
+        filters = w.HBox([self.tier, self.category, self.aspect, self.gap_status],
+                         layout=w.Layout(flex_flow="row wrap", width="100%"))
+        toolbar = w.HBox([self.reset_button, self.refresh_button, self.status],
+                         layout=w.Layout(align_items="center", width="100%"))
+        return w.VBox([w.HTML(h.CSS + CSS), filters, toolbar, self.summary,
+                       w.HTML(h.section("Figure")), self.figure_choice, self.chart,
+                       w.HTML(h.section("Table")), self.table_choice, self.table],
+                      layout=w.Layout(width="100%"))
+
+    # -- views ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the session (new services, categories, aspects) and redraw."""
+        cat, gaps = self.ws.catalog, self.ws.gaps
+        tiers = sorted(set(cat["tier"]), key=lambda t: (t != "basic", t != "advanced", t))
+        with self._sync():
+            _set_options(self.tier, "All tiers", tiers)
+            _set_options(self.category, "All categories", list(dict.fromkeys(cat["category"])))
+            _set_options(self.aspect, "All aspects", list(dict.fromkeys(gaps["aspect"])))
+        self._show()
+
+    def clear_filters(self) -> None:
+        with self._sync():
+            for dropdown in (self.tier, self.category, self.aspect, self.gap_status):
+                dropdown.value = ""
+        self._show()
+
+    def _show(self) -> None:
+        self.view = CoverageView(self.ws, tier=self.tier.value, category=self.category.value,
+                                 aspect=self.aspect.value, status=self.gap_status.value)
+        self.summary.value = _summary(self.view)
+        self._draw_table()
+        self._draw_figure()  # last: the slowest view
+
+    def _draw_figure(self) -> None:
+        if self.view is None:
+            return
+        if self.view.gaps.empty:
+            self.figure = None
+            self.chart.layout.min_height = "0px"  # no tall blank area under the message
+            message = h.info(_no_match(self.view))
+            self.chart.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
+                "text/html": message, "text/plain": _no_match(self.view)}},)
+            return
+        fig = FIGURES[self.figure_choice.value][1](self.view)
+        self.figure = fig
+        self.chart.layout.min_height = "420px"  # keeps the table still while plotly redraws
+        spec = json.loads(fig.to_json())
+        spec["config"] = {"displayModeBar": False, "responsive": True}
+        self.chart.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
+            PLOTLY_MIME: spec, "text/plain": FIGURES[self.figure_choice.value][0]}},)
+
+    def _draw_table(self) -> None:
+        if self.view is None:
+            return
+        key = self.table_choice.value
+        _, table, columns, empty = TABLES[key]
+        for name in TABLES:
+            self.table.remove_class(f"pmo-x-{name}")
+        self.table.add_class(f"pmo-x-{key}")
+        frame = table(self.view)
+        self.table_frame = frame
+        if self.view.gaps.empty:
+            empty = _no_match(self.view)
+        shown = frame.assign(**{c: frame[c].map(h.LEVEL_NAMES) for c in _LEVEL_COLUMNS
+                                if c in frame})
+        self.table.value = h.table(shown, columns, empty, limit=len(frame))
+
+
+def _set_options(dropdown: w.Dropdown, everything: str, values: list[str]) -> None:
+    options = [(everything, "")] + [(str(v), v) for v in values]
+    if options != list(dropdown.options):
+        keep = dropdown.value if dropdown.value in values else ""
+        dropdown.options, dropdown.value = options, keep
+
+
+def _chosen(view: CoverageView) -> str:
+    return ", ".join(f"{k} {v}" for k, v in view.filters.items() if v)
+
+
+def _no_match(view: CoverageView) -> str:
+    return (f"No gap matches these filters ({_chosen(view)}). Choose another value or "
+            "press Clear filters.")
+
+
+def _summary(view: CoverageView) -> str:
+    cover = view.coverage()
+    total = float(cover["weight"].sum())
+    text = f"<b>{len(cover)} of {view.total_gaps}</b> gaps shown"
+    if total:
+        share = cover.groupby("status")["weight"].sum() / total
+        text += (f" (weight {total:g}): <b>{share.get('covered', 0):.0%}</b> of the weight "
+                 f"covered, {share.get('partial', 0):.0%} partial, "
+                 f"{share.get('open', 0):.0%} open")
+    text += "."
+    if view.services_filtered:
+        services = " ".join(h.esc(v) for v in (view.filters["tier"], view.filters["category"])
+                            if v)
+        text += (f' <span class="pmo-muted">Statuses count only the assignments of '
+                 f"<b>{services}</b> services: what they achieve on their own.</span>")
+    return text
+
