@@ -54,7 +54,7 @@ class CoverageView:
     >>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
     ...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
     >>> CoverageView(ws, aspect="Methodology").coverage()["gap_id"].tolist()
-    ['G-05', 'G-06']
+    ['G-08', 'G-09']
     """
 
     def __init__(self, ws: Workshop, *, tier: str = "", category: str = "", aspect: str = "",

@@ -3,11 +3,12 @@ table, and check what is shown. No browser: ipywidgets run in plain Python."""
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
+from conftest import CATALOG, REPO, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 
 import pmo_nb
 from pmo_nb.widgets import CoverageExplorer, CoverageView
@@ -229,3 +230,13 @@ def test_hostile_text_is_escaped_everywhere(hostile_ws) -> None:
     joined = "".join(html_parts)
     assert "<img" not in joined
     assert "&lt;img src=x onerror=alert(1)&gt;" in joined
+
+
+def test_docstring_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # the examples name data/ files relative to the repository
+    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
+    tests = finder.find(pmo_nb._explorer)
+    assert sum(len(t.examples) for t in tests) >= 6
+    for test in tests:
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
