@@ -174,11 +174,11 @@ def aspect_category_heatmap(ws: Any) -> go.Figure:
                     size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
     fig.update_xaxes(title_text="Service category", side="top", tickangle=0, showgrid=False,
                      tickvals=list(range(len(categories))),
-                     ticktext=[esc_wrap(c, 14) for c in categories])
+                     ticktext=[esc_wrap(c, 11) for c in categories])
     fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
                      tickvals=list(range(len(aspects))),
                      ticktext=[esc(shorten(a, 34)) for a in aspects])
-    lines = max([len(esc_wrap(c, 14).split("<br>")) for c in categories] + [1])
+    lines = max([len(esc_wrap(c, 11).split("<br>")) for c in categories] + [1])
     fig.update_layout(margin_t=TITLE_SPACE + 18 * lines + 30)  # wrapped ticks + axis title
     return finish(fig, "Which service categories help which aspects (gaps helped)",
                    height=max(480, 36 * len(aspects) + 18 * lines + 170))

@@ -47,7 +47,7 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 /* the record is read, not scrolled: text left-aligned and wrapped, numbers right */
 .jp-RenderedHTMLCommon table { table-layout: auto; max-width: 100%; }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
-  text-align: left; vertical-align: top; white-space: normal; max-width: 36em; }
+  text-align: left !important; vertical-align: top; white-space: normal; max-width: 36em; }
 </style>
 {%- endblock extra_css -%}
 """
