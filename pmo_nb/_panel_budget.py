@@ -33,6 +33,7 @@ from .errors import PmoError
 from .workshop import Workshop
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+NB_HYPHEN = "\u2011"
 TABLE_COLUMNS = {"name": "Service", "category": "Category", "tier": "Tier", "cost": "Cost",
                  "gap_ids": "Gaps it serves", "standalone_value": "Value"}
 CSS = """<style>
@@ -44,17 +45,18 @@ CSS = """<style>
 
 
 def plan_summary(plan: pl.Plan, greedy: pl.Plan | None = None, unit: str = "k$") -> str:
-    """The plan in one sentence, and how sure we are, in plain text.
+    """The plan in one line, how sure we are and what greedy gets, in plain text (lines).
 
     Examples
     --------
     >>> plan_summary(plan)                              # doctest: +SKIP
-    'Covers 60% of the weighted gap value for 290 of 370 k$ (8 services). Proven optimal ...'
+    'Covers 60% of the weighted gap value for 290 of 370 k$ (8 services).\nProven optimal ...'
     """
     share = plan.covered_share
-    text = (f"Covers {_percent(share)} of the weighted gap value for {plan.cost:,.0f} of "
-            f"{plan.budget:,.0f} {unit} ({_count(len(plan.services), 'service')}). ")
-    return text + _proof(plan) + (f" {_greedy(plan, greedy, unit)}" if greedy else "")
+    lines = [f"Covers {_percent(share)} of the weighted gap value for {plan.cost:,.0f} of "
+             f"{plan.budget:,.0f} {unit} ({_count(len(plan.services), 'service')}).",
+             _proof(plan)]
+    return "\n".join(lines + ([_greedy(plan, greedy, unit)] if greedy else []))
 
 
 def plan_table(plan: pl.Plan) -> pd.DataFrame:
@@ -87,6 +89,22 @@ def _greedy(plan: pl.Plan, greedy: pl.Plan, unit: str) -> str:
         return "The rule of thumb (best value per cost first) finds as much here."
     return (f"The rule of thumb (best value per cost first) would cover "
             f"{_percent(greedy.covered_share)} for {greedy.cost:,.0f} {unit}.")
+
+
+def _with_plan(curve: pd.DataFrame, plan: pl.Plan | None) -> pd.DataFrame:
+    """The curve with the current plan as one more point, so the marked budget reads the
+    share the headline says (not the share at the curve's previous step)."""
+    if plan is None or (curve["budget"] == plan.budget).any():
+        return curve
+    ids = plan.services["service_id"].tolist()
+    before = curve[curve["budget"] < plan.budget]
+    prev = set(before["services"].iloc[-1].split("; ")) - {""} if len(before) else set()
+    row = {"budget": plan.budget, "cost": plan.cost, "covered_weight": plan.covered_weight,
+           "covered_share": plan.covered_share, "optimal": plan.optimal, "gap": plan.gap,
+           "added": "; ".join(i for i in ids if i not in prev),
+           "removed": "; ".join(sorted(prev - set(ids))), "services": "; ".join(ids)}
+    out = pd.concat([curve, pd.DataFrame([row])], ignore_index=True)
+    return out.sort_values("budget", kind="stable").reset_index(drop=True)
 
 
 def _nice_step(total: float) -> float:
@@ -166,8 +184,8 @@ class BudgetPanel(_Panel):
         narrowing = w.Accordion([choices], titles=("Must-haves and exclusions",),
                                 selected_index=None, layout=w.Layout(width="100%"))
         left = w.VBox([w.HTML(h.section("The services to deploy")), self.table],
-                      layout=w.Layout(width="55%", padding="0 12px 0 0"))
-        right = w.VBox([self.heatmap], layout=w.Layout(width="44%"))
+                      layout=w.Layout(width="57%", padding="0 12px 0 0"))
+        right = w.VBox([self.heatmap], layout=w.Layout(width="42%"))
         row = w.Layout(width="100%", flex_flow="row wrap")
         return w.VBox([
             w.HTML(h.CSS + CSS),
@@ -215,7 +233,10 @@ class BudgetPanel(_Panel):
         except (PmoError, ValueError, KeyError) as exc:
             return self._no_plan(str(exc))
         self.summary.value = self._summary_html()
-        self.table.value = h.table(plan_table(self.plan), {v: v for v in TABLE_COLUMNS.values()},
+        table = plan_table(self.plan)
+        gaps = TABLE_COLUMNS["gap_ids"]  # on screen an id never breaks at its hyphen
+        table[gaps] = table[gaps].str.replace("-", NB_HYPHEN)
+        self.table.value = h.table(table, {v: v for v in TABLE_COLUMNS.values()},
                                    "No service fits this budget.", limit=30)
         self._draw_heatmap()
         self._draw_curve()
@@ -266,8 +287,11 @@ class BudgetPanel(_Panel):
             self.curve = pl.budget_curve(self.ws, must=key[0], exclude=key[1],
                                          time_limit=self.time_limit)
             self._curve_key = key
-        fig = plots.budget_curve_figure(self.curve, float(self.budget.value))
-        fig.update_layout(height=420, margin=dict(l=10, r=10, t=60, b=10))
+        budget = float(self.budget.value)
+        fig = plots.budget_curve_figure(_with_plan(self.curve, self.plan), budget)
+        if fig.layout.annotations and budget < float(self.curve["budget"].max()) / 2:
+            fig.layout.annotations[0].update(xanchor="left", xshift=6)  # stay in the figure
+        fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
         self.curve_view.outputs = _figure_outputs(fig, "budget curve")
 
@@ -276,6 +300,10 @@ class BudgetPanel(_Panel):
             return
         self.roadmap = pl.roadmap(self.ws, self.plan, float(self.wave_budget.value))
         fig = plots.roadmap_timeline(self.roadmap)
-        fig.update_layout(margin=dict(l=10, r=10, t=60, b=10))
+        waves, cost = self.roadmap["wave"].nunique(), self.roadmap["cost"].sum()
+        fig.update_layout(title_text=f"Roadmap: {_count(waves, 'wave')}, {cost:,.0f} "
+                          f"{h.esc(self.unit)}", margin=dict(l=10, r=10, b=10),
+                          legend=dict(y=-0.24, yanchor="top"))  # under the axis: the
+        # title needs the top of a half-width figure
         self.figures["roadmap"] = fig
         self.roadmap_view.outputs = _figure_outputs(fig, "roadmap")

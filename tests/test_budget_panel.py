@@ -40,6 +40,8 @@ def test_slider_replans_and_the_views_follow(panel):
         assert name in panel.table.value
     assert panel.curve_view.outputs[0]["data"]["application/vnd.plotly.v1+json"]
     assert panel.figures["curve"].layout.shapes[0].x0 == 150  # the budget marked
+    marked = panel.figures["curve"].layout.annotations[0].text  # the headline's share
+    assert marked.endswith(f"→ {panel.plan.covered_share * 100:.0f}% covered")
     assert panel.roadmap["service_id"].tolist() != [] and \
         set(panel.roadmap["service_id"]) == set(chosen(panel))
 

@@ -1,0 +1,95 @@
+"""The budget panel in a real browser: JupyterLab on a fresh copy of notebooks/ and data/,
+Run All, move the budget slider with the keyboard, and the plan follows.
+
+Uses the server and browser helpers of ``test_browser.py``. Set ``PMO_NB_SCREENSHOTS=docs``
+to write the screenshot to docs/ (otherwise it goes to the test's temporary folder).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+import test_browser as lab
+
+lab_errors = pytest.importorskip("playwright.sync_api")
+
+copy, browser_page = lab.copy, lab.browser_page  # the fixtures, shared
+SUMMARY = ".pmo-budget .pmo-budget-summary"
+HANDLE = ".pmo-budget .widget-slider .noUi-handle"
+SPENT = re.compile(r"for ([\d,.]+) of ([\d,.]+) k\$")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not lab.CHROMIUM.exists(), reason="needs Debian's chromium at "
+                       "/usr/bin/chromium (`make test` installs it as root: apt-get install "
+                       "chromium); Playwright cannot download browsers here"),
+]
+
+
+def spent(text: str) -> tuple[float, float]:
+    """(cost, budget) read from the panel's headline."""
+    cost, budget = SPENT.search(text).groups()
+    return float(cost.replace(",", "")), float(budget.replace(",", ""))
+
+
+def run_all(page: object, url: str) -> None:
+    page.goto(url)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+    if page.locator("#jp-left-stack").is_visible():
+        page.keyboard.press("Control+b")  # more room for the panel, as on a projector
+    for attempt in range(3):  # a Run All sent while the kernel still connects runs nothing
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(
+                state="attached", timeout=20_000)
+            break
+        except lab_errors.TimeoutError:
+            if attempt == 2:
+                raise
+    page.locator(SUMMARY).first.wait_for(state="attached", timeout=120_000)
+    no_news = page.locator(".jp-toast-button", has_text="No")
+    if no_news.count():
+        no_news.first.click()  # the "Jupyter news?" toast would cover the panel
+
+
+def show_panel(page: object) -> None:
+    page.locator(".pmo-budget").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.locator(SUMMARY).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # let plotly finish drawing
+
+
+def test_budget_slider_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -> None:
+    page, port, token = browser_page, lab.free_port(), secrets.token_hex(16)
+    command = [str(lab.BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
+               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={copy}"]
+    base = f"http://127.0.0.1:{port}"
+    with lab.server(command, copy, f"{base}/api/status?token={token}"):
+        run_all(page, f"{base}/lab/tree/notebooks/prioritize.ipynb?reset&token={token}")
+        show_panel(page)
+        summary = page.locator(SUMMARY).first
+        before = summary.inner_text()
+        assert spent(before) == (385.0, 390.0)
+        page.locator(HANDLE).first.focus()
+        for _ in range(3):
+            page.keyboard.press("PageDown")
+        shown = float(page.locator(".pmo-budget .widget-readout").first.inner_text()
+                      .replace(",", ""))
+        assert shown == 390 - 3 * 5 * 10  # PageDown: five steps of 10
+        # Each key press is a change; the headline settles on the last one.
+        page.wait_for_function("([sel, text]) => document.querySelector(sel).innerText"
+                               ".includes(text)", arg=[SUMMARY, f"of {shown:.0f} k$"],
+                               timeout=30_000)
+        cost, budget = spent(summary.inner_text())
+        assert budget == shown and cost <= budget and summary.inner_text() != before
+        assert page.locator(".pmo-budget .pmo-error").count() == 0
+        show_panel(page)
+        page.screenshot(path=lab.screenshot_path(tmp_path, "prioritize-lab.png"))
+        page.locator(".pmo-budget .widget-output").nth(1).evaluate(
+            "e => e.scrollIntoView({block: 'start'})")  # the budget curve and the roadmap
+        page.wait_for_timeout(1000)
+        page.screenshot(path=lab.screenshot_path(tmp_path, "prioritize-lab-curve.png"))
