@@ -107,8 +107,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out '{out}' is a file; give a folder for the record.")
     out_existed = out.exists()
+    found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     created = _open_session(params, log)
-    found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR, log)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
@@ -120,15 +120,14 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         raise
 
 
-def _find(names: Sequence[str], folder: Path, log: TextIO) -> list[Path]:
-    found = []
-    for name in names:
-        path = folder / f"{name}.ipynb"
-        if path.is_file():
-            found.append(path)
-        else:
-            print(f"warning: {path} not found; the record will not include it.", file=log)
-    return found
+def _find(names: Sequence[str], folder: Path) -> list[Path]:
+    """Every notebook of the record, or an error before anything runs or is written."""
+    paths = [folder / f"{name}.ipynb" for name in names]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise RecordError(f"the record needs {', '.join(missing)} in '{folder}', which is "
+                          "missing; reinstall pmo_nb or restore the notebooks folder.")
+    return paths
 
 
 def _open_session(params: dict[str, str | None], log: TextIO) -> bool:

@@ -64,7 +64,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_probe(notebooks)
     log = io.StringIO()
     paths = record.build_record(root / "out", root / "session.sqlite", HOSTILE, CATALOG,
-                                ASSIGNMENTS, notebooks=("probe", "quickstart", "absent"),
+                                ASSIGNMENTS, notebooks=("probe", "quickstart"),
                                 notebook_dir=notebooks, log=log)
     return {"out": root / "out", "paths": paths, "log": log.getvalue(), "root": root}
 
@@ -81,7 +81,6 @@ def test_record_files_and_progress(built: dict) -> None:
     assert sorted(p.name for p in built["out"].iterdir()) == names
     assert not list(built["root"].glob(".out.partial-*"))
     log = built["log"]
-    assert "absent.ipynb not found; the record will not include it." in log
     assert re.search(r"\[1/2\] probe\.ipynb: \d+\.\d s, \d+\.\d MB html", log)
     assert re.search(r"\[2/2\] quickstart\.ipynb: \d+\.\d s", log)
 
@@ -215,3 +214,12 @@ def _first_figure_after(page, heading: str) -> float:
     ys = [box["y"] for fig in page.locator(".js-plotly-plot").all()
           if (box := fig.bounding_box()) and box["y"] > start]
     return min(ys, default=110)
+
+
+def test_a_missing_notebook_fails_before_anything_is_written(tmp_path) -> None:
+    with pytest.raises(record.RecordError, match=r"the record needs absent\.ipynb in '.*', "
+                                                 r"which is missing"):
+        record.build_record(tmp_path / "out", tmp_path / "s.sqlite", HOSTILE, CATALOG,
+                            ASSIGNMENTS, notebooks=("quickstart", "absent"),
+                            notebook_dir=REPO / "notebooks", log=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
