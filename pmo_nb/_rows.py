@@ -65,8 +65,10 @@ def valid_service(fields: dict, source: str) -> dict:
 def gap_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame[GAP_COLUMNS].copy()
     rows.insert(1, "pos", range(len(rows)))
-    rows["handover_note"] = ""
-    rows["extra"] = extras(frame, GAP_COLUMNS)
+    # a gaps file exported from an earlier session may carry its hand-over notes
+    notes = frame["handover_note"].astype(str) if "handover_note" in frame else ""
+    rows["handover_note"] = notes
+    rows["extra"] = extras(frame, GAP_COLUMNS + ["handover_note"])
     return rows
 
 
@@ -74,12 +76,14 @@ def service_rows(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     rows = frame[SERVICE_COLUMNS].copy()
     rows.insert(1, "pos", range(len(rows)))
     rows["origin"] = origin
-    rows["extra"] = extras(frame, SERVICE_COLUMNS)
+    rows["extra"] = extras(frame, SERVICE_COLUMNS, reserved=("origin",))
     return rows
 
 
-def extras(frame: pd.DataFrame, known: list[str]) -> list[str]:
+def extras(frame: pd.DataFrame, known: list[str], reserved: tuple[str, ...] = ()) -> list[str]:
+    """The file's extra columns as JSON; one named like a session column gets " (file)"."""
     extra = frame[[c for c in frame.columns if c not in known]]
+    extra = extra.rename(columns={c: f"{c} (file)" for c in reserved if c in extra})
     return [json.dumps(rec, ensure_ascii=False) for rec in extra.to_dict("records")]
 
 

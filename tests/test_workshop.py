@@ -217,3 +217,12 @@ def test_history_records_before_and_after(ws):
     assert (last["gap_id"], last["service_id"], last["action"]) == ("G-01", "S-TRAIN-PM", "assign")
     assert '"note": "n1"' in last["before"] and '"contribution": "partial"' in last["after"]
     assert last["who"] and last["at"].endswith("+00:00")
+
+
+def test_extra_columns_survive_and_never_clash_with_session_columns(tmp_path):
+    gaps = pd.read_csv(SAMPLE_GAPS).assign(handover_note="from last time", owner_team="PMO")
+    catalog = pd.read_csv(CATALOG).assign(origin="vendor")
+    ws = pmo_nb.Workshop.open(tmp_path / "x.sqlite", gaps=gaps, catalog=catalog)
+    assert ws.gaps.loc[0, ["handover_note", "owner_team"]].tolist() == ["from last time", "PMO"]
+    assert ws.catalog.loc[0, ["origin", "origin (file)"]].tolist() == ["catalog", "vendor"]
+    assert ws.gaps.columns.is_unique and ws.catalog.columns.is_unique
