@@ -35,10 +35,13 @@ def refresh_notebooks(names: list[str] | None = None) -> list[Path]:
                 continue
             print(f"executing {path.name} ...", file=sys.stderr)
             nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:
+                cell.metadata.pop("execution", None)  # timings of an earlier run
             NotebookClient(
                 nb,
                 timeout=600,
                 kernel_name="python3",
+                record_timing=False,  # no timestamps in the committed record
                 store_widget_state=False,
                 resources={"metadata": {"path": str(path.parent)}},
             ).execute()
