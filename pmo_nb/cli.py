@@ -57,7 +57,8 @@ def record(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     try:
-        paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments)
+        paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,
+                             budget=args.budget, wave_budget=args.wave_budget)
     except (PmoError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
             PermissionError) as exc:
         failed = isinstance(exc, RecordError)
@@ -89,7 +90,21 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--assignments", help="assignments CSV/XLSX that seed a new session")
     rec.add_argument("--session", required=True, help="session file (SQLite), new or existing")
     rec.add_argument("--out", required=True, help="folder for the record")
+    rec.add_argument("--budget", type=_amount, help="budget for the prioritisation (default: "
+                     "the notebook's)")
+    rec.add_argument("--wave-budget", type=_amount, help="budget per roadmap wave")
     return parser
+
+
+def _amount(text: str) -> float:
+    """An argparse type: a number >= 0, or a one-line error naming the value."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number >= 0")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

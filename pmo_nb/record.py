@@ -60,6 +60,7 @@ class RecordError(PmoError):
 def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  gaps: str | os.PathLike | None = None, catalog: str | os.PathLike | None = None,
                  assignments: str | os.PathLike | None = None, *,
+                 budget: float | None = None, wave_budget: float | None = None,
                  notebooks: Sequence[str] | None = None, notebook_dir: Path | None = None,
                  log: TextIO | None = None) -> list[Path]:
     """Execute the record notebooks on a session and write the record into ``out``.
@@ -103,6 +104,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     params = {"gaps_path": gaps, "catalog_path": catalog, "session_path": session,
               "assignments_path": assignments}
     params = {k: None if v is None else str(Path(v).resolve()) for k, v in params.items()}
+    amounts = {"budget": budget, "wave_budget": wave_budget}  # else the notebook's defaults
+    params.update({k: float(v) for k, v in amounts.items() if v is not None})
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out '{out}' is a file; give a folder for the record.")
@@ -168,7 +171,7 @@ def _write(folder: Path, notebooks: list[Path], params: dict[str, str | None],
         print(f"{WORKBOOK}: {len(ws.tables())} sheets", file=log)
 
 
-def _execute(path: Path, params: dict[str, str | None]) -> nbformat.NotebookNode:
+def _execute(path: Path, params: dict[str, str | float | None]) -> nbformat.NotebookNode:
     """Run one notebook with the parameters it declares; offline-ready outputs."""
     import papermill as pm
 

@@ -194,3 +194,23 @@ def test_help_lists_both_commands(capsys) -> None:
         cli.main(["--help"])
     out = capsys.readouterr().out
     assert "record" in out and "refresh-notebooks" in out
+
+
+def test_budget_options_reach_the_notebooks(sample: dict, tmp_path: Path, notebooks) -> None:
+    params = PARAMS + "\nbudget = 390\nwave_budget = 120"
+    notebooks({"plan": [params, "print(budget, wave_budget)"]})
+    session = tmp_path / "copy.sqlite"
+    shutil.copy(sample["out"] / "sample.sqlite", session)
+    assert cli.main(["record", "--session", str(session), "--out", str(tmp_path / "r"),
+                     "--budget", "250", "--wave-budget", "80.5"]) == 0
+    nb = nbformat.read(tmp_path / "r" / "plan.ipynb", as_version=4)
+    assert nb.cells[-1].outputs[0].text == "250.0 80.5\n"
+
+
+@pytest.mark.parametrize("value", ["-5", "lots", "nan", "inf"])
+def test_bad_budget_is_refused_before_anything_runs(tmp_path: Path, capsys, value) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["record", "--session", str(tmp_path / "s.sqlite"), "--out", str(tmp_path),
+                  "--budget", value])
+    assert exit_.value.code == 2
+    assert f"argument --budget: '{value}' is not a number >= 0" in capsys.readouterr().err
