@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import test_browser as lab
 
-lab_errors = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 copy, browser_page = lab.copy, lab.browser_page  # the fixtures, shared
 SUMMARY = ".pmo-budget .pmo-budget-summary"
@@ -35,27 +35,6 @@ def spent(text: str) -> tuple[float, float]:
     return float(cost.replace(",", "")), float(budget.replace(",", ""))
 
 
-def run_all(page: object, url: str) -> None:
-    page.goto(url)
-    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
-    if page.locator("#jp-left-stack").is_visible():
-        page.keyboard.press("Control+b")  # more room for the panel, as on a projector
-    for attempt in range(3):  # a Run All sent while the kernel still connects runs nothing
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        try:
-            page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(
-                state="attached", timeout=20_000)
-            break
-        except lab_errors.TimeoutError:
-            if attempt == 2:
-                raise
-    page.locator(SUMMARY).first.wait_for(state="attached", timeout=120_000)
-    no_news = page.locator(".jp-toast-button", has_text="No")
-    if no_news.count():
-        no_news.first.click()  # the "Jupyter news?" toast would cover the panel
-
-
 def show_panel(page: object) -> None:
     page.locator(".pmo-budget").last.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.locator(SUMMARY).first.wait_for(timeout=30_000)
@@ -69,7 +48,8 @@ def test_budget_slider_in_jupyterlab(copy: Path, browser_page: object, tmp_path:
                f"--ServerApp.root_dir={copy}"]
     base = f"http://127.0.0.1:{port}"
     with lab.server(command, copy, f"{base}/api/status?token={token}"):
-        run_all(page, f"{base}/lab/tree/notebooks/prioritize.ipynb?reset&token={token}")
+        url = f"{base}/lab/tree/notebooks/prioritize.ipynb?reset&token={token}"
+        lab.run_all(page, url, SUMMARY)
         show_panel(page)
         summary = page.locator(SUMMARY).first
         before = summary.inner_text()
