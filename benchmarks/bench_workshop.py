@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--gaps", type=int, default=5000)
     parser.add_argument("--services", type=int, default=300)
     parser.add_argument("--assignments", type=int, default=15000)
+    parser.add_argument("--import-runs", type=int, default=9)
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,7 +146,7 @@ def main() -> None:
         small = pmo_nb.Workshop.open(folder / "small.sqlite", gaps=gaps.head(50), catalog=catalog,
                                      assignments=asg[asg["gap_id"].isin(gaps["gap_id"].head(50))])
         small_click = best_of(click(small, small.gaps["gap_id"].tolist(), sid), 7)
-    rows.append(("import pmo_nb", *import_times(("pmo_nb", "pandas")), 1.3))
+    rows.append(("import pmo_nb", *import_times(("pmo_nb", "pandas"), args.import_runs), 1.3))
     print(f"workshop: {args.gaps} gaps x {args.services} services x {len(asg)} assignments "
           f"(session created and seeded in {setup:.2f} s)\n")
     print(f"{'measure':34} {'time':>10} {'floor':>10} {'ratio':>7} {'target':>7}")

@@ -1,0 +1,25 @@
+"""The benchmark scripts still run (on a small workshop); their timings are not asserted."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_workshop_benchmark_reports_ratios_against_floors():
+    done = subprocess.run([sys.executable, "benchmarks/bench_workshop.py", "--gaps", "120",
+                           "--services", "30", "--assignments", "300", "--import-runs", "1"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300, check=True)
+    for name in ("coverage\\(\\) \\+ coverage_matrix\\(\\)", "assign\\(\\)", "import pmo_nb"):
+        assert re.search(rf"^{name} .* \d+\.\d\dx +\d\.\dx (ok|OVER)$", done.stdout, re.M), name
+    assert re.search(r"one click .*: \d+\.\d ms at 50 gaps", done.stdout)
+
+
+def test_plan_benchmark_quick_run_proves_its_plans():
+    done = subprocess.run([sys.executable, "benchmarks/bench_plan.py", "--quick"], cwd=REPO,
+                          capture_output=True, text=True, timeout=600, check=True)
+    assert re.search(r"all proven optimal +True", done.stdout)
+    assert "proven gap" in done.stdout
