@@ -29,6 +29,13 @@ def changes(before: dict | None, row: object) -> bool:
     )
 
 
+def text(value: object) -> str:
+    """A note or owner as text: ``None`` and NaN are blank, never 'None' or 'nan'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
 def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
     merged = {**cov.DEFAULT_WEIGHTS, **(weights or {})}
     bad = {

@@ -85,7 +85,7 @@ def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     """
     rank = {lv: i for i, lv in enumerate(LEVELS[::-1])}  # H first
     cell = (coverage["priority"].map(rank) * 3 + coverage["size"].map(
-        {lv: i for i, lv in enumerate(LEVELS)})).to_numpy()
+        {lv: i for i, lv in enumerate(LEVELS)})).to_numpy(dtype=int)  # int even when empty
     status = coverage["status"].to_numpy()
     weight = coverage["weight"].to_numpy(dtype=float)
 

@@ -138,6 +138,9 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
     [[0.0, 0.0, ''], [30.0, 9.5, 'S-A; S-D'], [50.0, 14.0, 'S-C']]
     """
     _check_number("time_limit", time_limit, low=0.0)
+    scalar = budgets is not None and not hasattr(budgets, "__iter__")
+    if scalar or isinstance(budgets, str | bytes):
+        raise ValueError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
     s = _read(ws, must, exclude, math.inf)
     rows, before = [], None
     for b in _curve_budgets(s, budgets):

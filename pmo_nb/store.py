@@ -127,6 +127,11 @@ class Store:
             raise SessionError(
                 f"'{path}' appeared while the session was being created; open it instead."
             ) from None
+        except (sqlite3.Error, OSError) as exc:
+            raise SessionError(
+                f"Could not create the session '{path}' ({exc}); check that its folder "
+                "exists and is writable."
+            ) from None
         finally:
             tmp.unlink(missing_ok=True)
         return cls.open(path, who)

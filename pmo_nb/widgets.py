@@ -162,16 +162,16 @@ class WorkshopPanel(_Panel):
                 self.aspect.options, self.aspect.value = options, keep
 
     def _update_gap_options(self, cov: pd.DataFrame) -> None:
-        shown = cov
-        if self.show.value == "open":
-            shown = shown[shown["status"] == "open"]
+        current = self.gap_select.value
+        if self.show.value == "open":  # a gap just covered stays until the user moves on
+            cov = cov[(cov["status"] == "open") | (cov["gap_id"] == current)]
         if self.aspect.value:
-            shown = shown[shown["aspect"] == self.aspect.value]
+            cov = cov[cov["aspect"] == self.aspect.value]
         if self.priority.value:
-            shown = shown[shown["priority"] == self.priority.value]
+            cov = cov[cov["priority"] == self.priority.value]
+        shown = cov
         options = [(h.gap_label(g, a, s), g)
                    for g, a, s in zip(shown["gap_id"], shown["aspect"], shown["status"])]
-        current = self.gap_select.value
         with self._sync():
             if options != list(self.gap_select.options):
                 self.gap_select.options = options
@@ -222,8 +222,8 @@ class WorkshopPanel(_Panel):
             return
         if self.ws.data_version() != self._seen:  # another handle changed the session
             self._safe(self.refresh)
-        else:
-            self._safe(self._show_gap)
+        else:  # the gap left behind drops out of "open only" now
+            self._safe(lambda: (self._update_gap_options(self.ws.coverage()), self._show_gap()))
 
     def _step(self, delta: int) -> None:
         ids = [g for _, g in self.gap_select.options]

@@ -62,7 +62,11 @@ class Workshop:
         path = Path(session_path)
         if path.exists():
             ws = cls(Store.open(path, user))
-            ws._check_same_inputs(gaps, catalog)
+            try:
+                ws._check_same_inputs(gaps, catalog)
+            except BaseException:
+                ws.close()  # no handle left open on a refused reopen
+                raise
             return ws
         if gaps is None or catalog is None:
             raise SessionError(
@@ -70,7 +74,10 @@ class Workshop:
                 "gaps= and catalog= (a path or a DataFrame)."
             )
         gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SessionError(f"Could not create the folder of the session '{path}' ({exc}).")
         meta = {
             "weights": json.dumps(_rows.check_weights(weights)),
             "gaps_source": _rows.canonical(gap_frame),
@@ -216,12 +223,12 @@ class Workshop:
         self, gap_id: str, service_id: str, contribution: str = "full", note: str = ""
     ) -> None:
         """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
-        contribution = _rows.contribution(contribution)
+        contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
         before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
             return
-        after = {"contribution": contribution, "note": str(note), "updated_at": now()}
+        after = {"contribution": contribution, "note": note, "updated_at": now()}
         self._change("assign", [Op("assignment", (gap_id, service_id), after)])
 
     def unassign(self, gap_id: str, service_id: str) -> bool:
@@ -234,7 +241,8 @@ class Workshop:
 
     def hand_over(self, gap_id: str, owner: str, note: str = "") -> None:
         """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
-        if not str(owner).strip():
+        owner = _rows.text(owner).strip()
+        if not owner:
             raise ValueError(
                 f"hand_over('{gap_id}'): name the owner who must act, e.g. "
                 "'Finance & Procurement'; got a blank owner."
@@ -243,17 +251,23 @@ class Workshop:
         after = {
             **row,
             "pmo_role": "none",
-            "other_owner": str(owner).strip(),
-            "handover_note": str(note),
+            "other_owner": owner,
+            "handover_note": _rows.text(note),
         }
         self._change("hand over", [Op("gap", (gap_id,), after)])
 
     def take_back(self, gap_id: str) -> None:
-        """Undo a hand-over decision later on: the PMO works on the gap again."""
+        """Undo a hand-over decision later on: the gap gets back its role from the gaps file
+        (``close`` if the file itself said ``none``) and its owner from the file."""
         row = self._gap_row(gap_id)
         if row["pmo_role"] != "none":
             return
-        self._change("take back", [Op("gap", (gap_id,), {**row, "pmo_role": "close"})])
+        source = _rows.saved_frame(self._store.meta("gaps_source")).set_index("gap_id")
+        role, owner = source.at[gap_id, "pmo_role"], source.at[gap_id, "other_owner"]
+        role = "close" if role == "none" else role
+        after = {**row, "pmo_role": role, "other_owner": owner if role != "close" else "",
+                 "handover_note": ""}
+        self._change("take back", [Op("gap", (gap_id,), after)])
 
     def add_service(
         self,

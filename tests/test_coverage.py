@@ -107,3 +107,9 @@ def test_sample_workshop_record(sample_ws):
     assert set(sample_ws.tables()) == {"gap register", "candidate list", "coverage",
                                        "coverage matrix", "handed over", "gaps", "catalog",
                                        "assignments", "history"}
+
+
+def test_matrix_of_no_gaps_is_nine_empty_cells():
+    empty = cov.gap_coverage(GAPS.iloc[0:0], CATALOG, ASSIGNMENTS.iloc[0:0])
+    m = cov.coverage_matrix(empty)
+    assert len(m) == 9 and m["gaps"].sum() == 0 and m["covered_share"].isna().all()

@@ -69,3 +69,8 @@ def test_matrix_covered_weight_is_the_plans_full_value(sample_ws, budget):
         cov[["gap_id", "pmo_role"]], on="gap_id")
     expected = full.loc[full["pmo_role"] == "close", "weight"].sum()
     assert coverage_matrix(cov)["covered_weight"].sum() == pytest.approx(expected)
+
+
+def test_budget_curve_refuses_a_single_string():
+    with pytest.raises(ValueError, match=r"budgets must be a list of numbers >= 0; got '100'\."):
+        pl.budget_curve(object(), "100")

@@ -69,7 +69,9 @@ def test_dropdown_entries_carry_each_gaps_status(panel: WorkshopPanel) -> None:
 def test_filter_open_only_aspect_and_priority(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
     panel.show.value = "open"
     assert all(status_of(ws, g) == "open" for g in option_ids(panel))
-    panel.services.rows["S-TRAIN-PM"].assigned.value = True  # G-01 now covered
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True  # G-01 now covered...
+    assert panel.gap_select.value == "G-01"  # ...and stays in hand until the user moves on
+    panel.next_button.click()
     assert "G-01" not in option_ids(panel)
     panel.show.value = "all"
     panel.aspect.value = "Project communication"
@@ -318,3 +320,17 @@ def test_the_notebook_output_is_stable_text(panel: WorkshopPanel) -> None:
     bundle = panel._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Workshop panel on 's.sqlite'")
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_open_only_keeps_the_gap_in_hand_until_the_facilitator_moves_on(ws):
+    panel = WorkshopPanel(ws)
+    panel.show.value = "open"
+    panel.gap_select.value = "G-05"
+    first = next(iter(panel.services.rows.values()))
+    first.assigned.value = True  # G-05 is no longer open...
+    assert panel.gap_select.value == "G-05"  # ...but the card stays on it
+    first.contribution.value = "partial"
+    assert ws.assignments.set_index("service_id").at[first.service_id, "gap_id"] == "G-05"
+    panel.next_button.click()
+    assert panel.gap_select.value != "G-05"
+    assert "G-05" not in [g for _, g in panel.gap_select.options]

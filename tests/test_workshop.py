@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
@@ -226,3 +228,40 @@ def test_extra_columns_survive_and_never_clash_with_session_columns(tmp_path):
     assert ws.gaps.loc[0, ["handover_note", "owner_team"]].tolist() == ["from last time", "PMO"]
     assert ws.catalog.loc[0, ["origin", "origin (file)"]].tolist() == ["catalog", "vendor"]
     assert ws.gaps.columns.is_unique and ws.catalog.columns.is_unique
+
+
+def test_take_back_restores_the_role_and_owner_from_the_file(ws):
+    ws.hand_over("G-03", "Finance", note="for now")  # the file says partial, owner HR
+    ws.take_back("G-03")
+    row = ws.gaps.set_index("gap_id").loc["G-03"]
+    assert (row["pmo_role"], row["other_owner"], row["handover_note"]) == ("partial", "HR", "")
+    ws.take_back("G-18")  # the file says none: taken back, the PMO closes it
+    row = ws.gaps.set_index("gap_id").loc["G-18"]
+    assert (row["pmo_role"], row["other_owner"]) == ("close", "")
+
+
+def test_blank_notes_are_blank_and_repeats_record_nothing(ws):
+    ws.assign("G-01", "S-TRAIN-PM", note=None)
+    ws.assign("G-01", "S-TRAIN-PM", note=float("nan"))
+    assert ws.assignments.loc[0, "note"] == "" and len(ws.history) == 1
+    with pytest.raises(ValueError, match="got a blank owner"):
+        ws.hand_over("G-01", None)
+
+
+def test_a_session_that_cannot_be_created_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SessionError, match=r"Could not create the folder of the session"):
+        pmo_nb.Workshop.open(blocker / "s.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG)
+
+
+def test_a_refused_reopen_leaves_no_handle_open(ws):
+    other = pd.read_csv(SAMPLE_GAPS).iloc[:-1]
+
+    def refuse() -> int:
+        with pytest.raises(SessionError):
+            pmo_nb.Workshop.open(ws.path, gaps=other)
+        return len(os.listdir("/proc/self/fd"))
+
+    first = refuse()  # warm-up: lazy imports may open files once
+    assert max(refuse() for _ in range(5)) <= first
