@@ -28,7 +28,6 @@ import json
 from collections.abc import Callable
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -102,13 +101,6 @@ class CoverageView:
 
     def coverage_matrix(self) -> pd.DataFrame:
         """Priority x size as :meth:`Workshop.coverage_matrix`; all cells "no gaps" when empty."""
-        if self._coverage.empty:
-            matrix = pd.DataFrame({"priority": np.repeat(LEVELS[::-1], 3),
-                                   "size": np.tile(LEVELS, 3)})
-            for name in ("gaps", *(s.replace(" ", "_") for s in cov.STATUSES)):
-                matrix[name] = 0
-            return matrix.assign(weight=0.0, covered_weight=0.0, covered_share=np.nan,
-                                 partial_share=np.nan)
         return cov.coverage_matrix(self._coverage)
 
     def candidate_list(self) -> pd.DataFrame:
