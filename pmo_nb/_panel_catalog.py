@@ -17,6 +17,7 @@ class CatalogBrowser(_Panel):
 
     def __init__(self, ws: Workshop):
         super().__init__(ws)
+        self._shown_catalog: pd.DataFrame | None = None
         self.category = w.Dropdown(description="Category", layout=w.Layout(width="48%"))
         self.tier = w.Dropdown(description="Tier", layout=w.Layout(width="30%"), options=[
             ("All tiers", ""), ("basic", "basic"), ("advanced", "advanced")])
@@ -27,7 +28,7 @@ class CatalogBrowser(_Panel):
         self.table.add_class("pmo-scroll")
         for dropdown in (self.category, self.tier):
             dropdown.observe(lambda _: self._safe(self._show), "value")
-        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Catalog reloaded.")))
+        self.refresh_button.on_click(lambda _: self._reload())
         self.widget = w.VBox([w.HTML(h.CSS), w.HBox([self.category, self.tier,
                                                       self.refresh_button]),
                               self.count, self.table, self.status], layout=w.Layout(width="100%"))
@@ -35,11 +36,19 @@ class CatalogBrowser(_Panel):
         self.refresh()
 
     def refresh(self) -> None:
-        categories = list(dict.fromkeys(self.ws.catalog["category"]))
+        catalog = self.ws.catalog
+        if self._shown_catalog is not None and catalog.equals(self._shown_catalog):
+            return  # an assignment does not change the catalog: nothing to redraw
+        self._shown_catalog = catalog
+        categories = list(dict.fromkeys(catalog["category"]))
         chosen = self.category.value if self.category.value in categories else ""
         self.category.options = [("All categories", "")] + [(c, c) for c in categories]
         self.category.value = chosen
         self._show()
+
+    def _reload(self) -> None:
+        self._shown_catalog = None  # the button always redraws
+        self._run(lambda: _Note("Catalog reloaded."))
 
     def _show(self) -> None:
         cat = self.ws.catalog
