@@ -1,9 +1,10 @@
 """Coverage of gaps by assigned services: pure pandas, DataFrames in, new DataFrames out.
 
-Status of a gap, first match wins: ``handed over`` when its pmo_role is ``none``;
-``covered`` when a ``full`` service is assigned and pmo_role is ``close``;
-``partial`` when any service is assigned (only partial ones, or the PMO can only
-partly close it: the rest is for ``other_owner``); ``open`` otherwise.
+Status of a gap, first match wins (:func:`gap_status`): ``handed over`` when its
+pmo_role is ``none``; ``covered`` when a ``full`` service is assigned and pmo_role is
+``close``; ``partial`` when only ``partial`` services are assigned, or pmo_role is
+``partial`` (the PMO can only partly close it: the rest is for ``other_owner``);
+``open`` otherwise.
 """
 
 from __future__ import annotations
@@ -47,17 +48,29 @@ def gap_coverage(
     n = np.array([len(services.get(g, ())) for g in gap_ids], dtype=int)
     best = _best_per_gap(assignments, gap_ids)
     role = out["pmo_role"].to_numpy()
-    out["status"] = np.select(
-        [role == "none", (best == 1.0) & (role == "close"), n > 0],
-        ["handed over", "covered", "partial"],
-        default="open",
-    )
+    out["status"] = gap_status(role, best)
     out["best_contribution"] = np.where(role == "none", 0.0, best)
     out["n_services"] = n
     names = dict(zip(catalog["service_id"].tolist(), catalog["name"].tolist(), strict=True))
     out["service_ids"] = ["; ".join(services.get(g, ())) for g in gap_ids]
     out["services"] = ["; ".join(names.get(s, s) for s in services.get(g, ())) for g in gap_ids]
     return out.reset_index(drop=True)
+
+
+def gap_status(role: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """The status rule, first match wins, from pmo_role and the best contribution (1, 0.5, 0).
+
+    Examples
+    --------
+    >>> gap_status(np.array(["none", "close", "close", "partial", "close"]),
+    ...            np.array([1.0, 1.0, 0.5, 0.0, 0.0])).tolist()
+    ['handed over', 'covered', 'partial', 'partial', 'open']
+    """
+    return np.select(
+        [role == "none", (best == 1.0) & (role == "close"), (best > 0) | (role == "partial")],
+        ["handed over", "covered", "partial"],
+        default="open",
+    )
 
 
 def _services_per_gap(assignments: pd.DataFrame) -> dict[str, list[str]]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import _milp
+from .coverage import gap_status
 from .errors import UnknownServiceError
 
 CONTRIBUTION = {"full": 1.0, "partial": 0.5}
@@ -196,10 +197,8 @@ def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
     """``ws.coverage()`` as it would be with only the plan's services deployed.
 
     Same columns and rules as the workshop's coverage, the plan's services in place of
-    those assigned: ``covered`` when a chosen ``full`` service serves the gap and its
-    pmo_role is ``close``, ``partial`` when some chosen service serves it, ``open``
-    otherwise; handed-over gaps stay handed over. ``coverage.coverage_matrix`` of it
-    gives the plan's heatmap.
+    those assigned (:func:`pmo_nb.coverage.gap_status`); handed-over gaps stay handed
+    over. ``coverage.coverage_matrix`` of it gives the plan's heatmap.
 
     Examples
     --------
@@ -215,8 +214,7 @@ def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
     names = dict(zip(ws.catalog["service_id"], ws.catalog["name"], strict=True))
     lists = [[] if handed[i] or not text else text.split("; ") for i, text in enumerate(ids)]
     return cov.assign(
-        status=np.select([handed, (best == 1.0) & (role == "close"), best > 0],
-                         ["handed over", "covered", "partial"], default="open"),
+        status=np.where(handed, "handed over", gap_status(role, best)),
         best_contribution=np.where(handed, 0.0, best),
         n_services=[len(x) for x in lists], service_ids=["; ".join(x) for x in lists],
         services=["; ".join(names.get(i, i) for i in x) for x in lists])
