@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -38,7 +37,6 @@ from ._panel_base import _Note, _Panel
 from .schema import LEVELS
 from .workshop import Workshop
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 OPEN_GAP_COLUMNS = ["gap_id", "aspect", "size", "priority", "weight", "current_state",
                     "future_state"]
 
@@ -249,10 +247,7 @@ class CoverageExplorer(_Panel):
         fig = FIGURES[self.figure_choice.value][1](self.view)
         self.figure = fig
         self.chart.layout.min_height = "420px"  # keeps the table still while plotly redraws
-        spec = json.loads(fig.to_json())
-        spec["config"] = {"displayModeBar": False, "responsive": True}
-        self.chart.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
-            PLOTLY_MIME: spec, "text/plain": FIGURES[self.figure_choice.value][0]}},)
+        self.chart.outputs = h.figure_outputs(fig, FIGURES[self.figure_choice.value][0])
 
     def _draw_table(self) -> None:
         if self.view is None:

@@ -52,6 +52,9 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 """Applied to every figure of :mod:`pmo_nb.plots`: large fonts, Okabe-Ito colour way."""
 
 
+LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+
+
 def esc(value: object) -> str:
     """Customer text as plotly-safe text: ``"<b>x</b>"`` shows literally, NaN/None as ``""``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -17,7 +17,6 @@ True
 
 from __future__ import annotations
 
-import json
 import math
 
 import ipywidgets as w
@@ -32,7 +31,6 @@ from .coverage import coverage_matrix
 from .errors import PmoError
 from .workshop import Workshop
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 NB_HYPHEN = "\u2011"
 TABLE_COLUMNS = {"name": "Service", "category": "Category", "tier": "Tier", "cost": "Cost",
                  "gap_ids": "Gaps it serves", "standalone_value": "Value"}
@@ -113,15 +111,6 @@ def _nice_step(total: float) -> float:
         return 1.0
     scale = 10 ** math.floor(math.log10(total / 100))
     return next(m * scale for m in (1, 2, 5, 10) if m * scale >= total / 100)
-
-
-def _figure_outputs(fig: go.Figure, name: str) -> tuple[dict, ...]:
-    """A figure as an Output's content: plotly's mime bundle, drawn by JupyterLab directly
-    (no FigureWidget: that needs anywidget)."""
-    spec = json.loads(fig.to_json())
-    spec["config"] = {"displayModeBar": False, "responsive": True}
-    return ({"output_type": "display_data", "metadata": {},
-             "data": {PLOTLY_MIME: spec, "text/plain": name}},)
 
 
 class BudgetPanel(_Panel):
@@ -278,7 +267,7 @@ class BudgetPanel(_Panel):
         fig.update_layout(height=400, title_text="Coverage with this plan",
                           margin=dict(l=10, r=10, t=50, b=10))
         self.figures["heatmap"] = fig
-        self.heatmap.outputs = _figure_outputs(fig, "coverage heatmap of the plan")
+        self.heatmap.outputs = h.figure_outputs(fig, "coverage heatmap of the plan")
 
     def _draw_curve(self) -> None:
         key = (self.must.value, self.exclude.value)
@@ -293,7 +282,7 @@ class BudgetPanel(_Panel):
             fig.layout.annotations[0].update(xanchor="left", xshift=6)  # stay in the figure
         fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
-        self.curve_view.outputs = _figure_outputs(fig, "budget curve")
+        self.curve_view.outputs = h.figure_outputs(fig, "budget curve")
 
     def _draw_roadmap(self) -> None:
         if self.plan is None:
@@ -306,4 +295,4 @@ class BudgetPanel(_Panel):
                           legend=dict(y=-0.24, yanchor="top"))  # under the axis: the
         # title needs the top of a half-width figure
         self.figures["roadmap"] = fig
-        self.roadmap_view.outputs = _figure_outputs(fig, "roadmap")
+        self.roadmap_view.outputs = h.figure_outputs(fig, "roadmap")

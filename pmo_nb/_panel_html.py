@@ -7,14 +7,14 @@ literally. Colours are Okabe-Ito, the same as :mod:`pmo_nb.plots`.
 
 from __future__ import annotations
 
-import html
+import json
 import math
 
 import pandas as pd
 
-from ._palette import STATUS_COLOURS, on_colour
+from ._palette import LEVEL_NAMES, STATUS_COLOURS, esc, on_colour
 
-LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+__all__ = ["LEVEL_NAMES", "esc", "figure_outputs"]  # re-used by the panels
 STATUS_MARKS = {"covered": "✓", "partial": "◐", "open": "○", "handed over": "→"}
 TABLE_ROWS = 12  # rows of a live table before "... and N more"
 
@@ -47,11 +47,13 @@ CSS = """<style>
 </style>"""
 
 
-def esc(value: object) -> str:
-    """Customer text as safe HTML; NaN/None as an empty string."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+def figure_outputs(fig: object, name: str) -> tuple[dict, ...]:
+    """A plotly figure as an ``Output``'s content: plotly's mime bundle, which JupyterLab
+    and Voila draw directly (no FigureWidget: in plotly 7 it needs anywidget)."""
+    spec = json.loads(fig.to_json())
+    spec["config"] = {"displayModeBar": False, "responsive": True}
+    return ({"output_type": "display_data", "metadata": {},
+             "data": {"application/vnd.plotly.v1+json": spec, "text/plain": name}},)
 
 
 def status_badge(status: str) -> str:

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from . import _milp
-from .coverage import gap_status
+from .coverage import CONTRIBUTION_VALUE, gap_status
 from .errors import UnknownServiceError
 
-CONTRIBUTION = {"full": 1.0, "partial": 0.5}
+CONTRIBUTION = CONTRIBUTION_VALUE  # full 1, partial 0.5: the same as the coverage
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]

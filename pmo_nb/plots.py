@@ -22,6 +22,7 @@ from ._palette import (
     COVERED_SCALE,
     DARK_TEXT,
     EMPTY_CELL,
+    LEVEL_NAMES,
     OKABE_ITO,
     OPEN_SCALE,
     STATUS_COLOURS,
@@ -44,7 +45,6 @@ __all__ = [
     "traceability_matrix",
 ]
 
-LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row

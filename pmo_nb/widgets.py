@@ -20,8 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import json
-
 import ipywidgets as w
 import pandas as pd
 
@@ -37,7 +35,6 @@ from .workshop import Workshop
 __all__ = ["BudgetPanel", "CatalogBrowser", "CoverageExplorer", "CoverageView", "WorkshopPanel",
            "plan_summary", "plan_table"]
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 class WorkshopPanel(_Panel):
@@ -211,10 +208,7 @@ class WorkshopPanel(_Panel):
         fig.update_layout(height=440, title_text="Coverage: share of weight covered",
                           margin=dict(l=10, r=10, t=50, b=10))
         self.heatmap_figure = fig
-        spec = json.loads(fig.to_json())
-        spec["config"] = {"displayModeBar": False, "responsive": True}
-        self.heatmap.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": {PLOTLY_MIME: spec, "text/plain": "coverage heatmap"}},)
+        self.heatmap.outputs = h.figure_outputs(fig, "coverage heatmap")
 
     # -- actions -------------------------------------------------------------------------
     def _navigate(self) -> None:
