@@ -92,9 +92,6 @@ def test_sample_workbook(sample: dict) -> None:
 
 
 @pytest.mark.skipif("workshop" not in PRESENT, reason="notebooks/workshop.ipynb not there yet")
-@pytest.mark.xfail(reason="setup_notebook() sets display.max_colwidth=120: long states are cut "
-                          "('...') unless the notebook shows the register with show_table()",
-                   strict=False)
 def test_workshop_record_shows_every_gap_in_full(sample: dict) -> None:
     text = (sample["out"] / "workshop.html").read_text(encoding="utf-8")
     gaps = pmo_nb.load_gaps(GAPS)
