@@ -91,7 +91,6 @@ def test_sample_workbook(sample: dict) -> None:
     assert [c for s in book for row in s.iter_rows() for c in row if c.data_type == "f"] == []
 
 
-@pytest.mark.skipif("workshop" not in PRESENT, reason="notebooks/workshop.ipynb not there yet")
 def test_workshop_record_shows_every_gap_in_full(sample: dict) -> None:
     text = (sample["out"] / "workshop.html").read_text(encoding="utf-8")
     gaps = pmo_nb.load_gaps(GAPS)
