@@ -20,9 +20,12 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/workshop.ipynb --ServerApp.ip=$(HOST) --port=$(PORT) $(ROOT)
 
-## app: the workshop panel as a Voila app (no code cells), bound to 127.0.0.1
+## app: the workshop panel as a Voila app (no code cells), bound to 127.0.0.1 with a token
 app: $(STAMP)
-	$(BIN)/voila notebooks/workshop.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser
+	@token=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(16))"); \
+	  echo "Open http://$(HOST):$(PORT)/?token=$$token"; \
+	  $(BIN)/voila notebooks/workshop.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
+	    --token=$$token
 
 ## test: ruff, pytest (unit, browser), strict nbval on the committed notebooks
 test: $(STAMP) browser-deps lint unit nbval
