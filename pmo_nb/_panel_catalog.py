@@ -1,4 +1,5 @@
-"""The catalog browser: every service of the session, filtered by category and tier."""
+"""The catalog browser: the treemap of every service, and the list filtered by category
+and tier. Both follow the session: a service added in the workshop appears at once."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import ipywidgets as w
 import pandas as pd
 
 from . import _panel_html as h
+from . import plots
 from ._panel_base import _Note, _Panel
 from .workshop import Workshop
 
@@ -26,10 +28,12 @@ class CatalogBrowser(_Panel):
         self.count = w.HTML()
         self.table = w.HTML(layout=w.Layout(width="100%"))
         self.table.add_class("pmo-scroll")
+        self.overview = w.Output(layout=w.Layout(width="100%", min_height="520px"))
         for dropdown in (self.category, self.tier):
             dropdown.observe(lambda _: self._safe(self._show), "value")
         self.refresh_button.on_click(lambda _: self._reload())
-        self.widget = w.VBox([w.HTML(h.CSS), w.HBox([self.category, self.tier,
+        self.widget = w.VBox([w.HTML(h.CSS), self.overview,
+                              w.HBox([self.category, self.tier,
                                                       self.refresh_button]),
                               self.count, self.table, self.status], layout=w.Layout(width="100%"))
         self.widget.add_class("pmo-panel")
@@ -40,6 +44,8 @@ class CatalogBrowser(_Panel):
         if self._shown_catalog is not None and catalog.equals(self._shown_catalog):
             return  # an assignment does not change the catalog: nothing to redraw
         self._shown_catalog = catalog
+        self.overview.outputs = h.figure_outputs(plots.catalog_overview(catalog),
+                                                 "catalog overview")
         categories = list(dict.fromkeys(catalog["category"]))
         chosen = self.category.value if self.category.value in categories else ""
         self.category.options = [("All categories", "")] + [(c, c) for c in categories]

@@ -206,6 +206,8 @@ def test_new_service_id_is_suggested_and_the_service_appears(panel: WorkshopPane
     assert "S-BENEFITS-OFFICE" in panel.services.rows
     assert panel.services.rows["S-BENEFITS-OFFICE"].box in panel.services.box.children
     assert "★ Benefits office" in browser.table.value
+    treemap = browser.overview.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert any(i.endswith("S-BENEFITS-OFFICE") for i in treemap["data"][0]["ids"])
     assert "Benefits management" in [label for label, _ in browser.category.options]
     assert panel.new_service.name.value == ""  # cleared for the next one
 
