@@ -2,8 +2,8 @@
 
 Committed notebooks render plotly figures with the small ``plotly_mimetype``
 renderer (stable under nbval, drawn by JupyterLab even when untrusted). The record
-step re-executes them with ``PMO_NB_PLOTLY_RENDERER=plotly_mimetype+notebook`` so the
-HTML export carries plotly.js once and opens offline.
+keeps that renderer too, and its HTML export inlines plotly.js once per page, so the
+page opens offline (``PMO_NB_PLOTLY_RENDERER`` can still pick another renderer).
 """
 
 from __future__ import annotations

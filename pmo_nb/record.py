@@ -15,6 +15,7 @@ manager, which all load from CDNs. Customer text reaches the HTML only through p
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import shutil
 import sys
@@ -31,14 +32,14 @@ from .errors import PmoError, SessionError
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # the repo's notebooks/
-RECORD_RENDERER = "plotly_mimetype+notebook"
+RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the HTML page carries plotly.js once
 WORKBOOK = "record.xlsx"
 KERNEL = "python3"
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter per notebook
 _PLOTLY_JSON = "application/vnd.plotly.v1+json"
 _TEMPLATE_FILE = "pmo_record.html.j2"
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_requirejs -%}{{ resources.plotly_js }}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
@@ -186,7 +187,7 @@ def _execute(path: Path, params: dict[str, str | float | None]) -> nbformat.Note
         line = (exc.source or "").strip().splitlines()[:1] or [""]
         raise RecordError(f"notebook '{path.name}' failed at In [{exc.exec_count}] "
                           f"({line[0][:60]}): {exc.ename}: {exc.evalue}") from None
-    return offline_figures(nb)
+    return nb
 
 
 @contextlib.contextmanager
@@ -204,18 +205,18 @@ def _environ(name: str, value: str) -> Iterator[None]:
 
 
 def offline_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Rebuild each plotly figure's ``text/html`` from its JSON, without plotly.js or MathJax.
+    """Give each plotly figure a ``text/html`` drawn from its JSON, without plotly.js or MathJax.
 
-    The ``notebook`` renderer's figure HTML loads MathJax from a CDN; the same figure
-    drawn with ``include_mathjax=False`` works offline once plotly.js is on the page
-    (inlined by the renderer's first display). Changes ``nb`` in place and returns it.
+    The HTML page loads plotly.js once (:func:`to_html` inlines it in the head); the
+    ``notebook`` renderer's own figure HTML would load MathJax from a CDN. Changes ``nb``
+    in place and returns it.
     """
     import plotly.io as pio
 
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if _PLOTLY_JSON in data and "text/html" in data:
+            if _PLOTLY_JSON in data:
                 spec = dict(data[_PLOTLY_JSON])
                 config = spec.pop("config", None)
                 data["text/html"] = pio.to_html(spec, config=config, include_plotlyjs=False,
@@ -230,10 +231,21 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
+    nb = offline_figures(copy.deepcopy(nb))
+    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
+    figures = any(_PLOTLY_JSON in o.get("data", {}) for o in outputs)
     exporter = HTMLExporter(template_name="lab", template_file=_TEMPLATE_FILE,
                             extra_loaders=[DictLoader({_TEMPLATE_FILE: _TEMPLATE})])
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "plotly_js": _plotly_js() if figures else ""}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
+
+
+def _plotly_js() -> str:
+    """plotly.js, inline, once per page: the figures draw with no network."""
+    from plotly.offline import get_plotlyjs
+
+    return '<script type="text/javascript">' + get_plotlyjs() + "</script>"
 
 
 def _publish(staging: Path, out: Path) -> list[Path]:

@@ -80,6 +80,8 @@ def test_sample_html_is_offline_with_plotly_once(sample: dict, name: str) -> Non
     assert REMOTE_TAG.findall(text) == []
     assert "cdnjs.cloudflare.com" not in text
     assert len(text.encode()) < MAX_HTML_BYTES
+    executed = (sample["out"] / f"{name}.ipynb").read_text(encoding="utf-8")
+    assert not PLOTLY_JS.search(executed) and len(executed) < 1_000_000  # JSON figures only
 
 
 def test_sample_workbook(sample: dict) -> None:
