@@ -8,7 +8,7 @@ HOST   := 127.0.0.1
 PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab app test lint unit nbval browser-deps notebooks bench record clean
+.PHONY: lab app test lint unit doctest nbval browser-deps notebooks bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,14 +27,18 @@ app: $(STAMP)
 	  $(BIN)/voila notebooks/workshop.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
 	    --token=$$token
 
-## test: ruff, pytest (unit, browser), strict nbval on the committed notebooks
-test: $(STAMP) browser-deps lint unit nbval
+## test: ruff, pytest (unit, browser), every docstring example, strict nbval on the notebooks
+test: $(STAMP) browser-deps lint unit doctest nbval
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 unit: $(STAMP)
 	$(BIN)/pytest
+
+# every docstring example in the package runs (the root conftest.py sets them up)
+doctest: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules pmo_nb
 
 # nbval runs on a fresh copy in a temp folder: never on a facilitator's own session file.
 nbval: $(STAMP)

@@ -12,37 +12,50 @@ from typing import Any
 from .display import setup_notebook
 from .errors import (
     DataError,
+    InputFileError,
+    PlanError,
     PmoError,
+    RecordError,
     SessionError,
     UnknownGapError,
     UnknownIdError,
     UnknownServiceError,
+    UsageError,
 )
+from .events import Change
 from .io import load_catalog, load_gaps
 from .workshop import Workshop
 
 __all__ = [
+    "Change",
     "DataError",
+    "InputFileError",
+    "PlanError",
     "PmoError",
+    "RecordError",
     "SessionError",
     "UnknownGapError",
     "UnknownIdError",
     "UnknownServiceError",
+    "UsageError",
     "Workshop",
     "load_catalog",
     "load_gaps",
     "plan",
     "plots",
+    "record",
     "setup_notebook",
+    "ui",
+    "views",
     "widgets",
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plan", "plots", "widgets", "record"}
+_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "widgets"}
 
 
 def __getattr__(name: str) -> Any:
-    # scipy, plotly and ipywidgets load on first use: `import pmo_nb` stays fast.
+    # scipy, plotly, ipywidgets and nbconvert load on first use: `import pmo_nb` stays fast.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'pmo_nb' has no attribute '{name}'")

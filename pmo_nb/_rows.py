@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 
 import pandas as pd
 
 from . import coverage as cov
 from . import schema
-from .errors import DataError, Problem
+from .errors import DataError, Problem, UnknownGapError, UnknownServiceError, UsageError
 
 GAP_COLUMNS = [c.name for c in schema.GAPS]
 SERVICE_COLUMNS = [c.name for c in schema.CATALOG]
+GAP_COLUMNS_SAVED = GAP_COLUMNS + ["handover_note"]  # as a session keeps them
+SERVICE_COLUMNS_SAVED = SERVICE_COLUMNS + ["origin"]
 
 
 def contribution(value: str) -> str:
     text = str(value).strip().casefold()
     if text not in schema.CONTRIBUTIONS:
-        raise ValueError(f"contribution must be 'full' or 'partial'; got '{value}'.")
+        raise UsageError(f"contribution must be 'full' or 'partial'; got '{value}'.")
     return text
 
 
@@ -29,11 +32,7 @@ def changes(before: dict | None, row: object) -> bool:
     )
 
 
-def text(value: object) -> str:
-    """A note or owner as text: ``None`` and NaN are blank, never 'None' or 'nan'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
+text = schema.as_text  # a note or owner: None and NaN are blank, never 'None' or 'nan'
 
 
 def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
@@ -47,7 +46,7 @@ def check_weights(weights: dict[str, float] | None) -> dict[str, float]:
         or not v > 0
     }
     if bad:
-        raise ValueError(f"weights must map L, M, H to numbers > 0; got {bad}.")
+        raise UsageError(f"weights must map L, M, H to numbers > 0; got {bad}.")
     return {k: float(v) for k, v in merged.items()}
 
 
@@ -154,3 +153,25 @@ def diff(saved: pd.DataFrame, given: pd.DataFrame, key: str) -> str:
         )
         parts.append(f"changed rows: {', '.join(changed.astype(str).tolist()[:5]) or 'columns'}")
     return "; ".join(parts)
+
+
+def import_problems(raw: pd.DataFrame, gap_ids: Iterable[str],
+                    service_ids: Iterable[str]) -> list[Problem]:
+    """Unknown ids and repeated pairs in an assignments table, with their rows."""
+    if not {"gap_id", "service_id"} <= set(raw.columns):
+        return []  # the schema reports the missing columns
+    known = {
+        "gap_id": (set(gap_ids), UnknownGapError),
+        "service_id": (set(service_ids), UnknownServiceError),
+    }
+    problems, seen = [], {}
+    for rec in raw.to_dict("records"):
+        line, pair = rec[schema.ROW_COLUMN], (rec["gap_id"], rec["service_id"])
+        for column, (ids, error) in known.items():
+            if rec[column] and rec[column] not in ids:
+                problems.append(Problem(line, column, str(error(rec[column], ids))))
+        if pair in seen:
+            message = f"'{pair[1]}' for '{pair[0]}' repeats row {seen[pair]}."
+            problems.append(Problem(line, "service_id", message))
+        seen.setdefault(pair, line)
+    return problems

@@ -53,14 +53,14 @@ def refresh_notebooks(names: list[str] | None = None) -> list[Path]:
 
 def record(args: argparse.Namespace) -> int:
     """Run ``pmo-nb record``: the exit code, with one clear message on failure."""
-    from .record import RecordError, build_record
+    from .errors import RecordError
+    from .record import build_record
 
     start = time.perf_counter()
     try:
         paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,
                              budget=args.budget, wave_budget=args.wave_budget)
-    except (PmoError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
-            PermissionError) as exc:
+    except (PmoError, OSError) as exc:
         failed = isinstance(exc, RecordError)
         print(f"pmo-nb record: {exc}", file=sys.stderr)
         if failed:

@@ -19,6 +19,8 @@ from .schema import LEVELS
 STATUSES = ("covered", "partial", "open", "handed over")
 DEFAULT_WEIGHTS = {"L": 1.0, "M": 2.0, "H": 3.0}
 CONTRIBUTION_VALUE = {"full": 1.0, "partial": 0.5}
+OPEN_GAP_COLUMNS = ["gap_id", "aspect", "size", "priority", "weight", "current_state",
+                    "future_state"]
 
 
 def gap_coverage(
@@ -55,6 +57,24 @@ def gap_coverage(
     out["service_ids"] = ["; ".join(services.get(g, ())) for g in gap_ids]
     out["services"] = ["; ".join(names.get(s, s) for s in services.get(g, ())) for g in gap_ids]
     return out.reset_index(drop=True)
+
+
+def deployed_coverage(gaps: pd.DataFrame, catalog: pd.DataFrame, assignments: pd.DataFrame,
+                      weights: dict[str, float] | None, service_ids: object) -> pd.DataFrame:
+    """:func:`gap_coverage` with only the assignments of ``service_ids`` (a plan's services).
+
+    Examples
+    --------
+    >>> gaps = pd.DataFrame({"gap_id": ["G1"], "aspect": ["A"], "size": ["H"],
+    ...                      "priority": ["M"], "pmo_role": ["close"], "other_owner": [""]})
+    >>> cat = pd.DataFrame({"service_id": ["S1", "S2"], "name": ["Training", "Audit"]})
+    >>> asg = pd.DataFrame({"gap_id": ["G1", "G1"], "service_id": ["S1", "S2"],
+    ...                     "contribution": ["full", "partial"]})
+    >>> deployed_coverage(gaps, cat, asg, None, ["S2"])[["status", "services"]].values.tolist()
+    [['partial', 'Audit']]
+    """
+    deployed = assignments[assignments["service_id"].isin(list(service_ids))]
+    return gap_coverage(gaps, catalog, deployed, weights)
 
 
 def gap_status(role: np.ndarray, best: np.ndarray) -> np.ndarray:
@@ -209,3 +229,26 @@ def gap_register(gaps: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
         "other_owner",
     ]
     return gaps[cols].merge(cov, on="gap_id", how="left")
+
+
+def open_gaps(register: pd.DataFrame) -> pd.DataFrame:
+    """What is still uncovered: the open gaps of a :func:`gap_register`, heaviest first,
+    with today and target."""
+    rows = register[register["status"] == "open"]
+    rank = rows["priority"].map({lv: i for i, lv in enumerate(LEVELS[::-1])})
+    rows = rows.assign(_rank=rank).sort_values(["weight", "_rank", "gap_id"],
+                                               ascending=[False, True, True], kind="stable")
+    return rows[OPEN_GAP_COLUMNS].reset_index(drop=True)
+
+
+def candidate_services(catalog: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    """The catalog rows assigned to at least one gap: what a budget can choose from.
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"service_id": ["S1", "S2"], "cost": [10.0, 20.0]})
+    >>> asg = pd.DataFrame({"gap_id": ["G1"], "service_id": ["S2"]})
+    >>> candidate_services(cat, asg)["service_id"].tolist()
+    ['S2']
+    """
+    return catalog[catalog["service_id"].isin(assignments["service_id"])]

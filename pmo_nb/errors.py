@@ -1,10 +1,20 @@
-"""One exception family for pmo_nb.
+"""One exception family for pmo_nb: every error it raises on purpose is a ``PmoError``.
 
-``PmoError`` is the base. ``DataError`` (also a ``ValueError``) is bad input: its
-message names the file, the spreadsheet row, the column, the value and what is
-allowed. ``UnknownGapError`` / ``UnknownServiceError`` (also ``KeyError``) name the
-id and the closest existing ones. ``SessionError`` is a session file that cannot be
-used as asked (not a session, a newer schema, other gaps than the saved ones).
+- ``DataError`` (also a ``ValueError``): bad input; the message names the file, the
+  spreadsheet row, the column, the value and what is allowed.
+- ``InputFileError`` (also a ``FileNotFoundError``): an input file that is missing or is a
+  folder.
+- ``UnknownIdError`` and its ``UnknownGapError`` / ``UnknownServiceError`` (also
+  ``KeyError``): an id that does not exist; the message names the closest existing ids.
+- ``SessionError`` (also a ``ValueError``): a session that cannot be opened or changed as
+  asked (not a session, a newer schema, other gaps than the saved ones, not writable).
+- ``PlanError`` (also a ``ValueError``): a budget question that has no answer as asked
+  (must-haves over budget, a service both required and excluded, a bad budget).
+- ``UsageError`` (also a ``ValueError``): an argument outside what a function accepts.
+- ``RecordError``: a record notebook failed or is missing; nothing was written.
+
+Callers catch ``PmoError`` alone; the second base keeps ``except ValueError`` /
+``except KeyError`` code working.
 """
 
 from __future__ import annotations
@@ -60,6 +70,22 @@ def _format(source: str, problems: list[Problem]) -> str:
 
 class SessionError(PmoError, ValueError):
     """A session file that cannot be opened or changed as asked."""
+
+
+class InputFileError(PmoError, FileNotFoundError):
+    """An input file that does not exist, or a folder where a file was expected."""
+
+
+class PlanError(PmoError, ValueError):
+    """A budget question with no answer as asked; the message says what to change."""
+
+
+class UsageError(PmoError, ValueError):
+    """An argument outside what the function accepts; the message names what is allowed."""
+
+
+class RecordError(PmoError):
+    """A record notebook is missing or failed while executing; nothing was written."""
 
 
 class UnknownIdError(PmoError, KeyError):

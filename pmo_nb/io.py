@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .errors import DataError, Problem
+from .errors import DataError, InputFileError, Problem
 
 Source = str | os.PathLike | pd.DataFrame
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -71,9 +71,9 @@ def read_cells(source: Source) -> tuple[pd.DataFrame, str]:
     path = Path(source)
     label = path.name
     if path.is_dir():
-        raise IsADirectoryError(f"'{path}' is a folder; expected a CSV or .xlsx file.")
+        raise InputFileError(f"'{path}' is a folder; expected a CSV or .xlsx file.")
     if not path.is_file():
-        raise FileNotFoundError(f"No such file: '{path}'.")
+        raise InputFileError(f"No such file: '{path}'.")
     table = _read_file(path)
     frame = _to_frame(table.header, table.rows, label, first_row=table.header_row + 1)
     frame.attrs["decimal_comma"] = table.delimiter == ";"

@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from . import _milp
-from .coverage import CONTRIBUTION_VALUE, gap_status
-from .errors import UnknownServiceError
+from ._plan_report import CURVE_COLUMNS, curve_row, curve_with_plan, plan_summary, plan_table
+from .coverage import CONTRIBUTION_VALUE, deployed_coverage
+from .errors import PlanError, UnknownServiceError
 
-CONTRIBUTION = CONTRIBUTION_VALUE  # full 1, partial 0.5: the same as the coverage
+__all__ = ["Plan", "budget_curve", "curve_with_plan", "greedy_services", "plan_coverage",
+           "plan_summary", "plan_table", "roadmap", "select_services"]
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]
@@ -141,7 +143,7 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
     _check_number("time_limit", time_limit, low=0.0)
     scalar = budgets is not None and not hasattr(budgets, "__iter__")
     if scalar or isinstance(budgets, str | bytes):
-        raise ValueError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
+        raise PlanError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
     s = _read(ws, must, exclude, math.inf)
     rows, before = [], None
     for b in _curve_budgets(s, budgets):
@@ -150,8 +152,7 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
             choice = _milp.judge(s.model, before.chosen, choice.bound, choice.message)
         rows.append(_curve_row(s, b, choice, before))
         before = choice
-    return pd.DataFrame(rows, columns=["budget", "cost", "covered_weight", "covered_share",
-                                       "optimal", "gap", "added", "removed", "services"])
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
 
 
 def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
@@ -196,28 +197,16 @@ def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
 def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
     """``ws.coverage()`` as it would be with only the plan's services deployed.
 
-    Same columns and rules as the workshop's coverage, the plan's services in place of
-    those assigned (:func:`pmo_nb.coverage.gap_status`); handed-over gaps stay handed
-    over. ``coverage.coverage_matrix`` of it gives the plan's heatmap.
+    The workshop's own rules (:func:`pmo_nb.coverage.gap_coverage`) on the assignments of
+    the plan's services; handed-over gaps stay handed over.
 
     Examples
     --------
     >>> plan_coverage(ws, select_services(ws, 50))[["gap_id", "status"]].values.tolist()
     [['G-0', 'covered'], ['G-1', 'covered'], ['G-2', 'partial'], ['G-3', 'handed over']]
     """
-    cov = ws.coverage().reset_index(drop=True)
-    by_gap = plan.gaps.set_index("gap_id")
-    best = cov["gap_id"].map(by_gap["best_contribution"]).fillna(0.0).to_numpy(float)
-    ids = cov["gap_id"].map(by_gap["service_ids"]).fillna("").astype(str)
-    handed = (cov["status"] == "handed over").to_numpy()
-    role = cov["pmo_role"].to_numpy() if "pmo_role" in cov else np.full(len(cov), "close")
-    names = dict(zip(ws.catalog["service_id"], ws.catalog["name"], strict=True))
-    lists = [[] if handed[i] or not text else text.split("; ") for i, text in enumerate(ids)]
-    return cov.assign(
-        status=np.where(handed, "handed over", gap_status(role, best)),
-        best_contribution=np.where(handed, 0.0, best),
-        n_services=[len(x) for x in lists], service_ids=["; ".join(x) for x in lists],
-        services=["; ".join(names.get(i, i) for i in x) for x in lists])
+    return deployed_coverage(ws.gaps, ws.catalog, ws.assignments, ws.weights,
+                             plan.services["service_id"])
 
 
 def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[str]]]:
@@ -248,12 +237,9 @@ def _curve_budgets(s: _Session, budgets: Sequence[float] | None) -> list[float]:
 
 def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None) -> dict:
     ids = s.services["service_id"]
-    prev = before.chosen if before is not None else np.zeros_like(c.chosen)
-    total = float(s.model.weight.sum())
-    return {"budget": budget, "cost": float(s.model.cost[c.chosen].sum()),
-            "covered_weight": c.value, "covered_share": c.value / total if total else math.nan,
-            "optimal": c.optimal, "gap": c.gap, "added": "; ".join(ids[c.chosen & ~prev]),
-            "removed": "; ".join(ids[prev & ~c.chosen]), "services": "; ".join(ids[c.chosen])}
+    prev = ids[before.chosen].tolist() if before is not None else []
+    return curve_row(budget, float(s.model.cost[c.chosen].sum()), c.value,
+                     float(s.model.weight.sum()), c.optimal, c.gap, ids[c.chosen].tolist(), prev)
 
 
 def _plan(s: _Session, c: _milp.Choice, budget: float, method: str) -> Plan:
@@ -296,7 +282,7 @@ def _links(assignments: pd.DataFrame, gaps: pd.DataFrame, services: pd.DataFrame
     col = pd.Series(range(len(services)), index=services["service_id"])
     out = assignments[["gap_id", "service_id"]].assign(
         row=assignments["gap_id"].map(row), col=assignments["service_id"].map(col),
-        level=assignments["contribution"].map(CONTRIBUTION).fillna(0.0))
+        level=assignments["contribution"].map(CONTRIBUTION_VALUE).fillna(0.0))
     out = out.dropna(subset=["row", "col"]).astype({"row": int, "col": int})
     out = out.sort_values(["row", "col", "level"], ascending=[True, True, False])
     return out.drop_duplicates(["row", "col"]).reset_index(drop=True)
@@ -323,14 +309,14 @@ def _check_ids(must: tuple[str, ...], exclude: tuple[str, ...], existing: list[s
             raise UnknownServiceError(value, existing)
     both = [i for i in must if i in exclude]
     if both:
-        raise ValueError(f"must and exclude both name {', '.join(both)}; a service cannot be "
+        raise PlanError(f"must and exclude both name {', '.join(both)}; a service cannot be "
                          "both required and excluded.")
 
 
 def _check_must_cost(s: _Session, budget: float) -> None:
     cost = float(s.model.cost[s.model.forced].sum())
     if cost > budget:
-        raise ValueError(f"the must-haves cost {cost:g} > budget {budget:g}; raise the budget "
+        raise PlanError(f"the must-haves cost {cost:g} > budget {budget:g}; raise the budget "
                          "or drop a must-have.")
 
 
@@ -345,10 +331,10 @@ def _check_number(name: str, value: object, low: float, inf: bool = False) -> No
     ok = ok and not math.isnan(value) and value >= low  # type: ignore[arg-type]
     if not ok or (not inf and math.isinf(value)):  # type: ignore[arg-type]
         what = f"a number >= {low:g}" if low > -math.inf else "a finite number"
-        raise ValueError(f"{name} must be {what}; got {value!r}.")
+        raise PlanError(f"{name} must be {what}; got {value!r}.")
 
 
 def _check_rel_gap(rel_gap: object) -> float:
     if not isinstance(rel_gap, Real) or isinstance(rel_gap, bool) or not 0 <= rel_gap < 1:
-        raise ValueError(f"rel_gap must be a number in [0, 1); got {rel_gap!r}.")
+        raise PlanError(f"rel_gap must be a number in [0, 1); got {rel_gap!r}.")
     return float(rel_gap)

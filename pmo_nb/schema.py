@@ -72,6 +72,21 @@ ASSIGNMENTS: tuple[Column, ...] = (
 )
 
 
+def as_text(value: object) -> str:
+    """Any cell as text, ``None`` and every kind of NaN (NaN, ``pd.NA``, ``NaT``) blank.
+
+    The one rule for "missing becomes blank" in pmo_nb: never ``'None'`` or ``'nan'``.
+
+    Examples
+    --------
+    >>> [as_text(v) for v in (None, float("nan"), pd.NA, "G-01", 3)]
+    ['', '', '', 'G-01', '3']
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
 def normalise_header(name: object) -> str:
     """``' Gap ID '`` -> ``'gap_id'``: case, outer spaces, inner spaces/hyphens ignored."""
     return re.sub(r"[\s\-]+", "_", str(name).strip()).casefold()

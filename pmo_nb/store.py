@@ -4,7 +4,12 @@ One file holds the gaps and catalog as they were loaded, every assignment and
 hand-over, and an append-only history. Each change is one ``BEGIN IMMEDIATE``
 transaction committed before the call returns (WAL journal, ``synchronous=FULL``),
 so a killed kernel loses nothing, and two handles on the same file see each
-other's changes (``PRAGMA data_version`` tells a handle cheaply that the file moved).
+other's changes: :meth:`Store.external_change` asks SQLite (``PRAGMA data_version``)
+whether another connection committed, without reading any table.
+
+What the layers above use: :class:`Op` (one row set or deleted), :meth:`Store.change`,
+:meth:`Store.undo`, :meth:`Store.read`, :meth:`Store.row`, :meth:`Store.meta` and
+:meth:`Store.external_change`. Nothing above this module knows it is SQLite.
 """
 
 from __future__ import annotations
@@ -90,6 +95,11 @@ class Op:
     key: tuple
     after: dict | None
 
+    @property
+    def table(self) -> str:
+        """The table this op writes (``gaps``, ``services``, ``assignments``, ``meta``)."""
+        return ENTITIES[self.entity][0]
+
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -100,7 +110,7 @@ class Store:
 
     def __init__(self, path: Path, conn: sqlite3.Connection, who: str):
         self.path, self._conn, self.who = path, conn, who
-        self._own_writes = 0
+        self._data_version = self._read_data_version()
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -161,9 +171,14 @@ class Store:
         self._conn.close()
 
     # -- reading -------------------------------------------------------------------------
-    def version(self) -> tuple[int, int]:
-        """Changes whenever this or another connection commits to the file."""
-        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._own_writes
+    def external_change(self) -> bool:
+        """True when another handle (or process) committed since the last call."""
+        version = self._read_data_version()
+        moved, self._data_version = version != self._data_version, version
+        return moved
+
+    def _read_data_version(self) -> int:
+        return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def read(self, table: str, order: str = "rowid") -> pd.DataFrame:
         return pd.read_sql_query(f"SELECT * FROM {table} ORDER BY {order}", self._conn)
@@ -268,7 +283,6 @@ class _Transaction:
         except sqlite3.OperationalError as err:
             conn.execute("ROLLBACK")
             raise _write_error(self.store.path, err) from None
-        self.store._own_writes += 1
         return False
 
 

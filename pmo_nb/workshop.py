@@ -1,26 +1,38 @@
 """The Workshop: the session a facilitator holds, and the tables the planning step produces.
 
-Every method that changes something writes one transaction to the session file
-before it returns (see :mod:`pmo_nb.store`); every table is read through a cache
-that is dropped as soon as this or another handle changes the file.
+Every method that changes something writes one transaction to the session before it
+returns (see :mod:`pmo_nb.store`) and then tells every subscriber what changed
+(:meth:`Workshop.subscribe`). Every table is read through a cache that is dropped as
+soon as this handle changes the session, or another handle is seen to have changed it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from . import _rows, export, schema
 from . import coverage as cov
-from .errors import DataError, Problem, SessionError, UnknownGapError, UnknownServiceError
-from .io import Source, load_catalog, load_gaps, read_cells
+from .errors import (
+    DataError,
+    Problem,
+    UnknownGapError,
+    UnknownServiceError,
+    UsageError,
+)
+from .events import TABLES as EVERYTHING
+from .events import Change, Subscriber, Subscribers
+from .io import Source, read_cells
+from .session import open_store
 from .store import Op, Store, now
 
-_TABLE_OF = {"gap": "gaps", "service": "services", "assignment": "assignments", "setting": "meta"}
+# the session's tables as the workshop names them (catalog = the store's services table)
+_NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
+          "meta": "settings"}
 
 
 class Workshop:
@@ -38,62 +50,30 @@ class Workshop:
 
     def __init__(self, store: Store):
         self._store = store
-        self._cache: dict[str, pd.DataFrame] = {}
-        self._seen: tuple[int, int] | None = None
+        self._cache: dict[str, pd.DataFrame] = {}  # gaps, catalog, assignments, coverage
+        self._index: dict[str, dict[str, int]] = {}  # id -> row of gaps / catalog
+        self._subscribers = Subscribers()
+        self._unannounced = False  # another handle's change seen, not yet told
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def open(
-        cls,
-        session_path: str | os.PathLike,
-        gaps: Source | None = None,
-        catalog: Source | None = None,
-        *,
-        assignments: Source | None = None,
-        weights: dict[str, float] | None = None,
-        user: str | None = None,
-    ) -> Workshop:
+    def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
+             catalog: Source | None = None, *, assignments: Source | None = None,
+             weights: dict[str, float] | None = None, user: str | None = None) -> Workshop:
         """Create the session file (``gaps`` and ``catalog`` required) or reopen it as saved.
 
         ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
         decisions; it is ignored when the session already exists, so re-running a
         notebook never resets a live session.
         """
-        path = Path(session_path)
-        if path.exists():
-            ws = cls(Store.open(path, user))
-            try:
-                ws._check_same_inputs(gaps, catalog)
-            except BaseException:
-                ws.close()  # no handle left open on a refused reopen
-                raise
-            return ws
-        if gaps is None or catalog is None:
-            raise SessionError(
-                f"'{path}' does not exist yet; to start a new session give both "
-                "gaps= and catalog= (a path or a DataFrame)."
-            )
-        gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise SessionError(f"Could not create the folder of the session '{path}' ({exc}).")
-        meta = {
-            "weights": json.dumps(_rows.check_weights(weights)),
-            "gaps_source": _rows.canonical(gap_frame),
-            "catalog_source": _rows.canonical(cat_frame),
-        }
-        tables = {
-            "gaps": _rows.gap_rows(gap_frame),
-            "services": _rows.service_rows(cat_frame, "catalog"),
-        }
-        ws = cls(Store.create(path, tables, meta, user))
-        if assignments is not None:
+        store, created = open_store(session_path, gaps, catalog, weights=weights, user=user)
+        ws = cls(store)
+        if created and assignments is not None:
             try:
                 ws.import_assignments(assignments)
             except BaseException:
                 ws.close()
-                path.unlink()  # a new session whose seed failed is not left half-made
+                store.path.unlink()  # a new session whose seed failed is not left half-made
                 raise
         return ws
 
@@ -114,55 +94,67 @@ class Workshop:
     def path(self) -> Path:
         return self._store.path
 
-    def _check_same_inputs(self, gaps: Source | None, catalog: Source | None) -> None:
-        for name, source, loader, key in (
-            ("gaps", gaps, load_gaps, "gap_id"),
-            ("catalog", catalog, load_catalog, "service_id"),
-        ):
-            if source is None:
-                continue
-            saved, given = self._store.meta(f"{name}_source"), loader(source)
-            if _rows.canonical(given) != saved:
-                changes = _rows.diff(_rows.saved_frame(saved), given, key)
-                raise SessionError(
-                    f"'{self.path.name}' was created from other {name} ({changes}). The saved "
-                    f"session is the record: reopen it without {name}=, start a new session "
-                    "file for the new data, or add services through the session."
-                )
+    # -- change events -------------------------------------------------------------------
+    def subscribe(self, callback: Subscriber, *, key: Hashable | None = None) -> Subscriber:
+        """Call ``callback(change)`` after every change to the session.
+
+        Changes made through this handle are told at once; changes by other handles or
+        processes when :meth:`poll` sees them. A ``key`` replaces the earlier subscriber
+        with the same key (a panel shown again replaces the one shown before). A
+        subscriber that fails is logged; the change itself is saved either way.
+
+        Examples
+        --------
+        >>> import tempfile, pmo_nb
+        >>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
+        ...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
+        >>> seen = []
+        >>> _ = ws.subscribe(seen.append)
+        >>> ws.assign("G-05", "S-METH-LIFECYCLE")
+        >>> seen[0].action, sorted(seen[0].tables)
+        ('assign', ['assignments'])
+        """
+        return self._subscribers.add(callback, key)
+
+    def unsubscribe(self, callback_or_key: Subscriber | Hashable) -> None:
+        """Stop telling ``callback`` (or the subscriber under that key); no error if absent."""
+        self._subscribers.remove(callback_or_key)
+
+    def poll(self) -> bool:
+        """Look for changes made by other handles; tell the subscribers. True if any."""
+        moved = self._store.external_change() or self._unannounced
+        if moved:
+            self._forget()
+            self._subscribers.notify(Change("changed elsewhere", EVERYTHING, here=False))
+        return moved
+
+    def _forget(self, tables: Iterable[str] = EVERYTHING) -> None:
+        """Drop what is cached from ``tables`` and everything derived from them."""
+        for name in tables:
+            self._cache.pop(name, None)
+            self._index.pop(name, None)
+        self._cache.pop("coverage", None)
+        self._unannounced = False
 
     # -- tables --------------------------------------------------------------------------
-    def data_version(self) -> tuple[int, int]:
-        """Changes whenever this handle or another one changes the session file."""
-        return self._store.version()
-
     def _frame(self, name: str) -> pd.DataFrame:
-        version = self._store.version()
-        if version[0] != (self._seen or (None,))[0]:
-            self._cache.clear()  # another handle wrote: nothing cached is trusted
-        self._seen = version
+        if self._store.external_change():  # nothing cached is trusted any more
+            self._forget()
+            self._unannounced = True
         if name not in self._cache:
             self._cache[name] = self._load(name)
         return self._cache[name]
 
     def _load(self, name: str) -> pd.DataFrame:
         if name == "gaps":
-            return _rows.expand(
-                self._store.read("gaps", "pos"), _rows.GAP_COLUMNS + ["handover_note"]
-            )
+            return _rows.expand(self._store.read("gaps", "pos"), _rows.GAP_COLUMNS_SAVED)
         if name == "catalog":
-            return _rows.expand(
-                self._store.read("services", "pos"), _rows.SERVICE_COLUMNS + ["origin"]
-            )
+            return _rows.expand(self._store.read("services", "pos"), _rows.SERVICE_COLUMNS_SAVED)
         if name == "assignments":
             return self._store.read("assignments")
-        if name == "coverage":
-            return cov.gap_coverage(
-                self._frame("gaps"),
-                self._frame("catalog"),
-                self._frame("assignments"),
-                self.weights,
-            )
-        raise KeyError(name)
+        return cov.gap_coverage(  # "coverage"
+            self._frame("gaps"), self._frame("catalog"), self._frame("assignments"), self.weights
+        )
 
     @property
     def gaps(self) -> pd.DataFrame:
@@ -200,9 +192,8 @@ class Workshop:
 
     def candidate_list(self) -> pd.DataFrame:
         """Product / Service | Gap Size | Addresses Aspect, heaviest gaps first."""
-        return cov.candidate_list(
-            self._frame("coverage"), self._frame("catalog"), self._frame("assignments")
-        )
+        return cov.candidate_list(self._frame("coverage"), self._frame("catalog"),
+                                  self._frame("assignments"))
 
     def handed_over(self) -> pd.DataFrame:
         """Gaps outside the PMO (wholly or the rest of them): owner and note."""
@@ -212,6 +203,10 @@ class Workshop:
         """Every gap with current and future state, description, status and services."""
         return cov.gap_register(self._frame("gaps"), self._frame("coverage"))
 
+    def open_gaps(self) -> pd.DataFrame:
+        """What is still uncovered: open gaps with today and target, heaviest first."""
+        return cov.open_gaps(self.gap_register())
+
     def suggest(self, gap_id: str) -> pd.DataFrame:
         """The catalog, services addressing the gap's aspect first; marks what is assigned."""
         gap = self._gap(gap_id)
@@ -219,9 +214,8 @@ class Workshop:
         return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
 
     # -- changes -------------------------------------------------------------------------
-    def assign(
-        self, gap_id: str, service_id: str, contribution: str = "full", note: str = ""
-    ) -> None:
+    def assign(self, gap_id: str, service_id: str, contribution: str = "full",
+               note: str = "") -> None:
         """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
@@ -243,17 +237,12 @@ class Workshop:
         """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
         owner = _rows.text(owner).strip()
         if not owner:
-            raise ValueError(
+            raise UsageError(
                 f"hand_over('{gap_id}'): name the owner who must act, e.g. "
                 "'Finance & Procurement'; got a blank owner."
             )
-        row = self._gap_row(gap_id)
-        after = {
-            **row,
-            "pmo_role": "none",
-            "other_owner": owner,
-            "handover_note": _rows.text(note),
-        }
+        after = {**self._gap_row(gap_id), "pmo_role": "none", "other_owner": owner,
+                 "handover_note": _rows.text(note)}
         self._change("hand over", [Op("gap", (gap_id,), after)])
 
     def take_back(self, gap_id: str) -> None:
@@ -284,21 +273,11 @@ class Workshop:
         sid = str(service_id).strip()
         taken = {s.casefold(): s for s in self._frame("catalog")["service_id"]}
         if sid.casefold() in taken:
-            message = (
-                f"'{sid}' is taken by '{taken[sid.casefold()]}'; choose another id "
-                "or change that service with update_service."
-            )
+            message = (f"'{sid}' is taken by '{taken[sid.casefold()]}'; choose another id "
+                       "or change that service with update_service.")
             raise DataError("new service", [Problem(None, "service_id", message)])
-        fields = dict(
-            service_id=sid,
-            name=name,
-            category=category,
-            tier=tier,
-            aspects=aspects,
-            description=description,
-            cost=cost,
-            lead_time_months=lead_time_months,
-        )
+        fields = dict(service_id=sid, name=name, category=category, tier=tier, aspects=aspects,
+                      description=description, cost=cost, lead_time_months=lead_time_months)
         row = _rows.valid_service(fields, "new service")
         row.update(pos=int(self._frame("catalog").shape[0]), origin="workshop", extra="{}")
         self._change("add service", [Op("service", (sid,), row)])
@@ -308,10 +287,8 @@ class Workshop:
         current = self._store.row("service", (self._service(service_id),))
         unknown = sorted(set(fields) - set(_rows.SERVICE_COLUMNS[1:]))
         if unknown:
-            raise ValueError(
-                f"update_service: unknown field(s) {', '.join(unknown)}; allowed: "
-                f"{', '.join(_rows.SERVICE_COLUMNS[1:])}."
-            )
+            raise UsageError(f"update_service: unknown field(s) {', '.join(unknown)}; allowed: "
+                             f"{', '.join(_rows.SERVICE_COLUMNS[1:])}.")
         merged = {**current, **fields, "service_id": service_id}
         row = _rows.valid_service(merged, f"service '{service_id}'")
         self._change("update service", [Op("service", (service_id,), {**current, **row})])
@@ -327,7 +304,8 @@ class Workshop:
         Returns the number of assignments written (unchanged rows are skipped).
         """
         raw, label = read_cells(source)
-        problems = self._import_problems(raw)
+        problems = _rows.import_problems(raw, self._frame("gaps")["gap_id"],
+                                         self._frame("catalog")["service_id"])
         try:
             rows = schema.validate(raw, schema.ASSIGNMENTS, label, allow_empty=True)
         except DataError as exc:  # report the format and the id problems together
@@ -335,15 +313,10 @@ class Workshop:
         if problems:
             raise DataError(label, problems)
         stamp = now()
-        ops = [
-            Op(
-                "assignment",
-                (r.gap_id, r.service_id),
-                {"contribution": r.contribution, "note": r.note, "updated_at": stamp},
-            )
-            for r in rows.itertuples()
-            if _rows.changes(self._store.row("assignment", (r.gap_id, r.service_id)), r)
-        ]
+        ops = [Op("assignment", (r.gap_id, r.service_id),
+                  {"contribution": r.contribution, "note": r.note, "updated_at": stamp})
+               for r in rows.itertuples()
+               if _rows.changes(self._store.row("assignment", (r.gap_id, r.service_id)), r)]
         if ops:
             self._change("import assignments", ops)
         return len(ops)
@@ -351,23 +324,18 @@ class Workshop:
     def undo(self) -> str | None:
         """Revert the latest change saved in the session (by any handle); its action or None."""
         action = self._store.undo()
-        self._cache.clear()
+        self._forget()
+        if action is not None:
+            self._subscribers.notify(Change("undo", EVERYTHING))
         return action
 
     # -- exports -------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """The record's tables by name, ready to export."""
-        return {
-            "gap register": self.gap_register(),
-            "candidate list": self.candidate_list(),
-            "coverage": self.coverage(),
-            "coverage matrix": self.coverage_matrix(),
-            "handed over": self.handed_over(),
-            "gaps": self.gaps,
-            "catalog": self.catalog,
-            "assignments": self.assignments,
-            "history": self.history,
-        }
+        return {"gap register": self.gap_register(), "candidate list": self.candidate_list(),
+                "coverage": self.coverage(), "coverage matrix": self.coverage_matrix(),
+                "handed over": self.handed_over(), "gaps": self.gaps, "catalog": self.catalog,
+                "assignments": self.assignments, "history": self.history}
 
     def export_xlsx(self, path: str | os.PathLike) -> Path:
         """One workbook, a sheet per table; customer text is never a formula."""
@@ -380,18 +348,16 @@ class Workshop:
     # -- internals -----------------------------------------------------------------------
     def _change(self, action: str, ops: list[Op]) -> None:
         self._store.change(action, ops)
-        for table in {_TABLE_OF[op.entity] for op in ops}:
-            name = {"services": "catalog"}.get(table, table)
-            self._cache.pop(name, None)
-            self._cache.pop(f"{name}:index", None)
-        self._cache.pop("coverage", None)
+        tables = frozenset(_NAMES[op.table] for op in ops)
+        self._forget(tables)
+        self._subscribers.notify(Change(action, tables))
 
     def _position(self, name: str, key: str, value: str) -> int | None:
         """Row of ``value`` in a cached table, through a cached id -> row dict."""
         frame = self._frame(name)  # first: it drops the cache if another handle wrote
-        if f"{name}:index" not in self._cache:
-            self._cache[f"{name}:index"] = {v: i for i, v in enumerate(frame[key].tolist())}
-        return self._cache[f"{name}:index"].get(value)
+        if name not in self._index:
+            self._index[name] = {v: i for i, v in enumerate(frame[key].tolist())}
+        return self._index[name].get(value)
 
     def _gap(self, gap_id: str) -> pd.Series:
         row = self._position("gaps", "gap_id", gap_id)
@@ -407,22 +373,3 @@ class Workshop:
         if self._position("catalog", "service_id", service_id) is None:
             raise UnknownServiceError(service_id, self._frame("catalog")["service_id"])
         return service_id
-
-    def _import_problems(self, raw: pd.DataFrame) -> list[Problem]:
-        if not {"gap_id", "service_id"} <= set(raw.columns):
-            return []  # the schema reports the missing columns
-        known = {
-            "gap_id": (set(self._frame("gaps")["gap_id"]), UnknownGapError),
-            "service_id": (set(self._frame("catalog")["service_id"]), UnknownServiceError),
-        }
-        problems, seen = [], {}
-        for rec in raw.to_dict("records"):
-            line, pair = rec[schema.ROW_COLUMN], (rec["gap_id"], rec["service_id"])
-            for column, (ids, error) in known.items():
-                if rec[column] and rec[column] not in ids:
-                    problems.append(Problem(line, column, str(error(rec[column], ids))))
-            if pair in seen:
-                message = f"'{pair[1]}' for '{pair[0]}' repeats row {seen[pair]}."
-                problems.append(Problem(line, "service_id", message))
-            seen.setdefault(pair, line)
-        return problems

@@ -1,7 +1,24 @@
-"""Shared fixtures: paths to the sample data and fresh workshop sessions."""
+"""What the tests share: paths, fresh workshop sessions, and the browser and server helpers.
+
+``SAMPLE`` is the repository's sample data (``data/``); ``FIXTURES`` the tests' own small
+files (``tests/data/``). Browser tests use Debian's Chromium (Playwright cannot download
+browsers here); set ``PMO_NB_SCREENSHOTS=docs`` to write their screenshots to docs/.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -9,10 +26,26 @@ import pytest
 import pmo_nb
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-SAMPLE_GAPS = DATA / "sample_gaps.csv"
-CATALOG = DATA / "catalog.csv"
-SAMPLE_ASSIGNMENTS = DATA / "sample_assignments.csv"
+SAMPLE = REPO / "data"
+FIXTURES = REPO / "tests" / "data"
+SAMPLE_GAPS = SAMPLE / "sample_gaps.csv"
+CATALOG = SAMPLE / "catalog.csv"
+SAMPLE_ASSIGNMENTS = SAMPLE / "sample_assignments.csv"
+HOSTILE = FIXTURES / "hostile_gaps.csv"
+
+CHROMIUM = Path("/usr/bin/chromium")
+BIN = Path(sys.executable).parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (`make test` "
+    "installs it as root: apt-get install chromium); Playwright cannot download browsers here")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+MAX_HTML_BYTES = 6_000_000
+PLOTLY_JS = re.compile(r"plotly\.js v\d+\.\d+\.\d+")
+REMOTE_TAG = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -28,3 +61,142 @@ def sample_ws(tmp_path: Path) -> pmo_nb.Workshop:
     with pmo_nb.Workshop.open(tmp_path / "sample.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG,
                               assignments=SAMPLE_ASSIGNMENTS) as session:
         yield session
+
+
+# -- browsers and servers ------------------------------------------------------------
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """notebooks/ and data/ in a temp folder: the notebook's session starts fresh there."""
+    shutil.copytree(REPO / "notebooks", tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    return tmp_path
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path) -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(60_000)
+            yield page
+            if not getattr(page, "passed", False):
+                page.screenshot(path=tmp_path / "failure.png")  # what the browser showed
+        finally:
+            browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(command: list[str], cwd: Path, ready_url: str, timeout: float = 60) -> Iterator[None]:
+    """Start a server in its own process group; wait until ``ready_url`` answers; stop it."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "JUPYTER_CONFIG_DIR": str(cwd / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(cwd / ".rt")}
+    log = open(cwd / "server.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(ready_url, timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {command[0]}\n"
+                                       + (cwd / "server.log").read_text()[-3000:]) from None
+                time.sleep(0.3)
+        yield
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+        log.close()
+
+
+def screenshot_path(tmp_path: Path, name: str) -> Path:
+    folder = os.environ.get("PMO_NB_SCREENSHOTS")
+    return (REPO / folder if folder else tmp_path) / name
+
+
+def run_all(page: object, url: str, ready: str) -> None:
+    """Open a notebook in Lab, Run All Cells, and wait until ``ready`` is in the page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(url)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+    if page.locator("#jp-left-stack").is_visible():
+        page.keyboard.press("Control+b")  # more room for the panel, as on a projector
+    for attempt in range(3):  # a Run All sent while the kernel still connects runs nothing
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.locator(".jp-InputPrompt", has_text="[1]").first.wait_for(
+                state="attached", timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    # Lab draws only the cells near the screen: wait for the output, then scroll to it.
+    page.locator(ready).first.wait_for(state="attached", timeout=120_000)
+    no_news = page.locator(".jp-toast-button", has_text="No")
+    if no_news.count():
+        no_news.first.click()  # the "Jupyter news?" toast would cover the panel
+
+
+
+def render(page_path: Path, shot: Path, heading: str | None = None) -> tuple[int, list[str]]:
+    """Open an HTML file in Chromium with the network off: figures drawn, errors seen.
+
+    Saves a 1280x800 screenshot of the first figure below the ``h2`` that contains
+    ``heading`` (with its caption), or of the top of the page.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            return _render(browser, page_path, shot, heading)
+        finally:
+            browser.close()
+
+
+def _render(browser, page_path: Path, shot: Path, heading: str | None) -> tuple[int, list[str]]:
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(page_path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_timeout(500)
+    plots = page.locator(".js-plotly-plot").count()
+    y = _first_figure_after(page, heading) - 80 if heading else 0
+    page.screenshot(path=str(shot), full_page=True,
+                    clip={"x": 0, "y": max(y, 0), "width": 1280, "height": 800})
+    context.close()
+    return plots, problems
+
+
+def _first_figure_after(page, heading: str) -> float:
+    """The page y of the first plotly figure below the heading (0 when none)."""
+    top = page.locator("h2", has_text=heading).first
+    start = top.bounding_box()["y"] if top.count() else 0
+    ys = [box["y"] for fig in page.locator(".js-plotly-plot").all()
+          if (box := fig.bounding_box()) and box["y"] > start]
+    return min(ys, default=110)
+
+

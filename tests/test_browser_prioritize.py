@@ -1,8 +1,8 @@
 """The budget panel in a real browser: JupyterLab on a fresh copy of notebooks/ and data/,
 Run All, move the budget slider with the keyboard, and the plan follows.
 
-Uses the server and browser helpers of ``test_browser.py``. Set ``PMO_NB_SCREENSHOTS=docs``
-to write the screenshot to docs/ (otherwise it goes to the test's temporary folder).
+Set ``PMO_NB_SCREENSHOTS=docs`` to write the screenshot to docs/ (otherwise it goes to the
+test's temporary folder).
 """
 
 from __future__ import annotations
@@ -12,21 +12,16 @@ import secrets
 from pathlib import Path
 
 import pytest
-import test_browser as lab
+
+from conftest import BIN, NEEDS_CHROMIUM, free_port, run_all, screenshot_path, server
 
 pytest.importorskip("playwright.sync_api")
 
-copy, browser_page = lab.copy, lab.browser_page  # the fixtures, shared
 SUMMARY = ".pmo-budget .pmo-budget-summary"
 HANDLE = ".pmo-budget .widget-slider .noUi-handle"
 SPENT = re.compile(r"for ([\d,.]+) of ([\d,.]+) k\$")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not lab.CHROMIUM.exists(), reason="needs Debian's chromium at "
-                       "/usr/bin/chromium (`make test` installs it as root: apt-get install "
-                       "chromium); Playwright cannot download browsers here"),
-]
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 
 def spent(text: str) -> tuple[float, float]:
@@ -42,14 +37,14 @@ def show_panel(page: object) -> None:
 
 
 def test_budget_slider_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -> None:
-    page, port, token = browser_page, lab.free_port(), secrets.token_hex(16)
-    command = [str(lab.BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
+    page, port, token = browser_page, free_port(), secrets.token_hex(16)
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
                "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={copy}"]
     base = f"http://127.0.0.1:{port}"
-    with lab.server(command, copy, f"{base}/api/status?token={token}"):
+    with server(command, copy, f"{base}/api/status?token={token}"):
         url = f"{base}/lab/tree/notebooks/prioritize.ipynb?reset&token={token}"
-        lab.run_all(page, url, SUMMARY)
+        run_all(page, url, SUMMARY)
         show_panel(page)
         summary = page.locator(SUMMARY).first
         before = summary.inner_text()
@@ -68,8 +63,8 @@ def test_budget_slider_in_jupyterlab(copy: Path, browser_page: object, tmp_path:
         assert budget == shown and cost <= budget and summary.inner_text() != before
         assert page.locator(".pmo-budget .pmo-error").count() == 0
         show_panel(page)
-        page.screenshot(path=lab.screenshot_path(tmp_path, "prioritize-lab.png"))
+        page.screenshot(path=screenshot_path(tmp_path, "prioritize-lab.png"))
         page.locator(".pmo-budget .widget-output").nth(1).evaluate(
             "e => e.scrollIntoView({block: 'start'})")  # the budget curve and the roadmap
         page.wait_for_timeout(1000)
-        page.screenshot(path=lab.screenshot_path(tmp_path, "prioritize-lab-curve.png"))
+        page.screenshot(path=screenshot_path(tmp_path, "prioritize-lab-curve.png"))

@@ -13,12 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from openpyxl import load_workbook
-from test_record import CHROMIUM, KERNELSPEC, MAX_HTML_BYTES, PLOTLY_JS, REMOTE_TAG, render
 
 import pmo_nb
+from conftest import CHROMIUM, KERNELSPEC, MAX_HTML_BYTES, PLOTLY_JS, REMOTE_TAG, REPO, render
 from pmo_nb import cli, record
 
-REPO = Path(__file__).resolve().parent.parent
 GAPS = REPO / "data" / "sample_gaps.csv"
 CATALOG = REPO / "data" / "catalog.csv"
 ASSIGNMENTS = REPO / "data" / "sample_assignments.csv"
@@ -48,8 +47,8 @@ def notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
             nb.cells[0].metadata["tags"] = ["parameters"]
             nbformat.write(nb, folder / f"{name}.ipynb")
-        monkeypatch.setattr(record, "NOTEBOOK_DIR", folder)
-        monkeypatch.setattr(record, "RECORD_NOTEBOOKS", tuple(cells_by_name))
+        monkeypatch.setattr(record.build, "NOTEBOOK_DIR", folder)
+        monkeypatch.setattr(record.build, "RECORD_NOTEBOOKS", tuple(cells_by_name))
         return folder
     return make
 
@@ -103,7 +102,6 @@ def test_workshop_record_shows_every_gap_in_full(sample: dict) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not PRESENT, reason="no record notebook in notebooks/ yet")
 def test_sample_record_renders_offline(sample: dict, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium (apt-get install -y chromium)")

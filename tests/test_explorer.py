@@ -3,14 +3,13 @@ table, and check what is shown. No browser: ipywidgets run in plain Python."""
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CATALOG, REPO, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 
 import pmo_nb
+from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 from pmo_nb.widgets import CoverageExplorer, CoverageView
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -45,11 +44,11 @@ def test_unfiltered_explorer_shows_the_whole_session(sample_ws, explorer) -> Non
 
 
 def test_every_figure_and_table_can_be_chosen(explorer) -> None:
-    for key, (label, _) in pmo_nb._explorer.FIGURES.items():
+    for key, (label, _) in pmo_nb.ui.explorer.FIGURES.items():
         explorer.figure_choice.value = key
         assert shown(explorer)["text/plain"] == label
         assert shown(explorer)[PLOTLY_MIME]["data"]  # a drawn figure, not an empty output
-    for key in pmo_nb._explorer.TABLES:
+    for key in pmo_nb.ui.explorer.TABLES:
         explorer.table_choice.value = key
         assert '<table class="pmo-table">' in explorer.table.value
     assert "Filters only change" in explorer.status.value  # no error on the way
@@ -165,10 +164,10 @@ def test_no_matching_gap_shows_a_message_not_a_crash(explorer) -> None:
                "status covered). Choose another value or press Clear filters.")
     assert shown(explorer)["text/plain"] == message
     assert explorer.figure is None
-    for key in pmo_nb._explorer.FIGURES:
+    for key in pmo_nb.ui.explorer.FIGURES:
         explorer.figure_choice.value = key
         assert shown(explorer)["text/plain"] == message
-    for key in pmo_nb._explorer.TABLES:
+    for key in pmo_nb.ui.explorer.TABLES:
         explorer.table_choice.value = key
         assert message in explorer.table.value
     assert "<b>0 of 18</b> gaps shown." in explorer.summary.value
@@ -219,7 +218,7 @@ def test_hostile_text_is_escaped_everywhere(hostile_ws) -> None:
     explorer.aspect.value = HOSTILE
     explorer.category.value = HOSTILE
     html_parts = []
-    for key in pmo_nb._explorer.TABLES:
+    for key in pmo_nb.ui.explorer.TABLES:
         explorer.table_choice.value = key
         html_parts.append(explorer.table.value)
     explorer.figure_choice.value = "trace"
@@ -230,13 +229,3 @@ def test_hostile_text_is_escaped_everywhere(hostile_ws) -> None:
     joined = "".join(html_parts)
     assert "<img" not in joined
     assert "&lt;img src=x onerror=alert(1)&gt;" in joined
-
-
-def test_docstring_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)  # the examples name data/ files relative to the repository
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = finder.find(pmo_nb._explorer)
-    assert sum(len(t.examples) for t in tests) >= 6
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

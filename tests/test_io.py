@@ -13,12 +13,12 @@ import pytest
 import yaml
 
 import pmo_nb
+from conftest import FIXTURES
 from pmo_nb import DataError, load_catalog, load_gaps
 from pmo_nb.io import safe_cell, safe_frame
 
-DATA = Path(__file__).parent / "data"
-GOOD = DATA / "good"
-BAD = DATA / "bad"
+GOOD = FIXTURES / "good"
+BAD = FIXTURES / "bad"
 EXPECTED = yaml.safe_load((BAD / "EXPECTED.yaml").read_text(encoding="utf-8"))
 
 GAP_COLUMNS = ["gap_id", "aspect", "current_state", "future_state", "description",
@@ -309,7 +309,7 @@ def test_missing_file_is_file_not_found_naming_the_path(tmp_path):
 
 
 def test_a_folder_is_not_a_file(tmp_path):
-    with pytest.raises(IsADirectoryError, match="is a folder; expected a CSV or .xlsx file"):
+    with pytest.raises(pmo_nb.InputFileError, match="is a folder; expected a CSV or .xlsx file"):
         load_gaps(tmp_path)
 
 

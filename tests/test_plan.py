@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pmo_nb
+from conftest import SAMPLE
 from pmo_nb import plan as pl
 from pmo_nb.errors import UnknownServiceError
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 LEVEL = {"full": 1.0, "partial": 0.5}
 
 
@@ -348,23 +346,14 @@ def test_roadmap_properties(case, wave_budget):
         assert table["cumulative_cost"].iloc[-1] == pytest.approx(plan.cost)
 
 
-def test_docstring_examples_run():
-    finder, runner = doctest.DocTestFinder(), doctest.DocTestRunner(verbose=False)
-    tests = finder.find(pl, globs={**vars(pl), "ws": demo_ws()})
-    assert sum(len(t.examples) for t in tests) >= 6
-    for test in tests:
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
-
-
 # --- with the real Workshop -------------------------------------------------------------
 
 
 @pytest.fixture
 def sample_ws(tmp_path):
-    ws = pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=DATA / "sample_gaps.csv",
-                              catalog=DATA / "catalog.csv")
-    ws.import_assignments(DATA / "sample_assignments.csv")
+    ws = pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=SAMPLE / "sample_gaps.csv",
+                              catalog=SAMPLE / "catalog.csv")
+    ws.import_assignments(SAMPLE / "sample_assignments.csv")
     yield ws
     ws.close()
 

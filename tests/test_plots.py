@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+import pmo_nb
+from conftest import SAMPLE
 from pmo_nb import plots
-from pmo_nb._palette import (
+from pmo_nb.coverage import STATUSES
+from pmo_nb.plots._palette import (
     CONTRIBUTION_COLOURS,
     LIGHT_TEXT,
     STATUS_COLOURS,
@@ -20,7 +21,6 @@ from pmo_nb._palette import (
     text_colour,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 HOSTILE_B = "<b>x</b>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 RAW_MARKUP = ("<b>x</b>", "<img", "<script", "<i>now", "<Co>")
@@ -68,7 +68,7 @@ class FakeWorkshop:
                 weight = float(acted["weight"].sum())
                 cw = float(acted.loc[acted["status"] == "covered", "weight"].sum())
                 pw = float(acted.loc[acted["status"] == "partial", "weight"].sum())
-                n = {k: int((c["status"] == k).sum()) for k in plots.STATUS_ORDER}
+                n = {k: int((c["status"] == k).sum()) for k in STATUSES}
                 rows.append(dict(
                     priority=p, size=s, gaps=len(c), covered=n["covered"], partial=n["partial"],
                     open=n["open"], handed_over=n["handed over"], weight=weight,
@@ -268,8 +268,8 @@ def test_traceability_scales_with_rows_and_stays_legible():
 
 def test_status_overview_shares_and_colours(ws):
     fig = plots.status_overview(ws)
-    assert [t.name for t in fig.data] == list(plots.STATUS_ORDER)
-    assert [t.marker.color for t in fig.data] == [STATUS_COLOURS[s] for s in plots.STATUS_ORDER]
+    assert [t.name for t in fig.data] == list(STATUSES)
+    assert [t.marker.color for t in fig.data] == [STATUS_COLOURS[s] for s in STATUSES]
     by_weight = [t.x[0] for t in fig.data]
     by_count = [t.x[1] for t in fig.data]
     total = 9 + 6 + 1 + 4 + 1  # covered G-01, G-05; partial G-02; open G-03; handed over G-04
@@ -383,25 +383,12 @@ def test_plots_never_show(ws, monkeypatch):
     _all_figures(ws)
 
 
-@pytest.mark.parametrize("module", ["plots.py", "_palette.py"])
-def test_plots_import_no_widgets_nor_workshop(module):
-    tree = ast.parse((Path(plots.__file__).parent / module).read_text(encoding="utf-8"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    assert not {m for m in imported if "ipywidgets" in m or "workshop" in m or "widgets" in m}
-
-
 # --- with the real Workshop -----------------------------------------------------------------
 
 def test_real_workshop_figures(tmp_path):
-    pmo_nb = pytest.importorskip("pmo_nb")
-    workshop = pytest.importorskip("pmo_nb.workshop")
-    real = workshop.Workshop.open(tmp_path / "s.sqlite", gaps=DATA / "sample_gaps.csv",
-                                  catalog=DATA / "catalog.csv")
-    if (DATA / "sample_assignments.csv").exists():
-        real.import_assignments(DATA / "sample_assignments.csv")
-    assert pmo_nb.Workshop is workshop.Workshop
+    real = pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=SAMPLE / "sample_gaps.csv",
+                                catalog=SAMPLE / "catalog.csv",
+                                assignments=SAMPLE / "sample_assignments.csv")
     matrix = real.coverage_matrix().set_index(["priority", "size"])
     heat = plots.coverage_heatmap(real).data[0]
     for i, p in enumerate("HML"):

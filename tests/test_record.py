@@ -16,22 +16,24 @@ import pytest
 from openpyxl import load_workbook
 
 import pmo_nb
+from conftest import (
+    CATALOG,
+    CHROMIUM,
+    HOSTILE,
+    KERNELSPEC,
+    MAX_HTML_BYTES,
+    PLOTLY_JS,
+    REMOTE_TAG,
+    REPO,
+    SAMPLE_ASSIGNMENTS,
+    render,
+)
 from pmo_nb import record
 
-REPO = Path(__file__).resolve().parent.parent
-HOSTILE = REPO / "tests" / "data" / "hostile_gaps.csv"
-CATALOG = REPO / "data" / "catalog.csv"
-ASSIGNMENTS = REPO / "data" / "sample_assignments.csv"
-CHROMIUM = Path("/usr/bin/chromium")
-MAX_HTML_BYTES = 6_000_000
-PLOTLY_JS = re.compile(r"plotly\.js v\d+\.\d+\.\d+")
-REMOTE_TAG = re.compile(
-    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 MATHJAX_CDN = "cdnjs.cloudflare.com/ajax/libs/mathjax"
 RAW_MARKUP = ("<img src=x", "<script>alert(1)", "</script><script>alert(2)", "<b>Stakeholder")
 ESCAPED = ("&lt;img src=x onerror=alert(1)&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;")
 FORMULAS = ('=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3")
-KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 PROBE_CELLS = [
     'gaps_path = None\ncatalog_path = None\nsession_path = "demo.sqlite"\nassignments_path = None',
     "import pmo_nb\n\npmo_nb.setup_notebook()",
@@ -64,7 +66,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_probe(notebooks)
     log = io.StringIO()
     paths = record.build_record(root / "out", root / "session.sqlite", HOSTILE, CATALOG,
-                                ASSIGNMENTS, notebooks=("probe", "quickstart"),
+                                SAMPLE_ASSIGNMENTS, notebooks=("probe", "quickstart"),
                                 notebook_dir=notebooks, log=log)
     return {"out": root / "out", "paths": paths, "log": log.getvalue(), "root": root}
 
@@ -110,7 +112,7 @@ def test_executed_notebooks_carry_parameters_and_no_cdn(built: dict) -> None:
     params = nb.metadata.papermill.parameters
     assert params == {"gaps_path": str(HOSTILE), "catalog_path": str(CATALOG),
                       "session_path": str(built["root"] / "session.sqlite"),
-                      "assignments_path": str(ASSIGNMENTS)}
+                      "assignments_path": str(SAMPLE_ASSIGNMENTS)}
     quick = nbformat.read(built["out"] / "quickstart.ipynb", as_version=4)
     assert set(quick.metadata.papermill.parameters) == {"gaps_path", "catalog_path"}
     assert "widgets" not in nb.metadata
@@ -170,56 +172,10 @@ def test_html_renders_offline_in_chromium(built: dict) -> None:
     assert problems == []
 
 
-def render(page_path: Path, shot: Path, heading: str | None = None) -> tuple[int, list[str]]:
-    """Open an HTML file in Chromium with the network off: figures drawn, errors seen.
-
-    Saves a 1280x800 screenshot of the first figure below the ``h2`` that contains
-    ``heading`` (with its caption), or of the top of the page.
-    """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            return _render(browser, page_path, shot, heading)
-        finally:
-            browser.close()
-
-
-def _render(browser, page_path: Path, shot: Path, heading: str | None) -> tuple[int, list[str]]:
-    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(page_path.as_uri())
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.wait_for_timeout(500)
-    plots = page.locator(".js-plotly-plot").count()
-    y = _first_figure_after(page, heading) - 80 if heading else 0
-    page.screenshot(path=str(shot), full_page=True,
-                    clip={"x": 0, "y": max(y, 0), "width": 1280, "height": 800})
-    context.close()
-    return plots, problems
-
-
-def _first_figure_after(page, heading: str) -> float:
-    """The page y of the first plotly figure below the heading (0 when none)."""
-    top = page.locator("h2", has_text=heading).first
-    start = top.bounding_box()["y"] if top.count() else 0
-    ys = [box["y"] for fig in page.locator(".js-plotly-plot").all()
-          if (box := fig.bounding_box()) and box["y"] > start]
-    return min(ys, default=110)
-
-
 def test_a_missing_notebook_fails_before_anything_is_written(tmp_path) -> None:
     with pytest.raises(record.RecordError, match=r"the record needs absent\.ipynb in '.*', "
                                                  r"which is missing"):
         record.build_record(tmp_path / "out", tmp_path / "s.sqlite", HOSTILE, CATALOG,
-                            ASSIGNMENTS, notebooks=("quickstart", "absent"),
+                            SAMPLE_ASSIGNMENTS, notebooks=("quickstart", "absent"),
                             notebook_dir=REPO / "notebooks", log=io.StringIO())
     assert list(tmp_path.iterdir()) == []

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from conftest import SAMPLE
 from pmo_nb import load_catalog, load_gaps, schema
-
-DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
 def gaps() -> pd.DataFrame:
-    return load_gaps(DATA / "sample_gaps.csv")
+    return load_gaps(SAMPLE / "sample_gaps.csv")
 
 
 @pytest.fixture(scope="module")
 def catalog() -> pd.DataFrame:
-    return load_catalog(DATA / "catalog.csv")
+    return load_catalog(SAMPLE / "catalog.csv")
 
 
 def test_catalog_has_enough_services_categories_and_both_tiers(catalog):
@@ -49,7 +46,7 @@ def test_every_gap_aspect_is_addressed_by_the_catalog(gaps, catalog):
 
 
 def test_sample_assignments_refer_to_existing_ids(gaps, catalog):
-    assignments = pd.read_csv(DATA / "sample_assignments.csv", dtype=str, keep_default_na=False)
+    assignments = pd.read_csv(SAMPLE / "sample_assignments.csv", dtype=str, keep_default_na=False)
     assert list(assignments.columns) == ["gap_id", "service_id", "contribution", "note"]
     assert len(assignments) >= 1
     assert set(assignments["gap_id"]) <= set(gaps["gap_id"])
@@ -61,5 +58,5 @@ def test_sample_assignments_refer_to_existing_ids(gaps, catalog):
 def test_sample_assignments_pass_the_schema():
     from pmo_nb.io import load_table
 
-    out = load_table(DATA / "sample_assignments.csv", schema.ASSIGNMENTS)
+    out = load_table(SAMPLE / "sample_assignments.csv", schema.ASSIGNMENTS)
     assert list(out.columns) == ["gap_id", "service_id", "contribution", "note"]

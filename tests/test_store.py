@@ -8,9 +8,9 @@ import sys
 import textwrap
 
 import pytest
-from conftest import CATALOG, SAMPLE_GAPS
 
 import pmo_nb
+from conftest import CATALOG, SAMPLE_GAPS
 from pmo_nb import SessionError
 from pmo_nb.store import SCHEMA_VERSION
 
@@ -104,10 +104,46 @@ def test_session_records_its_schema_version_and_wal(ws):
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def test_data_version_moves_on_any_change(tmp_path, ws):
+def test_other_handles_changes_are_seen_and_told(ws):
     other = pmo_nb.Workshop.open(ws.path)
-    first = ws.data_version()
+    told = []
+    ws.subscribe(told.append)
+    assert ws.poll() is False and told == []
     other.assign("G-01", "S-TRAIN-PM")
-    second = ws.data_version()
+    assert ws.poll() is True  # seen without reading any table
+    assert [(c.action, c.here) for c in told] == [("changed elsewhere", False)]
+    assert ws.poll() is False  # told once
     ws.assign("G-02", "S-TRAIN-PM")
-    assert len({first, second, ws.data_version()}) == 3
+    assert [(c.action, sorted(c.tables), c.here) for c in told][-1] == (
+        "assign", ["assignments"], True)
+    assert other.poll() is True
+
+
+def test_a_change_seen_while_reading_is_still_told_by_poll(ws):
+    other = pmo_nb.Workshop.open(ws.path)
+    other.assign("G-01", "S-TRAIN-PM")
+    assert len(ws.assignments) == 1  # the read saw the change and dropped the cache
+    told = []
+    ws.subscribe(told.append)
+    assert ws.poll() is True and [c.here for c in told] == [False]
+
+
+def test_a_failing_subscriber_does_not_lose_the_change(ws, caplog):
+    def broken(change):
+        raise RuntimeError("view broke")
+
+    ws.subscribe(broken)
+    ws.assign("G-01", "S-TRAIN-PM")
+    assert len(ws.assignments) == 1
+    assert "a subscriber failed" in caplog.text
+
+
+def test_subscribing_again_under_a_key_replaces(ws):
+    first, second = [], []
+    ws.subscribe(first.append, key="panel")
+    ws.subscribe(second.append, key="panel")
+    ws.assign("G-01", "S-TRAIN-PM")
+    assert first == [] and len(second) == 1
+    ws.unsubscribe("panel")
+    ws.undo()
+    assert len(second) == 1

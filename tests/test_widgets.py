@@ -4,24 +4,23 @@ session. No browser: ipywidgets run in plain Python."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import pmo_nb
+from conftest import SAMPLE
 from pmo_nb.widgets import CatalogBrowser, WorkshopPanel
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> pmo_nb.Workshop:
     """A fresh session from the sample gaps and the catalog (nothing assigned yet)."""
-    with pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=DATA / "sample_gaps.csv",
-                              catalog=DATA / "catalog.csv") as session:
+    with pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=SAMPLE / "sample_gaps.csv",
+                              catalog=SAMPLE / "catalog.csv") as session:
         yield session
 
 
@@ -285,9 +284,9 @@ def test_changes_from_another_handle_show_after_refresh(panel: WorkshopPanel,
 
 # -- escaping -----------------------------------------------------------------------------
 def test_hostile_text_shows_literally(tmp_path: Path) -> None:
-    gaps = pd.read_csv(DATA / "sample_gaps.csv", dtype=str, keep_default_na=False)
+    gaps = pd.read_csv(SAMPLE / "sample_gaps.csv", dtype=str, keep_default_na=False)
     gaps.loc[0, ["aspect", "current_state", "description"]] = HOSTILE
-    catalog = pd.read_csv(DATA / "catalog.csv", dtype=str, keep_default_na=False)
+    catalog = pd.read_csv(SAMPLE / "catalog.csv", dtype=str, keep_default_na=False)
     catalog.loc[0, "aspects"] = HOSTILE
     with pmo_nb.Workshop.open(tmp_path / "h.sqlite", gaps=gaps, catalog=catalog) as ws:
         panel, browser = WorkshopPanel(ws), CatalogBrowser(ws)
@@ -308,14 +307,11 @@ def cell(panel: WorkshopPanel, priority: str, size: str) -> float | None:
 def test_heatmap_and_candidate_list_follow_a_click(panel: WorkshopPanel) -> None:
     assert cell(panel, "High", "High") == 0.0  # G-01 is high x high; nothing assigned yet
     assert "No services assigned yet" in panel.candidates.value
-    started = time.perf_counter()
     panel.services.rows["S-TRAIN-PM"].assigned.value = True
-    elapsed = time.perf_counter() - started
     assert cell(panel, "High", "High") > 0.0
     shown = panel.heatmap.outputs[0]["data"]["application/vnd.plotly.v1+json"]
     assert shown["data"][0]["z"] == [list(r) for r in panel.heatmap_figure.data[0].z]
     assert "Project manager training" in panel.candidates.value
-    assert elapsed < 2.0, f"click -> updated heatmap took {elapsed:.2f} s"
 
 
 def test_the_notebook_output_is_stable_text(panel: WorkshopPanel) -> None:

@@ -8,15 +8,15 @@ plotly renders text, hover text, annotations and tick labels as limited HTML.
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
+from ..schema import as_text
+
 OKABE_ITO = ("#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7",
              "#F0E442", "#000000")
-STATUS_ORDER = ("covered", "partial", "open", "handed over")
 STATUS_COLOURS = {"covered": "#009E73", "partial": "#E69F00", "open": "#D55E00",
                   "handed over": "#999999"}
 CONTRIBUTION_COLOURS = {"full": STATUS_COLOURS["covered"], "partial": STATUS_COLOURS["partial"]}
@@ -57,14 +57,12 @@ LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
 
 def esc(value: object) -> str:
     """Customer text as plotly-safe text: ``"<b>x</b>"`` shows literally, NaN/None as ``""``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(as_text(value), quote=True)
 
 
 def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> str:
     """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape)."""
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    text = as_text(value)
     lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -74,7 +72,7 @@ def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> st
 
 def shorten(value: object, width: int) -> str:
     """Raw text cut to ``width`` characters with an ellipsis (escape afterwards)."""
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    text = as_text(value)
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 

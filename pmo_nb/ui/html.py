@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ._palette import LEVEL_NAMES, STATUS_COLOURS, esc, on_colour
+from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, esc, on_colour
 
 __all__ = ["LEVEL_NAMES", "esc", "figure_outputs"]  # re-used by the panels
 STATUS_MARKS = {"covered": "✓", "partial": "◐", "open": "○", "handed over": "→"}

@@ -1,21 +1,15 @@
-"""The shareable record of a workshop: executed notebooks, offline HTML, one workbook.
+"""Building the record: run the notebooks headless with papermill, then publish atomically.
 
 :func:`build_record` opens (or creates and seeds) the session, executes the record
-notebooks headless with papermill, and writes into the output folder each executed
-``.ipynb``, a self-contained ``.html`` of each, and ``record.xlsx``.
-
-Offline HTML: the kernel draws figures with ``plotly_mimetype+notebook``, so plotly.js
-is inlined once per notebook by the renderer's first display. Each figure's HTML is
-rebuilt from its plotly JSON without the MathJax CDN script plotly adds, and the
-exporter's template (nbconvert "lab") drops require.js, MathJax, mermaid and the widget
-manager, which all load from CDNs. Customer text reaches the HTML only through pandas
-(escaped) and plotly JSON (``<`` written as ``\\u003c``).
+notebooks with papermill (figures kept as plotly JSON), and writes into the output
+folder each executed ``.ipynb``, an offline ``.html`` of each (:mod:`.html`) and
+``record.xlsx``. It writes into a temporary folder beside the output and moves it into
+place only when everything succeeded.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import shutil
 import sys
@@ -27,37 +21,16 @@ from typing import TextIO
 
 import nbformat
 
-from .display import RENDERER_ENV
-from .errors import PmoError, SessionError
+from ..display import RENDERER_ENV
+from ..errors import RecordError, SessionError, UsageError
+from .html import to_html
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"  # the repo's notebooks/
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"  # the repo's notebooks/
 RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the HTML page carries plotly.js once
 WORKBOOK = "record.xlsx"
 KERNEL = "python3"
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter per notebook
-_PLOTLY_JSON = "application/vnd.plotly.v1+json"
-_TEMPLATE_FILE = "pmo_record.html.j2"
-_TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{{ resources.plotly_js }}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block extra_css -%}
-<style>
-/* the record is read, not scrolled: text left-aligned and wrapped, numbers right */
-.jp-RenderedHTMLCommon table { table-layout: auto; max-width: 100%; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
-  text-align: left !important; vertical-align: top; white-space: normal; max-width: 36em; }
-</style>
-{%- endblock extra_css -%}
-"""
-
-
-class RecordError(PmoError):
-    """A record notebook failed while executing; nothing was written."""
-
-
 def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  gaps: str | os.PathLike | None = None, catalog: str | os.PathLike | None = None,
                  assignments: str | os.PathLike | None = None, *,
@@ -98,8 +71,10 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
 
     Examples
     --------
-    >>> build_record("record", "record/sample.sqlite", "data/sample_gaps.csv",
-    ...              "data/catalog.csv", "data/sample_assignments.csv")  # doctest: +SKIP
+    The sample workshop's record (about 20 s)::
+
+        build_record("record", "record/sample.sqlite", "data/sample_gaps.csv",
+                     "data/catalog.csv", "data/sample_assignments.csv")
     """
     log = log or sys.stderr
     params = {"gaps_path": gaps, "catalog_path": catalog, "session_path": session,
@@ -109,7 +84,7 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     params.update({k: float(v) for k, v in amounts.items() if v is not None})
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"--out '{out}' is a file; give a folder for the record.")
+        raise UsageError(f"--out '{out}' is a file; give a folder for the record.")
     out_existed = out.exists()
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     created = _open_session(params, log)
@@ -136,7 +111,7 @@ def _find(names: Sequence[str], folder: Path) -> list[Path]:
 
 def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     """Validate the inputs by opening the session (creating and seeding it if new)."""
-    from .workshop import Workshop
+    from ..workshop import Workshop
 
     session = Path(params["session_path"])
     existed = session.exists()
@@ -153,7 +128,7 @@ def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
 
 def _write(folder: Path, notebooks: list[Path], params: dict[str, str | None],
            staging: Path, log: TextIO) -> None:
-    from .workshop import Workshop
+    from ..workshop import Workshop
 
     with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
         work = Path(tmp) / "notebooks"
@@ -202,50 +177,6 @@ def _environ(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = old
-
-
-def offline_figures(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Give each plotly figure a ``text/html`` drawn from its JSON, without plotly.js or MathJax.
-
-    The HTML page loads plotly.js once (:func:`to_html` inlines it in the head); the
-    ``notebook`` renderer's own figure HTML would load MathJax from a CDN. Changes ``nb``
-    in place and returns it.
-    """
-    import plotly.io as pio
-
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if _PLOTLY_JSON in data:
-                spec = dict(data[_PLOTLY_JSON])
-                config = spec.pop("config", None)
-                data["text/html"] = pio.to_html(spec, config=config, include_plotlyjs=False,
-                                                include_mathjax=False, full_html=False,
-                                                default_width="100%", default_height=525,
-                                                validate=False)
-    return nb
-
-
-def to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """A standalone HTML page of an executed notebook that loads nothing from the network."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
-    nb = offline_figures(copy.deepcopy(nb))
-    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
-    figures = any(_PLOTLY_JSON in o.get("data", {}) for o in outputs)
-    exporter = HTMLExporter(template_name="lab", template_file=_TEMPLATE_FILE,
-                            extra_loaders=[DictLoader({_TEMPLATE_FILE: _TEMPLATE})])
-    resources = {"metadata": {"name": title}, "plotly_js": _plotly_js() if figures else ""}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
-
-
-def _plotly_js() -> str:
-    """plotly.js, inline, once per page: the figures draw with no network."""
-    from plotly.offline import get_plotlyjs
-
-    return '<script type="text/javascript">' + get_plotlyjs() + "</script>"
 
 
 def _publish(staging: Path, out: Path) -> list[Path]:

@@ -1,4 +1,5 @@
-"""Workshop tables -> plotly figures, sized and coloured for a projector and for print.
+"""Coverage figures: the size x priority heatmap, aspects x categories, traceability,
+status and load per service; sized and coloured for a projector and for print.
 
 Every function takes a Workshop (anything with ``gaps``, ``catalog``, ``assignments``
 and ``coverage()``/``coverage_matrix()`` as in the session contract) or the DataFrame
@@ -14,21 +15,17 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..coverage import STATUSES
+from ..errors import UsageError
 from ._palette import (
-    ADDED_COLOUR,
-    CATEGORY_FILL,
     CONTRIBUTION_COLOURS,
     COUNT_SCALE,
     COVERED_SCALE,
     DARK_TEXT,
     EMPTY_CELL,
     LEVEL_NAMES,
-    OKABE_ITO,
     OPEN_SCALE,
     STATUS_COLOURS,
-    STATUS_ORDER,
-    TEMPLATE,
-    TIER_COLOURS,
     TITLE_SPACE,
     empty_figure,
     esc,
@@ -39,23 +36,22 @@ from ._palette import (
     text_colour,
 )
 
-__all__ = [
-    "TEMPLATE", "aspect_category_heatmap", "budget_curve_figure", "catalog_overview",
-    "coverage_heatmap", "roadmap_timeline", "service_load", "status_overview",
-    "traceability_matrix",
-]
+__all__ = ["aspect_category_heatmap", "coverage_heatmap", "service_load", "status_overview",
+           "traceability_matrix"]
 
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
-ROADMAP_COLUMNS = ("wave", "service_id", "name", "cost", "start_month", "end_month")
 
 
-def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered") -> go.Figure:
+def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool = False,
+                     title: str | None = None) -> go.Figure:
     """Priority (H, M, L from the top) x gap size (L, M, H) heatmap of coverage.
 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
+    ``compact``: for a panel's narrow column (no colour bar, since each cell says its
+    share; smaller labels and margins).
 
     Examples
     --------
@@ -66,7 +62,7 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered") -> go.Figure:
     0.5
     """
     if show not in ("covered", "open"):
-        raise ValueError(f"show must be 'covered' or 'open', not {show!r}.")
+        raise UsageError(f"show must be 'covered' or 'open', not {show!r}.")
     matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
         else ws_or_matrix.coverage_matrix()
     cells = {(r["priority"], r["size"]): r for r in matrix.to_dict("records")}
@@ -85,13 +81,17 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered") -> go.Figure:
                       tickformat=".0%" if show == "covered" else "d", len=0.9,
                       dtick=None if show == "covered" or zmax > 10 else 1)))
     _label_cells(fig, rows, z, show, scale, zmax)
-    title = ("Coverage by gap size and priority (share of weight covered)" if show == "covered"
-             else "Open gaps by gap size and priority")
+    title = title or ("Coverage by gap size and priority (share of weight covered)"
+                      if show == "covered" else "Open gaps by gap size and priority")
     fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
                      categoryarray=xs, showgrid=False, tickfont_size=16)
     fig.update_yaxes(title_text="Priority", type="category", categoryorder="array",
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
-    return finish(fig, title, height=560)
+    if compact:
+        fig.update_traces(showscale=False)
+        fig.update_annotations(font_size=15)
+        fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
+    return finish(fig, title, height=440 if compact else 560)
 
 
 def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float) -> None:
@@ -252,7 +252,7 @@ def status_overview(ws: Any) -> go.Figure:
     total_w, total_n = float(cov["weight"].sum()), len(cov)
     rows = ["By weight", "By number of gaps"]
     fig = go.Figure()
-    for status in STATUS_ORDER:
+    for status in STATUSES:
         w, n = float(weight.get(status, 0.0)), int(count.get(status, 0))
         shares = [100 * w / total_w, 100 * n / total_n]
         fig.add_trace(go.Bar(
@@ -311,118 +311,3 @@ def service_load(ws: Any) -> go.Figure:
                    height=max(420, 30 * len(ids) + 220))
 
 
-def catalog_overview(catalog_df_or_ws: Any) -> go.Figure:
-    """Treemap of the catalog: category > tier > service; ★ marks services added in the workshop."""
-    cat = catalog_df_or_ws if isinstance(catalog_df_or_ws, pd.DataFrame) \
-        else catalog_df_or_ws.catalog
-    if cat.empty:
-        return empty_figure("Service catalog", "The catalog is empty.")
-    cat = cat.assign(origin=cat["origin"] if "origin" in cat else "catalog")
-    ids, parents, labels, hover, fill, line_w = [], [], [], [], [], []
-
-    def node(i: str, parent: str, label: str, text: str, colour: str, width: float) -> None:
-        for seq, value in zip((ids, parents, labels, hover, fill, line_w),
-                              (i, parent, label, text, colour, width)):
-            seq.append(value)
-
-    for category, group in cat.groupby("category", sort=False):
-        node(f"c\x1f{esc(category)}", "", esc(category), f"<b>{esc(category)}</b><br>"
-             f"{len(group)} services", CATEGORY_FILL, 1)
-        for tier in sorted(set(group["tier"]), key=lambda t: (t not in TIER_COLOURS, t)):
-            services, tier_id = group[group["tier"] == tier], f"t\x1f{esc(category)}\x1f{esc(tier)}"
-            colour = TIER_COLOURS.get(tier, CATEGORY_FILL)
-            node(tier_id, f"c\x1f{esc(category)}", esc(tier), f"{esc(category)} · {esc(tier)}<br>"
-                 f"{len(services)} services", colour, 1)
-            for row in services.itertuples(index=False):
-                added = row.origin == "workshop"
-                node(f"s\x1f{esc(row.service_id)}", tier_id,
-                     ("★ " if added else "") + esc_wrap(row.name, 14, max_lines=4),
-                     _service_hover(row, added), ADDED_COLOUR if added else colour,
-                     4 if added else 1)
-    fig = go.Figure(go.Treemap(
-        ids=ids, parents=parents, labels=labels, hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>", marker=dict(
-            colors=fill, line=dict(width=line_w, color=["#000000" if w > 1 else "#FFFFFF"
-                                                        for w in line_w])),
-        textfont=dict(size=15), tiling=dict(pad=3), pathbar=dict(textfont=dict(size=16))))
-    n_added = int((cat["origin"] == "workshop").sum())
-    note = f"; ★ {n_added} added in the workshop" if n_added else ""
-    fig.update_layout(margin=dict(l=10, r=10, t=80, b=10))
-    return finish(fig, f"Service catalog: {len(cat)} services by category, basic (light) and "
-                        f"advanced (dark){note}",
-                   height=760)
-
-
-def _service_hover(row: Any, added: bool) -> str:
-    cost = f"cost {row.cost:g}" if pd.notna(row.cost) else "no cost"
-    extra = "<br><i>★ added during the workshop</i>" if added else ""
-    return (f"<b>{esc(row.name)}</b> ({esc(row.service_id)})<br>{esc(row.category)} · "
-            f"{esc(row.tier)} · {cost}<br>{esc_wrap(row.description, 60)}{extra}")
-
-
-def roadmap_timeline(roadmap_df: pd.DataFrame) -> go.Figure:
-    """Gantt-like bars from ``wave, service_id, name, cost, start_month, end_month``."""
-    missing = [c for c in ROADMAP_COLUMNS if c not in roadmap_df.columns]
-    if missing:
-        raise ValueError(f"roadmap_df lacks column(s) {', '.join(missing)}; "
-                         f"expected {', '.join(ROADMAP_COLUMNS)}.")
-    if roadmap_df.empty:
-        return empty_figure("Roadmap", "No services in the roadmap.")
-    road = roadmap_df.sort_values(["start_month", "wave", "end_month"], kind="stable") \
-        .reset_index(drop=True)
-    waves = list(dict.fromkeys(road.sort_values("wave", kind="stable")["wave"]))
-    fig = go.Figure()
-    for k, wave in enumerate(waves):
-        part = road[road["wave"] == wave]
-        label = f"Wave {wave}" if str(wave).isdigit() or isinstance(wave, int) else esc(wave)
-        fig.add_trace(go.Bar(
-            name=label, y=list(part.index), base=part["start_month"].tolist(),
-            x=(part["end_month"] - part["start_month"]).tolist(), orientation="h",
-            marker_color=OKABE_ITO[k % len(OKABE_ITO)],
-            text=[f"{c:g}" for c in part["cost"]], textposition="inside",
-            insidetextanchor="middle", textfont=dict(color=on_colour(OKABE_ITO[k % 8])),
-            hovertext=[f"<b>{esc(r.name)}</b> ({esc(r.service_id)})<br>{label}, months "
-                       f"{r.start_month:g}–{r.end_month:g}<br>cost {r.cost:g}"
-                       for r in part.itertuples(index=False)],
-            hovertemplate="%{hovertext}<extra></extra>"))
-    end = float(road["end_month"].max())
-    fig.update_yaxes(autorange="reversed", tickvals=list(road.index),
-                     ticktext=[esc(shorten(n, 34)) for n in road["name"]])
-    fig.update_xaxes(title_text="Month", range=[0, end + 0.5], dtick=1 if end <= 24 else None)
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", x=0, y=1.0,
-                                                     yanchor="bottom", traceorder="normal"))
-    title = (f"Roadmap: {len(road)} services in {len(waves)} waves, "
-             f"total cost {road['cost'].sum():g}")
-    return finish(fig, title, height=max(380, 34 * len(road) + 200))
-
-
-def budget_curve_figure(curve_df: pd.DataFrame, current_budget: float | None = None) -> go.Figure:
-    """Step line of the weight covered (share, or weight) per budget; the current budget marked."""
-    if curve_df.empty:
-        return empty_figure("What each budget buys", "No budgets to show.")
-    curve = curve_df.sort_values("budget", kind="stable")
-    share = "covered_share" in curve
-    y = curve["covered_share"] * 100 if share else curve["covered_weight"]
-    added = [esc_wrap("; ".join(a) if isinstance(a, list | tuple) else a, 60)
-             for a in curve.get("added", pd.Series([""] * len(curve)))]
-    fig = go.Figure(go.Scatter(
-        x=curve["budget"], y=y, mode="lines+markers", line=dict(shape="hv", width=3,
-                                                                color=OKABE_ITO[0]),
-        marker=dict(size=9), name="covered", hovertext=[
-            f"budget {b:g}: cost {c:g}, weight covered {w:g}<br>added: {a or '—'}"
-            for b, c, w, a in zip(curve["budget"], curve["cost"], curve["covered_weight"], added)],
-        hovertemplate="%{hovertext}<extra></extra>"))
-    if current_budget is not None:
-        reached = y[curve["budget"] <= current_budget]
-        at = f" → {reached.iloc[-1]:.0f}{'%' if share else ''} covered" if len(reached) else ""
-        fig.add_vline(x=current_budget, line=dict(color=DARK_TEXT, dash="dash", width=2),
-                      annotation=dict(text=f"Current budget {current_budget:g}{at}",
-                                      font=dict(size=16, color=DARK_TEXT),
-                                      bgcolor="rgba(255,255,255,0.85)", xshift=-6),
-                      annotation_position="top left" if share else "top right")
-    fig.update_xaxes(title_text="Budget", rangemode="tozero")
-    fig.update_yaxes(title_text="Share of weight covered" if share else "Weight covered",
-                     range=[0, 105] if share else None, rangemode="tozero",
-                     ticksuffix="%" if share else None)
-    fig.update_layout(showlegend=False)
-    return finish(fig, "What each budget buys", height=500)

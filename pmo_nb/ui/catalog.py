@@ -6,20 +6,20 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from . import _panel_html as h
-from . import plots
-from ._panel_base import _Note, _Panel
-from .workshop import Workshop
+from .. import plots
+from ..events import Change
+from ..workshop import Workshop
+from . import html as h
+from .base import Panel
 
 
-class CatalogBrowser(_Panel):
+class CatalogBrowser(Panel):
     """Every service of the session's catalog, filtered by category and tier."""
 
     plain = "Service catalog browser (interactive with a running kernel)."
 
     def __init__(self, ws: Workshop):
         super().__init__(ws)
-        self._shown_catalog: pd.DataFrame | None = None
         self.category = w.Dropdown(description="Category", layout=w.Layout(width="48%"))
         self.tier = w.Dropdown(description="Tier", layout=w.Layout(width="30%"), options=[
             ("All tiers", ""), ("basic", "basic"), ("advanced", "advanced")])
@@ -31,7 +31,7 @@ class CatalogBrowser(_Panel):
         self.overview = w.Output(layout=w.Layout(width="100%", min_height="520px"))
         for dropdown in (self.category, self.tier):
             dropdown.observe(lambda _: self._safe(self._show), "value")
-        self.refresh_button.on_click(lambda _: self._reload())
+        self.refresh_button.on_click(lambda _: self._run(self._reload))
         self.widget = w.VBox([w.HTML(h.CSS), self.overview,
                               w.HBox([self.category, self.tier,
                                                       self.refresh_button]),
@@ -39,11 +39,12 @@ class CatalogBrowser(_Panel):
         self.widget.add_class("pmo-panel")
         self.refresh()
 
+    def _changed(self, change: Change) -> None:
+        if "catalog" in change.tables:  # an assignment does not change the catalog
+            self._safe(self.refresh)
+
     def refresh(self) -> None:
         catalog = self.ws.catalog
-        if self._shown_catalog is not None and catalog.equals(self._shown_catalog):
-            return  # an assignment does not change the catalog: nothing to redraw
-        self._shown_catalog = catalog
         self.overview.outputs = h.figure_outputs(plots.catalog_overview(catalog),
                                                  "catalog overview")
         categories = list(dict.fromkeys(catalog["category"]))
@@ -51,10 +52,6 @@ class CatalogBrowser(_Panel):
         self.category.options = [("All categories", "")] + [(c, c) for c in categories]
         self.category.value = chosen
         self._show()
-
-    def _reload(self) -> None:
-        self._shown_catalog = None  # the button always redraws
-        self._run(lambda: _Note("Catalog reloaded."))
 
     def _show(self) -> None:
         cat = self.ws.catalog

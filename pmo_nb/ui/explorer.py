@@ -1,13 +1,9 @@
-"""The analyst's coverage explorer: the session's figures and tables, narrowed by filters.
+"""The analyst's coverage explorer: four filters, one figure and one table at a time.
 
-:class:`CoverageView` is the session seen through the filters. It offers what
-:mod:`pmo_nb.plots` reads from a Workshop (``gaps``, ``catalog``, ``assignments``,
-``coverage()``, ``coverage_matrix()``) and the analyst's tables, so every figure is drawn
-by the same plots function as the unfiltered record. Gap filters (aspect, status) keep
-those gaps; service filters (tier, category) keep those services' assignments only, so
-statuses, coverage and load show what those services achieve on their own.
-
-:class:`CoverageExplorer` is the panel: four filters, one figure and one table at a time.
+What is shown is a :class:`pmo_nb.views.CoverageView`: the session through the filters,
+drawn by the same plots functions as the unfiltered record. Gap filters (aspect, status)
+keep those gaps; service filters (tier, category) keep those services' assignments only,
+so statuses, coverage and load show what those services achieve on their own.
 
 Examples
 --------
@@ -30,95 +26,12 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import _panel_html as h
-from . import coverage as cov
-from . import plots
-from ._panel_base import _Note, _Panel
-from .schema import LEVELS
-from .workshop import Workshop
-
-OPEN_GAP_COLUMNS = ["gap_id", "aspect", "size", "priority", "weight", "current_state",
-                    "future_state"]
-
-
-class CoverageView:
-    """The session through the filters; empty strings mean "any".
-
-    Examples
-    --------
-    >>> import tempfile, pmo_nb
-    >>> from pathlib import Path
-    >>> ws = pmo_nb.Workshop.open(Path(tempfile.mkdtemp()) / "s.sqlite",
-    ...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
-    >>> CoverageView(ws, aspect="Methodology").coverage()["gap_id"].tolist()
-    ['G-08', 'G-09']
-    """
-
-    def __init__(self, ws: Workshop, *, tier: str = "", category: str = "", aspect: str = "",
-                 status: str = ""):
-        self.filters = {"tier": tier, "category": category, "aspect": aspect, "status": status}
-        gaps, catalog = ws.gaps, ws.catalog
-        self.total_gaps = len(gaps)
-        if aspect:
-            gaps = gaps[gaps["aspect"] == aspect]
-        if tier:
-            catalog = catalog[catalog["tier"] == tier]
-        if category:
-            catalog = catalog[catalog["category"] == category]
-        asg = ws.assignments
-        asg = asg[asg["gap_id"].isin(gaps["gap_id"])
-                  & asg["service_id"].isin(catalog["service_id"])]
-        coverage = cov.gap_coverage(gaps, catalog, asg, ws.weights)
-        if status:
-            coverage = coverage[coverage["status"] == status]
-            gaps, asg = gaps[gaps["gap_id"].isin(coverage["gap_id"])], \
-                asg[asg["gap_id"].isin(coverage["gap_id"])]
-        self._gaps, self._catalog = gaps.reset_index(drop=True), catalog.reset_index(drop=True)
-        self._assignments = asg.reset_index(drop=True)
-        self._coverage = coverage.reset_index(drop=True)
-
-    @property
-    def gaps(self) -> pd.DataFrame:
-        return self._gaps.copy()
-
-    @property
-    def catalog(self) -> pd.DataFrame:
-        return self._catalog.copy()
-
-    @property
-    def assignments(self) -> pd.DataFrame:
-        return self._assignments.copy()
-
-    @property
-    def services_filtered(self) -> bool:
-        """True when tier or category leave services out (statuses count only the rest)."""
-        return bool(self.filters["tier"] or self.filters["category"])
-
-    def coverage(self) -> pd.DataFrame:
-        return self._coverage.copy()
-
-    def coverage_matrix(self) -> pd.DataFrame:
-        """Priority x size as :meth:`Workshop.coverage_matrix`; all cells "no gaps" when empty."""
-        return cov.coverage_matrix(self._coverage)
-
-    def candidate_list(self) -> pd.DataFrame:
-        return cov.candidate_list(self._coverage, self._catalog, self._assignments)
-
-    def handed_over(self) -> pd.DataFrame:
-        return cov.handed_over(self._gaps)
-
-    def gap_register(self) -> pd.DataFrame:
-        return cov.gap_register(self._gaps, self._coverage)
-
-    def open_gaps(self) -> pd.DataFrame:
-        """What is still uncovered: open gaps with today and target, heaviest first."""
-        register = self.gap_register()
-        rows = register[register["status"] == "open"]
-        rank = rows["priority"].map({lv: i for i, lv in enumerate(LEVELS[::-1])})
-        rows = rows.assign(_rank=rank).sort_values(["weight", "_rank", "gap_id"],
-                                                   ascending=[False, True, True], kind="stable")
-        return rows[OPEN_GAP_COLUMNS].reset_index(drop=True)
-
+from .. import coverage as cov
+from .. import plots
+from ..views import CoverageView
+from ..workshop import Workshop
+from . import html as h
+from .base import Panel
 
 # label, how to draw it from a view
 FIGURES: dict[str, tuple[str, Callable[[CoverageView], go.Figure]]] = {
@@ -157,7 +70,7 @@ CSS = """<style>
 </style>"""
 
 
-class CoverageExplorer(_Panel):
+class CoverageExplorer(Panel):
     """Filter by tier, category, aspect and status; see one figure and one table at a time."""
 
     plain = ("Coverage explorer (interactive with a running kernel; the figures and tables "
@@ -195,7 +108,7 @@ class CoverageExplorer(_Panel):
         self.figure_choice.observe(lambda _: self._safe(self._draw_figure), "value")
         self.table_choice.observe(lambda _: self._safe(self._draw_table), "value")
         self.reset_button.on_click(lambda _: self._safe(self.clear_filters))
-        self.refresh_button.on_click(lambda _: self._run(lambda: _Note("Reloaded.")))
+        self.refresh_button.on_click(lambda _: self._run(self._reload))
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
         self.refresh()

@@ -13,10 +13,8 @@ from collections.abc import Callable
 import ipywidgets as w
 import pandas as pd
 
-from . import _panel_html as h
-from .schema import TIERS
-
-NEW_CATEGORY = "New category…"
+from ..schema import TIERS
+from . import html as h
 
 
 def css_id(service_id: str) -> str:

@@ -1,0 +1,100 @@
+"""What every pmo_nb panel shares: the workshop, the status line, the error guard, and
+redrawing when the session changes (the workshop's change events)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ..errors import PmoError
+from ..events import Change
+from . import html as h
+
+log = logging.getLogger(__name__)
+
+
+class Note(str):
+    """A callback's result that saved nothing (shown grey, without "saved ✓")."""
+
+
+class Panel:
+    """The workshop, the status line, the error guard; redraws on the workshop's changes.
+
+    A panel subscribes under its class name: showing the same kind of panel again (a
+    re-run cell) replaces the earlier one, which stops redrawing.
+    """
+
+    plain = "pmo_nb panel"
+    _syncing = False
+
+    def __init__(self, ws: object):
+        self.ws = ws
+        self.status = w.HTML()
+        self.widget: w.Box = w.VBox()
+        ws.subscribe(self._changed, key=type(self).__name__)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _changed(self, change: Change) -> None:
+        """The session changed (here or elsewhere): redraw from it."""
+        self._safe(self.refresh)
+
+    def _run(self, action: Callable[[], str], status: w.HTML | None = None) -> None:
+        """Do ``action`` (a change) and show its result or error in ``status`` (default: the
+        panel's status line). A saved change redraws every panel through the workshop's
+        change event; after an error this panel redraws from the session, so a tick that
+        was refused does not stay ticked."""
+        status = status or self.status
+        try:
+            done = action()
+        except Exception as exc:  # a traceback must never reach the projector
+            self._show_error(exc, status)
+            self._safe(self.refresh, status)
+            return
+        saved = not isinstance(done, Note)
+        status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved else h.info(done)
+
+    def _reload(self) -> Note:
+        """Look for other handles' changes (their event redraws); else redraw anyway."""
+        if not self.ws.poll():
+            self.refresh()
+        return Note("Up to date with the session.")
+
+    def _safe(self, view: Callable[[], object], status: w.HTML | None = None) -> None:
+        """Run a view update; an error shows in the status line instead of a traceback."""
+        try:
+            view()
+        except Exception as exc:
+            self._show_error(exc, status)
+
+    def _show_error(self, exc: Exception, status: w.HTML | None = None) -> None:
+        if not isinstance(exc, PmoError):
+            log.exception("pmo_nb panel")
+        text = str(exc) if isinstance(exc, PmoError) \
+            else f"Unexpected {type(exc).__name__}: {exc}"
+        (status or self.status).value = h.error(text)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        data = self.widget._repr_mimebundle_(**kwargs)
+        data["text/plain"] = self.plain  # stable, and readable where widgets do not render
+        return data
+
+    def _sync(self) -> _Syncing:
+        return _Syncing(self)
+
+
+class _Syncing:
+    """Values the panel sets itself do not count as someone's choice."""
+
+    def __init__(self, panel: Panel):
+        self.panel = panel
+
+    def __enter__(self) -> None:
+        self.panel._syncing, self.before = True, self.panel._syncing
+
+    def __exit__(self, *exc: object) -> None:
+        self.panel._syncing = self.before

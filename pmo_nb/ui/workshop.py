@@ -1,0 +1,232 @@
+"""The facilitator's gap-by-gap panel: the gap card, the services to assign, hand-over,
+new services, undo; beside it the live coverage heatmap and candidate list.
+
+Each callback calls into the :class:`~pmo_nb.Workshop`, which saves at once and tells
+every panel of that workshop to redraw from the session (its change event), so the
+views always show what is saved. Errors never reach the screen as a traceback: they
+show in red in the panel's status line.
+
+The example in :mod:`pmo_nb.ui` ticks a service in this panel.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from .. import plots
+from ..workshop import Workshop
+from . import html as h
+from .base import Note, Panel
+from .heatmap import LiveFigure
+from .services import NewServiceForm, ServiceList, ServiceRow
+
+
+class WorkshopPanel(Panel):
+    """Gap by gap: the gap card, the services to assign, hand-over, new services, undo;
+    beside it the live coverage heatmap and candidate list."""
+
+    def __init__(self, ws: Workshop):
+        super().__init__(ws)
+        self.plain = (f"Workshop panel on '{ws.path.name}' (interactive with a running kernel;"
+                      " the tables and figure below record the state at run time).")
+        self._syncing = False
+        self._build_navigation()
+        self._build_actions()
+        self.heatmap = LiveFigure("coverage heatmap", min_height="440px")
+        self.candidates = w.HTML(layout=w.Layout(width="100%"))
+        self.widget = self._layout()
+        self.widget.add_class("pmo-panel")
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------
+    def _build_navigation(self) -> None:
+        self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 0%", width="auto",
+                                                     min_width="120px"))
+        self.prev_button = w.Button(description="Previous", icon="arrow-left",
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
+        self.next_button = w.Button(description="Next", icon="arrow-right",
+                                    layout=w.Layout(width="auto", flex="0 0 auto"))
+        third = w.Layout(width="32%")
+        self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
+                               layout=third)
+        self.aspect = w.Dropdown(layout=third)
+        self.priority = w.Dropdown(options=[("Any priority", "")] + [
+            (f"Priority {h.LEVEL_NAMES[p]}", p) for p in ("H", "M", "L")], layout=third)
+        self.progress = w.HTML()
+        self.progress_bar = w.IntProgress(min=0, layout=w.Layout(width="40%"))
+        self.card = w.HTML(layout=w.Layout(width="100%"))
+        self.gap_select.observe(lambda _: self._navigate(), "value")
+        for dropdown in (self.show, self.aspect, self.priority):
+            dropdown.observe(lambda _: self._syncing or self._safe(self.refresh), "value")
+        self.prev_button.on_click(lambda _: self._step(-1))
+        self.next_button.on_click(lambda _: self._step(+1))
+
+    def _build_actions(self) -> None:
+        self.services = ServiceList(self._service_changed)
+        self.show_costs = w.Checkbox(description="Show costs", value=False, indent=False)
+        self.show_costs.observe(lambda _: self._safe(self._show_gap), "value")
+        self.owner = w.Text(placeholder="owner, e.g. Finance & Procurement",
+                            layout=w.Layout(width="40%"))
+        self.handover_note = w.Text(placeholder="note (optional)", layout=w.Layout(width="58%"))
+        self.hand_over_button = w.Button(description="Hand over", icon="share")
+        self.take_back_button = w.Button(description="Take back", icon="undo")
+        self.hand_over_button.on_click(lambda _: self._run(self._hand_over))
+        self.take_back_button.on_click(lambda _: self._run(self._take_back))
+        self.new_service = NewServiceForm([], [], lambda: self._run(self._add_service))
+        self.undo_button = w.Button(description="Undo", icon="undo",
+                                    layout=w.Layout(width="110px"))
+        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+                                       layout=w.Layout(width="120px"))
+        self.undo_button.on_click(lambda _: self._run(self._undo))
+        self.refresh_button.on_click(lambda _: self._run(self._reload))
+
+    def _layout(self) -> w.Box:
+        # The status line shows again next to the hand-over and new-service buttons (one
+        # widget, several views), so a message appears where the facilitator clicked.
+        adding = w.Accordion([w.VBox([self.new_service.box, self.status])],
+                             titles=("Add a new service",),
+                             selected_index=None, layout=w.Layout(width="100%"))
+        services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
+                                                                overflow="hidden auto"))
+        services.add_class("pmo-services")
+        self.services.box.add_class("pmo-services")
+        left = w.VBox([
+            w.HBox([self.prev_button, self.gap_select, self.next_button]),
+            w.HBox([self.show, self.aspect, self.priority]),
+            w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
+            self.card, w.HTML(h.section("Services that could close it")), self.show_costs,
+            services, w.HTML(h.section("Outside the PMO")),
+            w.HBox([self.owner, self.handover_note]),
+            w.HBox([self.hand_over_button, self.take_back_button, self.status],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap")), adding,
+        ], layout=w.Layout(width="54%", padding="0 12px 0 0"))
+        right = w.VBox([self.heatmap.output, w.HTML(h.section("Candidate list")), self.candidates],
+                       layout=w.Layout(width="45%"))
+        toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
+                         layout=w.Layout(align_items="center", width="100%"))
+        return w.VBox([w.HTML(h.CSS), toolbar,
+                       w.HBox([left, right], layout=w.Layout(width="100%",
+                                                             flex_flow="row wrap"))],
+                      layout=w.Layout(width="100%"))
+
+    # -- views ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw everything from the session."""
+        cov = self.ws.coverage()
+        self._update_filters(cov)
+        self._update_gap_options(cov)
+        self._show_gap()
+        done = int((cov["status"] != "open").sum())
+        self.progress.value = h.progress(done, len(cov))
+        self.progress_bar.max, self.progress_bar.value = max(len(cov), 1), done
+        self.candidates.value = h.table(
+            self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(
+                h.LEVEL_NAMES)}),
+            {"Product / Service": "Product / Service", "Gap Size": "Gap Size",
+             "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part"},
+            "No services assigned yet.", nowrap=("Gap Size", "gap_id", "contribution"))
+        catalog = self.ws.catalog
+        aspects = sorted({a.strip() for text in catalog["aspects"] for a in text.split(";")}
+                         | set(cov["aspect"]))
+        self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
+                                        [a for a in aspects if a], set(catalog["service_id"]))
+        self._draw_heatmap()  # last: the slowest view, the others are on screen already
+
+    def _update_filters(self, cov: pd.DataFrame) -> None:
+        options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]
+        if options != list(self.aspect.options):
+            keep = self.aspect.value if (self.aspect.value, self.aspect.value) in options else ""
+            with self._sync():
+                self.aspect.options, self.aspect.value = options, keep
+
+    def _update_gap_options(self, cov: pd.DataFrame) -> None:
+        current = self.gap_select.value
+        if self.show.value == "open":  # a gap just covered stays until the user moves on
+            cov = cov[(cov["status"] == "open") | (cov["gap_id"] == current)]
+        if self.aspect.value:
+            cov = cov[cov["aspect"] == self.aspect.value]
+        if self.priority.value:
+            cov = cov[cov["priority"] == self.priority.value]
+        shown = cov
+        options = [(h.gap_label(g, a, s), g)
+                   for g, a, s in zip(shown["gap_id"], shown["aspect"], shown["status"])]
+        with self._sync():
+            if options != list(self.gap_select.options):
+                self.gap_select.options = options
+            ids = [g for _, g in options]
+            self.gap_select.value = current if current in ids else (ids[0] if ids else None)
+
+    def _show_gap(self) -> None:
+        gap_id = self.gap_select.value
+        if gap_id is None:
+            self.card.value = h.no_gap_card()
+            self.services.box.children = ()
+            return
+        gaps = self.ws.gaps
+        gap = gaps[gaps["gap_id"] == gap_id].iloc[0].to_dict()
+        cov = self.ws.coverage()
+        status = cov.loc[cov["gap_id"] == gap_id, "status"].iloc[0]
+        self.card.value = h.gap_card(gap, status)
+        asg = self.ws.assignments
+        asg = asg[asg["gap_id"] == gap_id]
+        notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
+        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value)
+        handed = gap["pmo_role"] == "none"
+        self.owner.value = gap["other_owner"] if handed else ""
+        self.handover_note.value = gap.get("handover_note", "") if handed else ""
+        self.take_back_button.disabled = not handed
+
+    def _draw_heatmap(self) -> None:
+        self.heatmap.show(self.ws.coverage_matrix(), lambda matrix: plots.coverage_heatmap(
+            matrix, compact=True, title="Coverage: share of weight covered"))
+
+    @property
+    def heatmap_figure(self) -> object:
+        """The coverage heatmap as last drawn (a plotly Figure)."""
+        return self.heatmap.figure
+
+    # -- actions -------------------------------------------------------------------------
+    def _navigate(self) -> None:
+        if self._syncing:
+            return
+        if not self.ws.poll():  # another handle's change redraws everything through its event
+            # the gap left behind drops out of "open only" now
+            self._safe(lambda: (self._update_gap_options(self.ws.coverage()), self._show_gap()))
+
+    def _step(self, delta: int) -> None:
+        ids = [g for _, g in self.gap_select.options]
+        if ids:
+            at = ids.index(self.gap_select.value) if self.gap_select.value in ids else -1
+            self.gap_select.value = ids[(at + delta) % len(ids)]
+
+    def _service_changed(self, row: ServiceRow, what: str) -> None:
+        gap_id, sid = self.gap_select.value, row.service_id
+        name = row.assigned.description
+        if what == "assigned" and not row.assigned.value:
+            self._run(lambda: f"{gap_id}: {name} removed." if self.ws.unassign(gap_id, sid)
+                      else Note(f"{name} was not assigned to {gap_id}."))
+        elif row.assigned.value:
+            contribution, note = row.contribution.value, row.note.value
+            self._run(lambda: self.ws.assign(gap_id, sid, contribution, note)
+                      or f"{gap_id}: {name} ({contribution}).")
+
+    def _hand_over(self) -> str:
+        gap_id = self.gap_select.value
+        self.ws.hand_over(gap_id, self.owner.value, self.handover_note.value)
+        return f"{gap_id} handed over to {self.owner.value.strip()}."
+
+    def _take_back(self) -> str:
+        self.ws.take_back(self.gap_select.value)
+        return f"{self.gap_select.value} is back with the PMO."
+
+    def _add_service(self) -> str:
+        values = self.new_service.values()
+        self.ws.add_service(**values)
+        self.new_service.clear()
+        return (f"Added '{values['name']}' ({values['service_id']}) to the catalog; tick it "
+                "below to assign it.")
+
+    def _undo(self) -> str:
+        action = self.ws.undo()
+        return f"Undone: {action}." if action else Note("Nothing to undo.")
