@@ -6,9 +6,9 @@ import os
 
 import pandas as pd
 import pytest
-from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 
 import pmo_nb
+from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 from pmo_nb import SessionError, UnknownGapError, UnknownServiceError
 
 
