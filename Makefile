@@ -31,7 +31,7 @@ app: $(STAMP)
 test: $(STAMP) browser-deps lint unit doctest nbval
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 
 unit: $(STAMP)
 	$(BIN)/pytest
