@@ -214,6 +214,7 @@ class Workshop:
 
     def suggest(self, gap_id: str) -> pd.DataFrame:
         """The catalog, services addressing the gap's aspect first; marks what is assigned."""
+        gap_id = schema.normalise_id(gap_id)
         gap = self._gap(gap_id)
         asg = self._frame("assignments")
         return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
@@ -223,6 +224,7 @@ class Workshop:
         self, gap_id: str, service_id: str, contribution: str = "full", note: str = ""
     ) -> None:
         """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
+        gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
         before = self._store.row("assignment", (gap_id, service_id))
@@ -233,6 +235,7 @@ class Workshop:
 
     def unassign(self, gap_id: str, service_id: str) -> bool:
         """Remove an assignment; ``False`` when there was none."""
+        gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         self._gap(gap_id), self._service(service_id)
         if self._store.row("assignment", (gap_id, service_id)) is None:
             return False
@@ -241,6 +244,7 @@ class Workshop:
 
     def hand_over(self, gap_id: str, owner: str, note: str = "") -> None:
         """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
+        gap_id = schema.normalise_id(gap_id)
         owner = _rows.text(owner).strip()
         if not owner:
             raise ValueError(
@@ -259,6 +263,7 @@ class Workshop:
     def take_back(self, gap_id: str) -> None:
         """Undo a hand-over decision later on: the gap gets back its role from the gaps file
         (``close`` if the file itself said ``none``) and its owner from the file."""
+        gap_id = schema.normalise_id(gap_id)
         row = self._gap_row(gap_id)
         if row["pmo_role"] != "none":
             return
@@ -305,6 +310,7 @@ class Workshop:
 
     def update_service(self, service_id: str, **fields: object) -> None:
         """Change fields of a service (name, category, tier, aspects, description, cost, ...)."""
+        service_id = schema.normalise_id(service_id)
         current = self._store.row("service", (self._service(service_id),))
         unknown = sorted(set(fields) - set(_rows.SERVICE_COLUMNS[1:]))
         if unknown:
@@ -417,6 +423,7 @@ class Workshop:
         }
         problems, seen = [], {}
         for rec in raw.to_dict("records"):
+            rec |= {c: schema.normalise_id(rec[c]) for c in ("gap_id", "service_id")}
             line, pair = rec[schema.ROW_COLUMN], (rec["gap_id"], rec["service_id"])
             for column, (ids, error) in known.items():
                 if rec[column] and rec[column] not in ids:
