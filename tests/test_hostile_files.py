@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import pmo_nb
 from pmo_nb import DataError, UnknownGapError, load_catalog, load_gaps
+from pmo_nb.io import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from pmo_nb.schema import normalise_id
 
 GAP_HEADER = ["gap_id", "aspect", "current_state", "future_state", "description", "size",
@@ -21,6 +23,67 @@ def gap_row(gap_id: str = "G-01", **changes: str) -> list[str]:
     row = dict(zip(GAP_HEADER, [gap_id, "Méthodologie", "Ad hoc", "One lifecycle", "", "M",
                                 "H", "", ""], strict=True))
     return list({**row, **changes}.values())
+
+
+# --- text encodings ------------------------------------------------------------------------
+
+def csv_bytes(*rows: list[str], encoding: str = "utf-8") -> bytes:
+    return "".join(",".join(r) + "\r\n" for r in rows).encode(encoding)
+
+
+def test_utf8_file_with_one_windows_1252_byte_names_the_row(tmp_path):
+    good = csv_bytes(GAP_HEADER, gap_row("G-01"), ['G-02', '"Two\nlines"', *gap_row()[2:]])
+    bad = csv_bytes(gap_row("G-03", aspect="Méthodologie"), encoding="cp1252")
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(good + bad)
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == (
+        "gaps.csv: row 4, column 'aspect': 'M\ufffdthodologie' has bytes that are not UTF-8 "
+        "(0xE9), though the rest of the file is UTF-8; retype the character, or save the file "
+        "again as 'CSV UTF-8'.")
+
+
+def test_utf8_file_with_a_bom_and_one_windows_1252_byte_names_the_row(tmp_path):
+    path = tmp_path / "gaps.csv"
+    text = csv_bytes(GAP_HEADER, gap_row(aspect="Skills", current_state="€ 5"),
+                     encoding="cp1252")
+    path.write_bytes(b"\xef\xbb\xbf" + text)
+    with pytest.raises(DataError, match=r"^gaps\.csv: row 2, column 'current_state': '\ufffd 5' "
+                                        r"has bytes that are not UTF-8 \(0x80\)"):
+        load_gaps(path)
+
+
+@pytest.mark.parametrize("aspect", ["Méthodologie", "Contrôle – coûts €"])
+def test_windows_1252_file_loads_right(tmp_path, aspect):
+    """Excel's "CSV" (not "CSV UTF-8") on a Western-European Windows: no mojibake."""
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(aspect=aspect), encoding="cp1252"))
+    assert load_gaps(path)["aspect"].tolist() == [aspect]
+
+
+def test_one_non_ascii_byte_alone_is_windows_1252(tmp_path):
+    """An otherwise-ASCII file with one é byte: cp1252 is the only reading, and right."""
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(aspect="Caf\xe9"), encoding="latin-1"))
+    assert load_gaps(path)["aspect"].tolist() == ["Café"]
+
+
+def test_utf8_file_loads_right_and_never_as_mojibake(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(aspect="Méthodologie ✓ 日本")))
+    assert load_gaps(path)["aspect"].tolist() == ["Méthodologie ✓ 日本"]
+
+
+def test_byte_undefined_in_windows_1252_names_the_row(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(aspect="Caf\xe9"), encoding="latin-1")
+                     + csv_bytes(gap_row("G-02", future_state="A\x81B"), encoding="latin-1"))
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == (
+        "gaps.csv: row 3, column 'future_state': 'A\ufffdB' has bytes that are not "
+        "Windows-1252 characters (0x81); save the file from Excel as 'CSV UTF-8'.")
 
 
 # --- ids: one form, look-alikes are duplicates ---------------------------------------------
@@ -107,3 +170,64 @@ def test_imported_assignments_are_matched_after_normalising(nfd_ws, tmp_path):
     path.write_text("gap_id,service_id\nG-\u00c9TAPE\u200b,S-E\u0301TUDE\n", encoding="utf-8")
     assert nfd_ws.import_assignments(path) == 1
     assert nfd_ws.assignments["gap_id"].tolist() == ["G-\u00c9TAPE"]
+
+
+# --- long cells and the size limits of a CSV -----------------------------------------------
+
+def test_a_cell_of_a_million_characters_loads(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(description="x" * MAX_CELL_CHARS)))
+    assert len(load_gaps(path).at[0, "description"]) == MAX_CELL_CHARS
+
+
+def test_a_cell_past_the_limit_is_too_long_not_an_unclosed_quote(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, gap_row(),
+                               gap_row("G-02", description='"' + "x" * 1_200_000 + '"')))
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == (
+        "gaps.csv: row 3, column 'description': the cell holds 1,200,000 characters; at most "
+        "1,000,000 are read (pmo_nb.io.MAX_CELL_CHARS): shorten it, or keep the text in a "
+        "document and name the document here.")
+
+
+def test_too_many_rows(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(csv_bytes(GAP_HEADER, *[gap_row(f"G-{i}") for i in range(MAX_ROWS + 1)]))
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == ("gaps.csv: has 10,001 rows below the header; at most 10,000 are "
+                              "read (pmo_nb.io.MAX_ROWS): split the file.")
+
+
+def test_too_many_columns(tmp_path):
+    path = tmp_path / "gaps.csv"
+    extra = [f"extra {i}" for i in range(MAX_COLUMNS)]
+    path.write_bytes(csv_bytes(GAP_HEADER + extra, gap_row() + [""] * len(extra)))
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == ("gaps.csv: row 1: the header has 109 columns; at most 100 are "
+                              "read (pmo_nb.io.MAX_COLUMNS): delete the columns you do not need.")
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(tmp_path):
+    path = tmp_path / "gaps.csv"
+    with path.open("wb") as fh:
+        fh.truncate(21_000_000)  # sparse: nothing to read
+    with pytest.raises(DataError) as err:
+        load_gaps(path)
+    assert str(err.value) == ("gaps.csv: is 21 MB; at most 20 MB are read "
+                              "(pmo_nb.io.MAX_FILE_MB): check that it is the right file, or "
+                              "split it.")
+
+
+
+
+def test_readme_documents_the_limits():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Limits", 1)[1].split("\n#", 1)[0]
+    rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| `")]
+    documented = {name.strip(" `"): int(value) for name, value in rows}
+    assert documented == {name: getattr(pmo_nb.io, name) for name in documented}
+    assert sorted(documented) == sorted(n for n in dir(pmo_nb.io) if n.startswith("MAX_"))
