@@ -3,7 +3,7 @@
 Real files come from Excel: comma or semicolon separated, UTF-8 with or without a
 BOM (or Windows-1252), CRLF line ends, headers in any case, blank rows. All of that
 is accepted; anything else is a :class:`~pmo_nb.errors.DataError`, and so is a file
-past the limits below.
+past the limits below, checked before a workbook is unpacked or parsed.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ _HIGH_BYTES = bytes(range(128, 256))
 # Limits of an input file, named in the errors (README, "Data"). Gaps and catalogs
 # hold tens to a few thousand rows: these are ample, and keep a hostile file cheap.
 MAX_FILE_MB = 20  # a CSV or .xlsx file on disk
+MAX_XLSX_MB = 50  # the parts of an .xlsx file once unzipped, together
 MAX_ROWS = 10_000  # data rows below the header
 MAX_COLUMNS = 100  # columns, A to CV
 MAX_CELL_CHARS = 1_000_000  # characters in one cell
@@ -194,21 +195,20 @@ def _parse_csv(text: str, delimiter: str, label: str) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> _Table:
-    import openpyxl  # only needed for workbooks
+    from . import _xlsx  # openpyxl is only needed for workbooks
 
-    try:  # openpyxl raises many types for a broken zip or xml, some only while reading rows
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            records = [[_cell_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except Exception as exc:
-        raise DataError(path.name, f"is not a readable Excel workbook ({exc}).") from None
+    limits = _xlsx.Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, unzipped_mb=MAX_XLSX_MB)
+    values, findings = _xlsx.read_first_sheet(path, limits)
+    records = [[_cell_text(v) for v in r] for r in values]
     if not records or not any(records[0]):
         raise DataError(path.name, "the first sheet is empty or its row 1 is blank; "
                                    "put the header in row 1.")
     width = max(i + 1 for i, v in enumerate(records[0]) if v)
+    names = [schema.normalise_header(h) or None for h in records[0][:width]]
+    problems = [Problem(f.row, names[f.col - 1], f.message)  # cells reading blank, wrongly
+                for f in _xlsx.in_table(findings, records, width)]
+    if problems:
+        raise DataError(path.name, problems)
     return _Table(records[0][:width], [(r + [""] * width)[:width] for r in records[1:]])
 
 

@@ -1,10 +1,21 @@
-"""Hostile and odd input files (issue #16): bounded, never silently wrong, exports inert."""
+"""Hostile and odd input files (issue #16): bounded, never silently wrong, exports inert.
+
+Workbook bombs are generated here and loaded in a subprocess that measures its own
+time and peak memory; the bounds asserted are generous (the figures are far lower).
+"""
 
 from __future__ import annotations
 
+import json
+import struct
+import subprocess
+import sys
 import unicodedata
+import zipfile
+import zlib
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -17,12 +28,300 @@ GAP_HEADER = ["gap_id", "aspect", "current_state", "future_state", "description"
               "priority", "pmo_role", "other_owner"]
 CATALOG_HEADER = ["service_id", "name", "category", "tier", "aspects", "description", "cost",
                   "lead_time_months"]
+SECONDS, PEAK_MB = 10, 300  # generous bounds: see the figures printed with `pytest -s`
 
 
 def gap_row(gap_id: str = "G-01", **changes: str) -> list[str]:
     row = dict(zip(GAP_HEADER, [gap_id, "Méthodologie", "Ad hoc", "One lifecycle", "", "M",
                                 "H", "", ""], strict=True))
     return list({**row, **changes}.values())
+
+
+def workbook(path: Path, rows: list[list], merge: str | None = None) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    if merge:
+        book.active.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+# --- workbook bombs: a zip written by hand, so that 1 GB of XML takes a second to make -----
+
+def deflated(*segments: bytes | tuple[bytes, int]) -> tuple[bytes, int, int]:
+    """Raw deflate data of the segments (``(data, times)`` repeats data), CRC-32, size.
+
+    Each segment is compressed once, with a full flush that makes it repeatable.
+    """
+    out, crc, size = bytearray(), 0, 0
+    for segment in segments:
+        data, times = segment if isinstance(segment, tuple) else (segment, 1)
+        block = zlib.compressobj(9, zlib.DEFLATED, -15)
+        out += (block.compress(data) + block.flush(zlib.Z_FULL_FLUSH)) * times
+        for _ in range(times):
+            crc = zlib.crc32(data, crc)
+        size += len(data) * times
+    return bytes(out + zlib.compressobj(9, zlib.DEFLATED, -15).flush()), crc, size
+
+
+def write_zip(path: Path, parts: dict[str, bytes | tuple[bytes, int, int]]) -> Path:
+    """A zip of ``parts``: bytes, or (raw deflate data, CRC-32, size declared)."""
+    body, directory = bytearray(), bytearray()
+    for name, part in parts.items():
+        data, crc, size = part if isinstance(part, tuple) else deflated(part)
+        fields = (0, 8, 0, 0x21, crc, len(data), size, len(name.encode()))
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, *fields,
+                                 0, 0, 0, 0, 0, len(body)) + name.encode()
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *fields, 0) + name.encode() + data
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(directory),
+                      len(body), 0)
+    path.write_bytes(bytes(body + directory + end))
+    return path
+
+
+def parts_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+MEASURE = """
+import json, re, sys, time
+from pathlib import Path
+import openpyxl, pmo_nb
+
+def peak_mb():  # this process's own high-water mark (ru_maxrss would include the parent's)
+    status = Path("/proc/self/status").read_text()
+    return round(int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) / 1024)
+
+imports_mb = peak_mb()
+start = time.perf_counter()
+try:
+    outcome = f"loaded {len(pmo_nb.load_gaps(sys.argv[1]))} gaps"
+except pmo_nb.PmoError as exc:
+    outcome = f"{type(exc).__name__}: {exc}"
+print(json.dumps({"seconds": round(time.perf_counter() - start, 3), "outcome": outcome,
+                  "peak_mb": peak_mb(), "after_imports_mb": imports_mb}))
+"""
+
+
+def measured_load(path: Path) -> dict:
+    """Load ``path`` in a fresh interpreter: seconds, peak RSS (MB, imports included), outcome."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("measuring peak memory needs Linux's /proc/self/status")
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    result = json.loads(done.stdout)
+    print(f"\n{path.name} ({path.stat().st_size / 1e3:,.1f} KB): {result}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def base_parts(tmp_path_factory) -> dict[str, bytes]:
+    path = tmp_path_factory.mktemp("base") / "gaps.xlsx"
+    return parts_of(workbook(path, [GAP_HEADER, gap_row()]))
+
+
+def with_sheet_xml(parts: dict[str, bytes], dimension: str, extra_rows: str) -> dict:
+    sheet = parts[SHEET].decode()
+    sheet = sheet.replace('<dimension ref="A1:I2" />', f'<dimension ref="{dimension}" />')
+    return {**parts, SHEET: sheet.replace("</sheetData>", extra_rows + "</sheetData>").encode()}
+
+
+def test_bomb_declared_a1_xfd1048576_with_a_value_in_the_last_row(tmp_path, base_parts):
+    parts = with_sheet_xml(base_parts, "A1:XFD1048576", '<row r="1048576"><c r="A1048576" '
+                           't="inlineStr"><is><t>x</t></is></c></row>')
+    result = measured_load(write_zip(tmp_path / "gaps.xlsx", parts))
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: row 1048576: cell A1048576 holds a value below row 10,001; "
+        "at most 10,000 data rows are read (pmo_nb.io.MAX_ROWS): delete what is below the "
+        "table, or split the file.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_bomb_value_in_the_last_column(tmp_path, base_parts):
+    parts = with_sheet_xml(base_parts, "A1:XFD1048576", '<row r="3"><c r="XFD3" t="inlineStr">'
+                           "<is><t>x</t></is></c></row>")
+    result = measured_load(write_zip(tmp_path / "gaps.xlsx", parts))
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: row 3: cell XFD3 holds a value right of column CV; at most 100 "
+        "columns are read (pmo_nb.io.MAX_COLUMNS): delete what is right of the table.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_a_declared_dimension_is_not_trusted(tmp_path, base_parts):
+    """Declared A1:XFD1048576 and formatted, empty cells at the end: the data loads."""
+    parts = with_sheet_xml(base_parts, "A1:XFD1048576",
+                           '<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    result = measured_load(write_zip(tmp_path / "gaps.xlsx", parts))
+    assert result["outcome"] == "loaded 1 gaps"
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_bomb_1_gb_of_sheet_xml(tmp_path, base_parts):
+    head, tail = base_parts[SHEET].split(b"</sheetData>")
+    rows = (b"<row><c><v>1</v></c></row>" * 40_000, 1_000)  # 1.04 GB
+    path = write_zip(tmp_path / "gaps.xlsx",
+                     {**base_parts, SHEET: deflated(head, rows, b"</sheetData>" + tail)})
+    result = measured_load(path)
+    assert path.stat().st_size < 5e6
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: unzips to 1,040 MB (xl/worksheets/sheet1.xml: 1,040 MB); at "
+        "most 50 MB are read (pmo_nb.io.MAX_XLSX_MB): copy the table alone into a new "
+        "workbook, or save it as CSV.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+SST = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings",
+       "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml")
+
+
+def with_shared_strings(parts: dict[str, bytes], strings: bytes | tuple) -> dict:
+    """``parts`` with a shared-strings part, as Excel writes, and cell B2 using string 0."""
+    rels, types = parts["xl/_rels/workbook.xml.rels"], parts["[Content_Types].xml"]
+    rel = f'<Relationship Id="rIdS" Type="{SST[0]}" Target="sharedStrings.xml"/>'.encode()
+    kind = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST[1]}"/>'.encode()
+    sheet = parts[SHEET].replace(b'<c r="B2" t="inlineStr"><is><t>M\xc3\xa9thodologie</t></is>',
+                                 b'<c r="B2" t="s"><v>0</v>')
+    assert sheet != parts[SHEET]
+    return {**parts, SHEET: sheet, "xl/sharedStrings.xml": strings,
+            "xl/_rels/workbook.xml.rels": rels.replace(b"</Relationships>",
+                                                       rel + b"</Relationships>"),
+            "[Content_Types].xml": types.replace(b"</Types>", kind + b"</Types>")}
+
+
+def sst(*texts: bytes | tuple[bytes, int]) -> tuple[bytes, int, int]:
+    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>'
+    return deflated(head, *texts, b"</t></si></sst>")
+
+
+def test_a_crafted_shared_strings_part_is_read(tmp_path, base_parts):
+    """The control for the bomb below: the same workbook, with a short string, loads."""
+    path = write_zip(tmp_path / "gaps.xlsx", with_shared_strings(base_parts, sst(b"Skills")))
+    assert load_gaps(path)["aspect"].tolist() == ["Skills"]
+
+
+def test_bomb_400_mb_shared_string(tmp_path, base_parts):
+    parts = with_shared_strings(base_parts, sst((b"x" * 1_000_000, 400)))
+    path = write_zip(tmp_path / "gaps.xlsx", parts)
+    result = measured_load(path)
+    assert path.stat().st_size < 1e6
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: unzips to 400 MB (xl/sharedStrings.xml: 400 MB); at most 50 MB "
+        "are read (pmo_nb.io.MAX_XLSX_MB): copy the table alone into a new workbook, or save "
+        "it as CSV.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_a_49_mb_shared_string_is_a_cell_too_long(tmp_path, base_parts):
+    """Within the size limits, yet no cell may hold 49 million characters."""
+    parts = with_shared_strings(base_parts, sst((b"x" * 1_000_000, 49)))
+    result = measured_load(write_zip(tmp_path / "gaps.xlsx", parts))
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: row 2, column 'aspect': the cell holds 49,000,000 characters; at "
+        "most 1,000,000 are read (pmo_nb.io.MAX_CELL_CHARS): shorten it, or keep the text in a "
+        "document and name the document here.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_bomb_whose_zip_understates_the_size(tmp_path, base_parts):
+    """The zip says the sheet is 40 KB; it holds 1 GB. zipfile never unpacks past 40 KB."""
+    head, tail = base_parts[SHEET].split(b"</sheetData>")
+    data, crc, _ = deflated(head, (b"<row><c><v>1</v></c></row>" * 40_000, 1_000),
+                            b"</sheetData>" + tail)
+    path = write_zip(tmp_path / "gaps.xlsx", {**base_parts, SHEET: (data, crc, 40_000)})
+    result = measured_load(path)
+    assert result["outcome"].startswith(
+        "DataError: gaps.xlsx: is not a readable Excel workbook (")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_bomb_of_rows_within_the_size_limit(tmp_path, base_parts):
+    head, tail = base_parts[SHEET].split(b"</sheetData>")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i)
+                    for i in range(3, 200_000))
+    path = write_zip(tmp_path / "gaps.xlsx",
+                     {**base_parts, SHEET: head + rows + b"</sheetData>" + tail})
+    result = measured_load(path)
+    assert result["outcome"] == (
+        "DataError: gaps.xlsx: row 10002: cell A10002 holds a value below row 10,001; at most "
+        "10,000 data rows are read (pmo_nb.io.MAX_ROWS): delete what is below the table, or "
+        "split the file.")
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+def test_a_workbook_at_the_row_limit_loads(tmp_path):
+    rows = [GAP_HEADER] + [gap_row(f"G-{i:05d}") for i in range(MAX_ROWS)]
+    result = measured_load(workbook(tmp_path / "gaps.xlsx", rows))
+    assert result["outcome"] == f"loaded {MAX_ROWS} gaps"
+    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+
+
+# --- formulas without a saved value, merged cells ------------------------------------------
+
+def catalog_rows() -> list[list]:
+    return [CATALOG_HEADER,
+            ["S-A", "Gates", "Governance", "basic", "Gates", "Stage gates.", 10, 3],
+            ["S-B", "Boards", "Governance", "basic", "Boards", "Boards.", 20, None],
+            ["S-C", "Pool", "Resources", "advanced", "Pool", "One pool.", 30, 6]]
+
+
+def test_a_formula_without_a_saved_value_is_named_in_a_required_column(tmp_path):
+    rows = catalog_rows()
+    rows[2][6] = "=G2*2"  # openpyxl writes the formula and no value, as a script would
+    with pytest.raises(DataError) as err:
+        load_catalog(workbook(tmp_path / "catalog.xlsx", rows))
+    assert str(err.value) == (
+        "catalog.xlsx: row 3, column 'cost': cell G3 holds a formula with no saved value, so it "
+        "reads as blank; open the file in Excel and save it so formulas get values.")
+
+
+def test_a_formula_without_a_saved_value_is_named_in_an_optional_column(tmp_path):
+    rows = catalog_rows()
+    rows[2][7], rows[3][5] = "=H2+1", '=CONCAT("One ", "pool.")'
+    with pytest.raises(DataError) as err:
+        load_catalog(workbook(tmp_path / "catalog.xlsx", rows))
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "lead_time_months"),
+                                                               (4, "description")]
+    assert "cell H3 holds a formula with no saved value" in str(err.value)
+    assert "cell F4 holds a formula with no saved value" in str(err.value)
+
+
+def test_a_formula_with_a_saved_value_reads_the_value(tmp_path):
+    rows = catalog_rows()
+    rows[2][6] = "=G2*2"
+    path = workbook(tmp_path / "catalog.xlsx", rows)
+    parts = parts_of(path)  # as Excel saves it: the formula and its value
+    parts[SHEET] = parts[SHEET].replace(b"<f>G2*2</f><v />", b"<f>G2*2</f><v>20</v>")
+    assert load_catalog(write_zip(path, parts))["cost"].tolist() == [10.0, 20.0, 30.0]
+
+
+def test_merged_cells_are_named_in_a_required_column(tmp_path):
+    path = workbook(tmp_path / "catalog.xlsx", catalog_rows(), merge="C2:C3")
+    with pytest.raises(DataError) as err:
+        load_catalog(path)
+    assert str(err.value) == (
+        "catalog.xlsx: row 2, column 'category': cells C2:C3 are merged, so all but C2 read as "
+        "blank; unmerge the cells and fill each one.")
+
+
+def test_merged_cells_are_named_in_an_optional_column(tmp_path):
+    rows = [GAP_HEADER, gap_row("G-01", description="Shared context"), gap_row("G-02")]
+    with pytest.raises(DataError) as err:
+        load_gaps(workbook(tmp_path / "gaps.xlsx", rows, merge="E2:F3"))
+    assert str(err.value) == (
+        "gaps.xlsx: row 2, column 'description': cells E2:F3 are merged, so all but E2 read as "
+        "blank; unmerge the cells and fill each one.")
+
+
+def test_merged_blank_cells_and_merges_outside_the_table_are_harmless(tmp_path):
+    rows = [GAP_HEADER + ["", "", "notes"], gap_row("G-01"), gap_row("G-02")]
+    path = workbook(tmp_path / "gaps.xlsx", rows, merge="E2:E3")  # description: blank
+    book = openpyxl.load_workbook(path)
+    book.active.merge_cells("J5:K9")  # right of and below the table: not read
+    book.save(path)
+    assert load_gaps(path)["gap_id"].tolist() == ["G-01", "G-02"]
 
 
 # --- text encodings ------------------------------------------------------------------------
