@@ -283,8 +283,19 @@ def _to_frame(header: list, rows: list[list[str]], label: str,
 
 
 def safe_cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, defused with a leading quote (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Text that a spreadsheet would run as a formula, defused with a leading quote (OWASP).
+
+    That is text starting with a tab or carriage return, or whose first character after
+    spaces, tabs, line breaks and no-break spaces is ``=``, ``+``, ``-`` or ``@``.
+    Numbers are left as they are.
+
+    Examples
+    --------
+    >>> [safe_cell(v) for v in ["=1+1", " \\n=1+1", "G-01", -3]]
+    ["'=1+1", "' \\n=1+1", 'G-01', -3]
+    """
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip().startswith(_FORMULA_START)):
         return "'" + value
     return value
 

@@ -6,7 +6,9 @@ time and peak memory; the bounds asserted are generous (the figures are far lowe
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 import struct
 import subprocess
 import sys
@@ -18,9 +20,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import CATALOG, SAMPLE_GAPS
 
 import pmo_nb
 from pmo_nb import DataError, UnknownGapError, load_catalog, load_gaps
+from pmo_nb.errors import PmoWarning
+from pmo_nb.export import EXCEL_CELL_CHARS, write_csvs, write_xlsx
 from pmo_nb.io import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from pmo_nb.schema import normalise_id
 
@@ -521,6 +526,106 @@ def test_a_file_past_the_size_limit_is_refused_unread(tmp_path):
                               "split it.")
 
 
+# --- exports: nothing becomes a formula, nothing is cut silently ---------------------------
+
+NOTES = ["\r=1+1", "\n=1+1", " =1+1", "\xa0=1+1", "\t=1+1", " \r\n\t@SUM(1)", "=1+1", "+1+1",
+         "-1+1", "ok\r=2+2", "ok\n=3+3", "ok\r\n-4+4"]
+
+
+@pytest.fixture
+def noted_ws(tmp_path):
+    """A sample session whose notes (and a hand-over) hold every way to start a formula."""
+    with pmo_nb.Workshop.open(tmp_path / "n.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG) as ws:
+        gap_ids, service_ids = ws.gaps["gap_id"].tolist(), ws.catalog["service_id"].tolist()
+        for gap_id, service_id, note in zip(gap_ids, service_ids, NOTES, strict=False):
+            ws.assign(gap_id, service_id, note=note)
+        ws.hand_over(gap_ids[-1], "=cmd|' /C calc'!A0", note="\r=1+1")
+        yield ws
+
+
+def test_csv_quotes_every_text_field_and_no_number(tmp_path):
+    frame = pd.DataFrame({"note": ["\r=1+1", "a\nb", "-3"], "cost": [-3.0, 2.5, None],
+                          "n": [-3, 0, 1]})
+    (path,) = write_csvs({"t": frame}, tmp_path)
+    assert path.read_bytes().decode("utf-8-sig") == (
+        '"note","cost","n"\n"\'\r=1+1",-3.0,-3\n"a\nb",2.5,0\n"\'-3","",1\n')
+
+
+def test_csv_export_defuses_every_note(noted_ws, tmp_path):
+    noted_ws.export_csv(tmp_path)
+    with open(tmp_path / "assignments.csv", encoding="utf-8-sig", newline="") as fh:
+        notes = [row["note"] for row in csv.DictReader(fh)]
+    assert sorted(notes) == sorted("'" + n if n.lstrip()[0] in "=+-@" else n for n in NOTES)
+
+
+def test_xlsx_export_cuts_a_long_note_visibly_and_warns(noted_ws, tmp_path):
+    gap_id = noted_ws.gaps["gap_id"].iloc[0]
+    noted_ws.assign(gap_id, noted_ws.catalog["service_id"].iloc[0], note="x" * 1_000_000)
+    with pytest.warns(PmoWarning) as warned:
+        noted_ws.export_xlsx(tmp_path / "record.xlsx")
+    assert str(warned[0].message) == (
+        "record.xlsx: 2 cells cut at Excel's limit of 32,767 characters, each ending with a "
+        "note saying so: 'assignments'!D2 (1,000,000 characters), 'history'!J15 (1,000,079 "
+        "characters). The CSV export keeps the full text.")
+    assert warned[0].filename == __file__  # the warning points at the caller's line
+    cell = openpyxl.load_workbook(tmp_path / "record.xlsx")["assignments"]["D2"].value
+    assert len(cell) == EXCEL_CELL_CHARS and cell.startswith("x" * 32_000)
+    assert cell.endswith(" [… cut here: the text has 1,000,000 characters, an Excel cell holds "
+                         "32,767]")
+
+
+def test_xlsx_export_within_the_limit_warns_nothing(tmp_path, recwarn):
+    write_xlsx({"t": pd.DataFrame({"note": ["x" * EXCEL_CELL_CHARS]})}, tmp_path / "t.xlsx")
+    assert not recwarn.list
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]["A2"].value
+    assert cell == "x" * EXCEL_CELL_CHARS
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# comma, double quote, UTF-8, from line 1, en-US; token 13: evaluate formulas (the worst case)
+CSV_IMPORT = "CSV:44,34,76,1,,1033,false,true,false,false,false,,true"
+
+
+def soffice_to_xlsx(files: list[Path], out: Path, infilter: str | None = None) -> list[Path]:
+    """Open each file in LibreOffice Calc (headless) and save it as .xlsx into ``out``."""
+    command = [SOFFICE, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless",
+               "--norestore", "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)]
+    if infilter:
+        command.insert(3, f"--infilter={infilter}")
+    subprocess.run(command, check=True, capture_output=True, timeout=300)
+    converted = [out / f"{f.stem}.xlsx" for f in files]
+    assert all(p.exists() for p in converted), list(out.iterdir())
+    return converted
+
+
+def formulas(path: Path, text_may_start_with_equals: bool = False) -> list[str]:
+    """Formula cells, and (unless allowed) text cells starting with ``=``.
+
+    LibreOffice saves a boolean as the formula ``=TRUE()`` / ``=FALSE()``: not counted.
+    """
+    book = openpyxl.load_workbook(path)
+    return [f"{sheet.title}!{cell.coordinate}" for sheet in book.worksheets
+            for row in sheet.iter_rows() for cell in row
+            if (cell.data_type == "f" and cell.value not in ("=TRUE()", "=FALSE()"))
+            or (not text_may_start_with_equals and str(cell.value or "").startswith("="))]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (soffice not on PATH): "
+                                            "`make browser-deps` installs libreoffice-calc-nogui")
+def test_libreoffice_finds_no_formula_in_any_export(noted_ws, tmp_path):
+    csvs = noted_ws.export_csv(tmp_path / "csv")
+    control = tmp_path / "csv" / "control.csv"  # proves the check can see a formula
+    control.write_text("a,b\n1,=1+1\n", encoding="utf-8")
+    xlsx = noted_ws.export_xlsx(tmp_path / "record.xlsx")
+    opened = soffice_to_xlsx([*csvs, control], tmp_path / "from_csv", CSV_IMPORT)
+    assert formulas(opened.pop()) == ["control!B2"]
+    assert {p.name: formulas(p) for p in opened} == {p.name: [] for p in opened}
+    # the workbook keeps the text verbatim, typed as text: Calc shows it and never runs it
+    (reopened,) = soffice_to_xlsx([xlsx], tmp_path / "from_xlsx")
+    assert formulas(reopened, text_may_start_with_equals=True) == []
+    assert openpyxl.load_workbook(reopened)["assignments"]["D8"].value == "=1+1"
+    rows = openpyxl.load_workbook(tmp_path / "from_csv" / "assignments.xlsx").active.max_row
+    assert rows == 1 + len(noted_ws.assignments)  # a line break in a note starts no row
 
 
 def test_readme_documents_the_limits():

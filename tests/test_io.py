@@ -357,13 +357,14 @@ def test_public_names():
 # --- formula-injection-safe export ----------------------------------------------------
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx",
-                                  "=HYPERLINK(\"http://x\")"])
+                                  "=HYPERLINK(\"http://x\")", " =1+1", "\n=1+1", "\xa0=1+1",
+                                  " \t\r\n@x", "\u3000-1"])
 def test_safe_cell_defuses_formula_starts(text):
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["G-01", "plain text", "", " =not first", 5, -5, 2.5, -0.5,
-                                   None, True])
+@pytest.mark.parametrize("value", ["G-01", "plain text", "", "a =not first", " ", 5, -5, 2.5,
+                                   -0.5, None, True])
 def test_safe_cell_leaves_other_values_alone(value):
     assert safe_cell(value) is value
 
