@@ -102,59 +102,54 @@ def _scan(archive: zipfile.ZipFile, part: str, label: str, limits: Limits) -> _S
 
 
 class _SheetScan:
-    """Parser target: where values are, formulas without a value, merged ranges."""
+    """Parser target: where values are, formulas without a value, merged ranges.
+
+    Only start tags and text are followed (an end callback for each element costs a
+    quarter of the time): a cell is judged when the next cell or row starts, or at the end.
+    """
 
     def __init__(self, label: str, limits: Limits):
         self.label, self.limits = label, limits
         self.last_row = self.last_col = 0  # the last row and column holding a value
         self.findings: list[Finding] = []
         self._row = self._col = 0
-        self._ref: str | None = None
-        self._type: str | None = None
+        self._cell: tuple[str | None, str | None] | None = None  # (r, t) of the open cell
         self._value = self._formula = self._in_value = False
-        starts = {"row": self._start_row, "c": self._start_cell, "v": self._start_value,
-                  "f": self._start_formula, "is": self._start_inline, "mergeCell": self._merge}
-        ends = {"c": self._end_cell, "v": self._end_value}
-        self._starts = {ns + k: f for ns in _NAMESPACES for k, f in starts.items()}
-        self._ends = {ns + k: f for ns in _NAMESPACES for k, f in ends.items()}
+        names = ("row", "c", "v", "f", "is", "mergeCell")
+        self._names = {ns + name: name for ns in _NAMESPACES for name in names}
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        handler = self._starts.get(tag)
-        if handler:
-            handler(attrib)
-
-    def end(self, tag: str) -> None:
-        handler = self._ends.get(tag)
-        if handler:
-            handler()
+        name = self._names.get(tag)
+        if name is None:
+            return
+        self._in_value = name == "v"
+        if name == "c":
+            self._end_cell()
+            self._cell = (attrib.get("r"), attrib.get("t"))
+            self._value = self._formula = False
+        elif name == "f":
+            self._formula = True
+        elif name == "is":
+            self._value = True
+        elif name == "row":
+            self._end_cell()
+            self._row, self._col = int(attrib.get("r") or self._row + 1), 0
+        elif name == "mergeCell":
+            self._end_cell()
+            self._merge(attrib.get("ref") or "")
 
     def data(self, text: str) -> None:
-        self._value = self._value or self._in_value
+        if self._in_value and not text.isspace():
+            self._value = True
 
     def close(self) -> None:
-        pass
-
-    def _start_row(self, attrib: dict[str, str]) -> None:
-        self._row, self._col = int(attrib.get("r") or self._row + 1), 0
-
-    def _start_cell(self, attrib: dict[str, str]) -> None:
-        self._ref, self._type = attrib.get("r"), attrib.get("t")
-        self._value = self._formula = False
-
-    def _start_value(self, attrib: dict[str, str]) -> None:
-        self._in_value = True
-
-    def _end_value(self) -> None:
-        self._in_value = False
-
-    def _start_formula(self, attrib: dict[str, str]) -> None:
-        self._formula = True
-
-    def _start_inline(self, attrib: dict[str, str]) -> None:
-        self._value = True
+        self._end_cell()
 
     def _end_cell(self) -> None:
-        match = _REF.match(self._ref or "")
+        if self._cell is None:
+            return
+        (ref, kind), self._cell = self._cell, None
+        match = _REF.match(ref or "")
         self._col = _column_number(match.group(1)) if match else self._col + 1
         if not (self._value or self._formula):
             return  # an empty cell, perhaps formatted
@@ -162,13 +157,12 @@ class _SheetScan:
         if row > self.limits.rows or col > self.limits.columns:
             raise DataError(self.label, [_too_far(row, col, self.limits)])
         self.last_row, self.last_col = row, max(self.last_col, col)
-        if self._formula and not self._value and self._type != "str" and _room(self):
+        if self._formula and not self._value and kind != "str" and _room(self):
             self.findings.append(Finding(row, col, (
                 f"cell {_name(col)}{row} holds a formula with no saved value, so it reads "
                 "as blank; open the file in Excel and save it so formulas get values.")))
 
-    def _merge(self, attrib: dict[str, str]) -> None:
-        ref = attrib.get("ref") or ""
+    def _merge(self, ref: str) -> None:
         first, _, last = ref.partition(":")
         match = _REF.match(first)
         if not match or not last or first == last or not _room(self):
