@@ -47,11 +47,15 @@ nbval: $(STAMP)
 	    --nbval-sanitize-with notebooks/sanitize.cfg notebooks; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here),
+# and LibreOffice Calc, headless, for the test that opens every export in a spreadsheet.
 browser-deps:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium missing and not root: browser tests will be skipped"; }
+	@command -v soffice >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null) || \
+	  echo "soffice missing and not root: the LibreOffice export test will be skipped"; }
 
 ## notebooks: re-execute the committed notebooks on a fresh sample session (the sample record)
 notebooks: $(STAMP)

@@ -166,6 +166,7 @@ def import_problems(raw: pd.DataFrame, gap_ids: Iterable[str],
     }
     problems, seen = [], {}
     for rec in raw.to_dict("records"):
+        rec |= {c: schema.normalise_id(rec[c]) for c in ("gap_id", "service_id")}
         line, pair = rec[schema.ROW_COLUMN], (rec["gap_id"], rec["service_id"])
         for column, (ids, error) in known.items():
             if rec[column] and rec[column] not in ids:

@@ -116,3 +116,11 @@ def closest(value: str, existing: Iterable[str], n: int = 3) -> list[str]:
     pool = {str(e).casefold(): str(e) for e in existing}
     hits = difflib.get_close_matches(str(value).casefold(), list(pool), n=n, cutoff=0.4)
     return [pool[h] for h in hits]
+
+
+class PmoWarning(UserWarning):
+    """Something pmo_nb did that the caller should know of, though nothing failed.
+
+    For example an exported cell cut at Excel's 32,767-character limit: the message
+    names the sheet, the cell and the length it had.
+    """

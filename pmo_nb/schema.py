@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -123,6 +124,48 @@ def number(value: object, decimal_comma: bool = False) -> float | None:
     return result if math.isfinite(result) else None
 
 
+# invisible, but not format characters (Cf): grapheme joiner, variation selectors, fillers
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800"
+                       + "".join(map(chr, range(0xFE00, 0xFE10))))
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters but spaces
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+def normalise_id(value: object) -> str:
+    """An id as pmo_nb keys it: NFKC form, no invisible characters, dashes as ``-``.
+
+    Zero-width spaces and joiners, soft hyphens, byte-order and direction marks
+    (Unicode format characters) and variation selectors are dropped; compatibility
+    forms become plain ones (fullwidth ``Ｇ-０１`` is ``G-01``, a no-break space a
+    space); an accent typed as a separate mark joins its letter; Unicode dashes and
+    the minus sign become ``-``; outer spaces go and inner runs of spaces become one.
+    Case is kept. Ids are normalised on load, and every lookup of an id should use
+    the same rule.
+
+    Examples
+    --------
+    >>> normalise_id(" G\u200b-01\u00ad ")
+    'G-01'
+    >>> normalise_id("\uff27\uff0d\uff10\uff11")
+    'G-01'
+    >>> normalise_id("S\u2013Proce\u0301dure") == "S-Proc\u00e9dure"
+    True
+    >>> normalise_id(None)
+    ''
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if not text.isascii():
+        text = "".join(ch for ch in text if not _invisible(ch))
+        text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def _invisible(ch: str) -> bool:
+    return ch in _INVISIBLE or unicodedata.category(ch) == "Cf"
+
+
 def validate(raw: pd.DataFrame, columns: tuple[Column, ...], source: str,
              *, allow_empty: bool = False, decimal_comma: bool = False) -> pd.DataFrame:
     """Check and normalise a table of text cells; raise one DataError with every problem.
@@ -176,6 +219,8 @@ def _check_column(col: Column, cells: pd.Series, rows: pd.Series,
 
 def _check_cell(col: Column, text: str, decimal_comma: bool = False
                 ) -> tuple[object, str | None]:
+    if col.kind == "id":
+        text = normalise_id(text)
     if not text:
         blank = math.nan if col.kind == "number" else col.default
         return blank, "is blank; a value is required." if col.required else None
@@ -210,16 +255,38 @@ def _duplicate_ids(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Probl
     if len(ids) != 1 or ids[0] not in raw:
         return []
     key = raw[ids[0]].astype(str).str.strip()
-    key = key[key != ""]
-    first: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
     problems = []
-    for value, row in zip(key, raw.loc[key.index, ROW_COLUMN], strict=True):
-        if value.casefold() in first:
-            problems.append(Problem(int(row), ids[0], f"'{value}' is a duplicate of row "
-                                    f"{first[value.casefold()]}; ids must be unique."))
+    for value, row in zip(key, raw[ROW_COLUMN], strict=True):
+        same = normalise_id(value).casefold()  # look-alikes and case variants are one id
+        if not same:
+            continue
+        if same in first:
+            problems.append(Problem(int(row), ids[0], _duplicate(value, *first[same])))
         else:
-            first[value.casefold()] = int(row)
+            first[same] = (int(row), value)
     return problems
+
+
+def _duplicate(value: str, first_row: int, first_value: str) -> str:
+    if normalise_id(value) == value and normalise_id(first_value) == first_value:
+        return f"'{value}' is a duplicate of row {first_row}; ids must be unique."
+    return (f"'{_shown(value)}' is a duplicate of '{_shown(first_value)}' in row {first_row} "
+            "(the same id once invisible characters, character forms and case are set aside); "
+            "ids must be unique.")
+
+
+def _shown(value: str) -> str:
+    """``'G\u200b-01'`` -> ``'G<U+200B>-01'``: what normalisation changes, made visible."""
+    return "".join(ch if _plain(ch) else f"<U+{ord(ch):04X}>" for ch in value)
+
+
+def _plain(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isprintable()
+    return not (_invisible(ch) or ch.isspace() or ord(ch) in _DASHES
+                or unicodedata.category(ch).startswith("M")
+                or unicodedata.normalize("NFKC", ch) != ch)
 
 
 def _owner_rules(out: pd.DataFrame, rows: pd.Series) -> list[Problem]:

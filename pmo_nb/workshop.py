@@ -209,6 +209,7 @@ class Workshop:
 
     def suggest(self, gap_id: str) -> pd.DataFrame:
         """The catalog, services addressing the gap's aspect first; marks what is assigned."""
+        gap_id = schema.normalise_id(gap_id)
         gap = self._gap(gap_id)
         asg = self._frame("assignments")
         return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
@@ -217,6 +218,7 @@ class Workshop:
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",
                note: str = "") -> None:
         """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
+        gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
         before = self._store.row("assignment", (gap_id, service_id))
@@ -227,6 +229,7 @@ class Workshop:
 
     def unassign(self, gap_id: str, service_id: str) -> bool:
         """Remove an assignment; ``False`` when there was none."""
+        gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         self._gap(gap_id), self._service(service_id)
         if self._store.row("assignment", (gap_id, service_id)) is None:
             return False
@@ -235,6 +238,7 @@ class Workshop:
 
     def hand_over(self, gap_id: str, owner: str, note: str = "") -> None:
         """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
+        gap_id = schema.normalise_id(gap_id)
         owner = _rows.text(owner).strip()
         if not owner:
             raise UsageError(
@@ -248,6 +252,7 @@ class Workshop:
     def take_back(self, gap_id: str) -> None:
         """Undo a hand-over decision later on: the gap gets back its role from the gaps file
         (``close`` if the file itself said ``none``) and its owner from the file."""
+        gap_id = schema.normalise_id(gap_id)
         row = self._gap_row(gap_id)
         if row["pmo_role"] != "none":
             return
@@ -270,7 +275,7 @@ class Workshop:
         lead_time_months: float | None = None,
     ) -> None:
         """Add a service to the session's catalog (validated like the catalog file)."""
-        sid = str(service_id).strip()
+        sid = schema.normalise_id(service_id)
         taken = {s.casefold(): s for s in self._frame("catalog")["service_id"]}
         if sid.casefold() in taken:
             message = (f"'{sid}' is taken by '{taken[sid.casefold()]}'; choose another id "
@@ -284,6 +289,7 @@ class Workshop:
 
     def update_service(self, service_id: str, **fields: object) -> None:
         """Change fields of a service (name, category, tier, aspects, description, cost, ...)."""
+        service_id = schema.normalise_id(service_id)
         current = self._store.row("service", (self._service(service_id),))
         unknown = sorted(set(fields) - set(_rows.SERVICE_COLUMNS[1:]))
         if unknown:

@@ -17,7 +17,7 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 LAYERS = [
     {"errors", "events"},
     {"schema"},
-    {"io", "export"},
+    {"io", "_xlsx", "export"},
     {"coverage", "_milp", "_plan_report", "plan"},
     {"_rows", "store"},
     {"session"},
