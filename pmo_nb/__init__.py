@@ -24,6 +24,7 @@ from .errors import (
 )
 from .events import Change
 from .io import load_catalog, load_gaps
+from .start import open_workshop
 from .workshop import Workshop
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Workshop",
     "load_catalog",
     "load_gaps",
+    "open_workshop",
     "plan",
     "plots",
     "record",
