@@ -132,8 +132,8 @@ def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None) 
         (root / sub).mkdir()
     copied = {}
     for key, source in inputs.items():
-        target = Path("data") / (source.name if key == "assignments" else
-                                 f"{key}{source.suffix.lower()}")
+        own = key == "assignments" or source.parent == _resources.data_dir()  # the sample
+        target = Path("data") / (source.name if own else f"{key}{source.suffix.lower()}")
         shutil.copyfile(source, root / target)
         copied[key] = target.as_posix()
     values = {"session_path": f"sessions/{session}", "title": title, "sample": False}
