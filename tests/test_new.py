@@ -8,6 +8,7 @@ session; ``pmo-nb new`` makes a folder whose notebooks point at the customer's c
 from __future__ import annotations
 
 import ast
+import secrets
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,18 @@ import pandas as pd
 import pytest
 
 import pmo_nb
-from conftest import CATALOG, FIXTURES, REPO, SAMPLE_GAPS
+from conftest import (
+    BIN,
+    CATALOG,
+    FIXTURES,
+    NEEDS_CHROMIUM,
+    REPO,
+    SAMPLE_GAPS,
+    free_port,
+    run_all,
+    screenshot_path,
+    server,
+)
 from pmo_nb import _resources, cli
 from pmo_nb.folder import session_name
 
@@ -220,6 +232,16 @@ def test_sample_takes_no_gaps_or_catalog(tmp_path: Path, capsys) -> None:
     assert "either --gaps" in err
 
 
+def test_readme_shows_the_new_command_and_papermill_in_a_folder() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    own = readme.split("## Your own workshop", 1)[1].split("\n## ", 1)[0]
+    for text in ("pip install", "pmo-nb new FOLDER --gaps FILE [--catalog FILE] [--title TEXT]",
+                 "pmo-nb new FOLDER --sample", "jupyter lab workshop.ipynb",
+                 "pmo-nb record --session sessions/hospital.sqlite",
+                 *(f"papermill {n}.ipynb runs/{n}.ipynb" for n in SESSION_NOTEBOOKS)):
+        assert text in own, text
+
+
 def test_session_name_is_the_folder_name() -> None:
     assert session_name(Path("/x/Hôpital 2026")) == "h-pital-2026.sqlite"
     assert session_name(Path("/x/---")) == "workshop.sqlite"
@@ -248,3 +270,27 @@ def test_a_new_folder_s_workshop_starts_an_empty_session(tmp_path: Path,
     with pmo_nb.Workshop.open(folder / "sessions" / "hospital.sqlite") as ws:
         assert ws.gaps["gap_id"].tolist() == HOSPITAL["gap_id"].tolist()
         assert ws.assignments.empty and ws.title == "Hôpital"
+
+
+@pytest.mark.browser
+@NEEDS_CHROMIUM
+def test_customer_folder_in_jupyterlab(tmp_path: Path, hospital: Path, browser_page: object,
+                                       capsys) -> None:
+    """`jupyter lab` in a new folder, Run All: the panel shows the customer's first gap."""
+    folder = tmp_path / "hospital"
+    assert cli.main(["new", str(folder), "--gaps", str(hospital), "--title", "Hôpital"]) == 0
+    page, port, token = browser_page, free_port(), secrets.token_hex(16)
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
+               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={folder}"]
+    base = f"http://127.0.0.1:{port}"
+    with server(command, folder, f"{base}/api/status?token={token}"):
+        row = ".pmo-panel input[type=checkbox]"
+        run_all(page, f"{base}/lab/tree/workshop.ipynb?reset&token={token}", row)
+        page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.get_by_text("Stationsleitungen führen Projekte nebenbei.").first.wait_for()
+        page.wait_for_timeout(1500)  # let plotly finish drawing
+        page.screenshot(path=screenshot_path(tmp_path, "new-folder-lab.png"))
+        page.passed = True
+    with pmo_nb.Workshop.open(folder / "sessions" / "hospital.sqlite") as ws:
+        assert ws.gaps["gap_id"].tolist() == HOSPITAL["gap_id"].tolist()
