@@ -17,6 +17,7 @@ the folder can be moved or shared as a whole.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -186,7 +187,9 @@ def _umask() -> int:
 
 
 def _readme(copied: dict[str, str], session: str, title: str | None) -> str:
-    return README.format(title=title or "PMO Planning workshop", gaps=copied["gaps"],
+    # the customer's name as plain text: no markup, no MathJax ($), one line
+    heading = html.escape(" ".join((title or "PMO Planning workshop").split()))
+    return README.format(title=heading.replace("$", "&#36;"), gaps=copied["gaps"],
                          catalog=copied["catalog"], session=f"sessions/{session}")
 
 

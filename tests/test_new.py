@@ -167,6 +167,17 @@ def test_new_makes_the_customer_folder(tmp_path: Path, hospital: Path, capsys) -
     assert "sample_" not in "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.*"))
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert f"pmo-nb record --session {session} --out record" in readme
+    assert readme.startswith("# Hôpital &#36;1\n")  # no MathJax in Lab's Markdown view
+
+
+def test_a_title_is_text_everywhere(tmp_path: Path, hospital: Path) -> None:
+    title = 'Acme <b>"R&D"</b> $x$\n2026'
+    assert cli.main(["new", str(tmp_path / "w"), "--gaps", str(hospital), "--title",
+                     title]) == 0
+    assert parameters(tmp_path / "w" / "coverage.ipynb")["title"] == title
+    readme = (tmp_path / "w" / "README.md").read_text(encoding="utf-8")
+    heading = "# Acme &lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt; &#36;x&#36; 2026"
+    assert readme.splitlines()[0] == heading
 
 
 def test_new_with_a_catalog_and_the_default_title(tmp_path: Path, hospital: Path) -> None:
