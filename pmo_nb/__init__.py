@@ -25,6 +25,7 @@ from .errors import (
 )
 from .events import Change
 from .io import load_catalog, load_gaps
+from .start import open_workshop
 from .workshop import Workshop
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Workshop",
     "load_catalog",
     "load_gaps",
+    "open_workshop",
     "plan",
     "plots",
     "record",

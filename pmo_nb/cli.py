@@ -1,4 +1,4 @@
-"""Command line: ``pmo-nb record ...`` and ``pmo-nb refresh-notebooks``."""
+"""Command line: ``pmo-nb new ...``, ``pmo-nb record ...`` and ``pmo-nb refresh-notebooks``."""
 
 from __future__ import annotations
 
@@ -74,9 +74,43 @@ def record(args: argparse.Namespace) -> int:
     return 0
 
 
+def new(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
+    from .folder import new_folder, session_name
+
+    try:
+        folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
+                            sample=args.sample)
+    except (PmoError, OSError) as exc:
+        print(f"pmo-nb new: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"made {folder}/ (notebooks, data/, sessions/, README.md); next:\n"
+          f"  cd {folder}\n  jupyter lab workshop.ipynb\n"
+          f"  pmo-nb record --session sessions/{session_name(folder)} --out record")
+    return 0
+
+
+def _add_new(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "new", help="make a customer's workshop folder (or the demo's, with --sample)",
+        description="Make FOLDER with copies of the customer's gaps and catalog, the "
+                    "notebooks (outputs cleared, parameters pointing at those copies and at "
+                    "FOLDER/sessions/NAME.sqlite) and a README. The inputs are checked "
+                    "first: a bad file is reported and nothing is made.")
+    cmd.add_argument("folder", help="a new (or empty) folder for the workshop")
+    source = cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--gaps", help="the customer's gaps, CSV or XLSX")
+    source.add_argument("--sample", action="store_true",
+                        help="the demo organisation, with the sample workshop's decisions")
+    cmd.add_argument("--catalog", help="the PMO service catalog, CSV or XLSX (default: the "
+                     "catalog that comes with pmo_nb)")
+    cmd.add_argument("--title", help="the customer's name, shown in the notebooks and record")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmo-nb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_new(sub)
     refresh = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks")
     refresh.add_argument("names", nargs="*", help="notebook names without .ipynb (default: all)")
     rec = sub.add_parser(
@@ -110,6 +144,8 @@ def _amount(text: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``pmo-nb`` console script; returns the exit code."""
     args = _parser().parse_args(argv)
+    if args.command == "new":
+        return new(args)
     if args.command == "record":
         return record(args)
     if args.command == "refresh-notebooks":

@@ -15,16 +15,16 @@ PACKAGE = REPO / "pmo_nb"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 # A module's layer; it may import pmo_nb modules of its own layer or below, never above.
 LAYERS = [
-    {"errors", "events"},
+    {"errors", "events", "_resources"},
     {"schema"},
     {"io", "_xlsx", "export"},
     {"coverage", "_milp", "_plan_report", "plan"},
     {"_rows", "store"},
     {"session"},
     {"workshop"},
-    {"views", "plots", "display"},
+    {"views", "plots", "display", "start"},
     {"ui", "widgets"},
-    {"record"},
+    {"record", "folder"},
     {"cli", "__main__", "__init__"},
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}

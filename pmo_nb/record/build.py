@@ -21,12 +21,13 @@ from typing import TextIO
 
 import nbformat
 
+from .._resources import notebook_dir
 from ..display import RENDERER_ENV
 from ..errors import RecordError, SessionError, UsageError
 from .html import to_html
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"  # the repo's notebooks/
+NOTEBOOK_DIR = notebook_dir()  # in the installed package, or the checkout's notebooks/
 RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the HTML page carries plotly.js once
 WORKBOOK = "record.xlsx"
 KERNEL = "python3"

@@ -1,0 +1,57 @@
+"""Where the notebooks and the data that come with pmo_nb are, installed or in a checkout.
+
+A wheel carries them inside the package (``pmo_nb/notebooks``, ``pmo_nb/data``: the
+``package-dir`` mapping in ``pyproject.toml``); a source checkout or an editable install
+keeps them where the repository has them (``notebooks/``, ``data/`` beside ``pmo_nb/``).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+CATALOG = "catalog.csv"
+SAMPLE_GAPS = "sample_gaps.csv"
+SAMPLE_ASSIGNMENTS = "sample_assignments.csv"
+SAMPLE_TITLE = "Sample organisation"
+
+
+def _folder(name: str) -> Path:
+    """``pmo_nb/<name>`` when installed from a wheel, else the checkout's ``<name>/``."""
+    inside = Path(str(resources.files("pmo_nb") / name))
+    return inside if inside.is_dir() else CHECKOUT / name
+
+
+def notebook_dir() -> Path:
+    """The folder of the notebooks that come with pmo_nb (the sample record).
+
+    Examples
+    --------
+    >>> (notebook_dir() / "workshop.ipynb").is_file()
+    True
+    """
+    return _folder("notebooks")
+
+
+def data_dir() -> Path:
+    """The folder of the default catalog and the sample organisation's files.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in data_dir().glob("*.csv"))
+    ['catalog.csv', 'sample_assignments.csv', 'sample_gaps.csv']
+    """
+    return _folder("data")
+
+
+def default_catalog() -> Path:
+    """The PMO service catalog that comes with pmo_nb."""
+    return data_dir() / CATALOG
+
+
+def sample_files() -> dict[str, Path]:
+    """The sample organisation: its gaps, the default catalog and the workshop's decisions."""
+    folder = data_dir()
+    return {"gaps": folder / SAMPLE_GAPS, "catalog": folder / CATALOG,
+            "assignments": folder / SAMPLE_ASSIGNMENTS}
