@@ -34,13 +34,14 @@ def write_csvs(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table, text cells typed as strings, header bold and frozen."""
+    """One sheet per table, text cells typed as strings and wrapped, header bold and frozen."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for name, frame in tables.items():
         sheet = book.create_sheet(title=name[:31])
         sheet.append([_text(c) for c in frame.columns])
@@ -50,6 +51,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never 'f' (formula), whatever the text starts with
+                    cell.alignment = wrap
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
