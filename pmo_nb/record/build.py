@@ -164,6 +164,8 @@ class _Notebooks(threading.Thread):
             self.error = exc
 
     def _run(self) -> None:
+        if not self.found:
+            return
         self.folder.mkdir()
         n = len(self.found)
         with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
@@ -178,8 +180,7 @@ class _Notebooks(threading.Thread):
                 print(f"[{names.index(name) + 1}/{n}] {name}.ipynb "
                       f"({time.perf_counter() - self.start_time:.1f} s)", file=self.log)
 
-            if books:
-                run.execute_all(books, work, done)
+            run.execute_all(books, work, done)
 
     def check(self) -> None:
         if self.error is not None:

@@ -53,7 +53,7 @@ def write(facts: Facts, ws: Any, path: Path) -> Path:
 
 
 def _header(f: Facts) -> str:
-    budget = (f"a budget of {number(f.plan.budget, f.currency)}" if f.budget_given
+    budget = (f"a budget of {esc(number(f.plan.budget, f.currency))}" if f.budget_given
               else "the budget for every service proposed")
     changed = f" · session last changed {esc(f.last_change)} UTC" if f.last_change else ""
     made = f"{f.made.day} {f.made:%B %Y}"
