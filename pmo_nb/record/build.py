@@ -14,23 +14,20 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, urlparse
 
-import nbformat
-
 from ..errors import RecordError, SessionError, UsageError
-from . import report, run, workbook
-from .facts import DEFAULT_CURRENCY, Options, gather
+from . import run
+from .options import DEFAULT_CURRENCY, Options
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"  # the repo's notebooks/
 PAGE = "record.html"
-WORKBOOK = workbook.WORKBOOK
+WORKBOOK = "record.xlsx"
 NOTEBOOKS = "notebooks"
 
 
@@ -101,16 +98,22 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     created = _open_session(params, log)
     options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
+    runner = run.Runner(found, log, start)  # the kernel starts now, beside what follows
+    runner.start()
     try:
-        return _build(out, params, options, found, pdf, log, start)
+        return _build(out, params, options, runner, pdf, log, start)
     except BaseException:
         _undo_session(params["session_path"] if created else None, out, out_existed, log)
         raise
+    finally:
+        runner.cancel()  # no-op once the notebooks were given their parameters
+        runner.join()
 
 
-def _build(out: Path, params: dict, options: Options, found: list[Path], pdf: bool,
+def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: bool,
            log: TextIO, start: float) -> list[Path]:
     from ..workshop import Workshop
+    from .facts import gather  # plotly, scipy: loaded while the kernel starts
 
     with Workshop.open(params["session_path"]) as ws:
         facts = gather(ws, options, session_name(params["session_path"]))
@@ -122,13 +125,12 @@ def _build(out: Path, params: dict, options: Options, found: list[Path], pdf: bo
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = _staging(out)
         try:
-            worker = _Notebooks(found, params, staging / NOTEBOOKS, log, start)
-            worker.start()
+            runner.give(params, staging / NOTEBOOKS)
             try:
                 _write_page(facts, ws, staging, pdf, log, start)
             finally:
-                worker.join()
-            worker.check()
+                runner.join()
+            runner.check()
             return _publish(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -136,6 +138,8 @@ def _build(out: Path, params: dict, options: Options, found: list[Path], pdf: bo
 
 
 def _write_page(facts, ws, staging: Path, pdf: bool, log: TextIO, start: float) -> None:
+    from . import report, workbook
+
     page = report.write(facts, ws, staging / PAGE)
     print(f"{PAGE}: {page.stat().st_size / 1e6:.1f} MB ({time.perf_counter() - start:.1f} s)",
           file=log)
@@ -145,46 +149,6 @@ def _write_page(facts, ws, staging: Path, pdf: bool, log: TextIO, start: float) 
         from .pdf import print_pdf
 
         print_pdf(page, staging / "record.pdf", log)
-
-
-class _Notebooks(threading.Thread):
-    """Executes the notebooks in one kernel while this process writes the page."""
-
-    def __init__(self, found: list[Path], params: dict, folder: Path, log: TextIO,
-                 start: float):
-        super().__init__(name="pmo_nb-record-notebooks", daemon=True)
-        self.found, self.params, self.folder, self.log = found, params, folder, log
-        self.start_time = start
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self._run()
-        except BaseException as exc:  # re-raised in the caller's thread by check()
-            self.error = exc
-
-    def _run(self) -> None:
-        if not self.found:
-            return
-        self.folder.mkdir()
-        n = len(self.found)
-        with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
-            work = Path(tmp) / "notebooks"
-            shutil.copytree(self.found[0].parent, work, ignore=shutil.ignore_patterns(
-                ".ipynb_checkpoints", "*.sqlite*"))
-            books = [(p.stem, run.parameterize(work / p.name, self.params)) for p in self.found]
-            names = [name for name, _ in books]
-
-            def done(name: str, nb: nbformat.NotebookNode) -> None:
-                nbformat.write(nb, self.folder / f"{name}.ipynb")
-                print(f"[{names.index(name) + 1}/{n}] {name}.ipynb "
-                      f"({time.perf_counter() - self.start_time:.1f} s)", file=self.log)
-
-            run.execute_all(books, work, done)
-
-    def check(self) -> None:
-        if self.error is not None:
-            raise self.error
 
 
 def _params(session: str | os.PathLike, gaps: object, catalog: object,

@@ -19,24 +19,7 @@ import pandas as pd
 from .. import plan as pl
 from ..coverage import STATUSES
 from ..errors import PmoError
-
-DEFAULT_CURRENCY = "k$"
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the person making the record chose (``pmo-nb record`` options).
-
-    ``budget`` None: every candidate service (the plan is then the whole candidate list,
-    less what adds nothing). ``wave_budget`` None: a third of the plan's cost.
-    """
-
-    title: str | None = None
-    budget: float | None = None
-    wave_budget: float | None = None
-    must: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    currency: str = DEFAULT_CURRENCY
+from .options import Options
 
 
 @dataclass(frozen=True)

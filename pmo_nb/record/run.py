@@ -1,28 +1,38 @@
 """Executing the record notebooks: parameters injected (papermill's way), one kernel for all.
 
 One kernel runs every notebook in turn (its namespace cleared and its cell numbers reset
-to 1 between notebooks, so each reads as if run alone): the imports and plotly's first
-figure are paid once, not once per notebook (about 3 s each). Figures stay plotly JSON
-(small notebooks); widget state is not stored (it would hold plotly.js per widget).
+to 1 before each, so each reads as if run alone): the kernel start and the imports are
+paid once, not once per notebook (about 3 s each), and they overlap with the page being
+written. Figures stay plotly JSON (small notebooks); widget state is not stored (it
+would hold plotly.js per widget).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Sequence
+import queue
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING, TextIO
 
 from ..display import RENDERER_ENV
 from ..errors import RecordError
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL = "python3"
 RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the stakeholders' page draws its own
 TIMEOUT = 600  # seconds a cell may take
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter
 _RESET = "get_ipython().reset(new_session=False)\nget_ipython().execution_count = 1"
+# what the record notebooks import, loaded while the page is written (a warm kernel)
+_WARM = "import pmo_nb, pmo_nb.plan, pmo_nb.plots, pmo_nb.ui\npmo_nb.setup_notebook()"
 
 
 def declared(path: Path) -> set[str]:
@@ -42,33 +52,80 @@ def parameterize(path: Path, params: dict[str, object]) -> nbformat.NotebookNode
     return parameterize_notebook(nb, given, kernel_name=KERNEL, language="python")
 
 
-def execute_all(notebooks: Sequence[tuple[str, nbformat.NotebookNode]], cwd: Path,
-                done: Callable[[str, nbformat.NotebookNode], None]) -> None:
-    """Run each ``(name, notebook)`` in one kernel started in ``cwd``; ``done(name, nb)``
-    after each. A failing cell raises :class:`RecordError` naming notebook, cell and error."""
-    asyncio.run(_execute_all(notebooks, cwd, done))
+class Runner(threading.Thread):
+    """Runs the record notebooks in one kernel, in a thread, beside the page being written.
+
+    The kernel starts at once, in a private copy of the notebooks' folder, and imports
+    what the notebooks use (silently: nothing is recorded, the namespace is cleared after)
+    while the caller computes the record's facts. :meth:`give` hands over the parameters
+    and the folder for the executed notebooks; :meth:`cancel` stops without running any.
+    :meth:`check` re-raises, in the caller's thread, whatever failed.
+    """
+
+    def __init__(self, notebooks: Sequence[Path], log: TextIO, start: float):
+        super().__init__(name="pmo_nb-record-notebooks", daemon=True)
+        self.notebooks, self.log, self.start_time = list(notebooks), log, start
+        self.error: BaseException | None = None
+        self._jobs: queue.Queue[tuple[dict, Path] | None] = queue.Queue()
+
+    def give(self, params: dict[str, object], folder: Path) -> None:
+        self._jobs.put((params, folder))
+
+    def cancel(self) -> None:
+        self._jobs.put(None)
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        if not self.notebooks:
+            return
+        try:
+            with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
+                work = Path(tmp) / "notebooks"
+                shutil.copytree(self.notebooks[0].parent, work, ignore=shutil.ignore_patterns(
+                    ".ipynb_checkpoints", "*.sqlite*"))
+                asyncio.run(self._main(work))
+        except BaseException as exc:  # re-raised in the caller's thread by check()
+            self.error = exc
+
+    async def _main(self, work: Path) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER}
+        await km.start_kernel(cwd=str(work), env=env, extra_arguments=_QUIET)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=TIMEOUT)
+            await _silently(kc, _WARM)
+            job = await asyncio.to_thread(self._jobs.get)
+            if job is not None:
+                await self._execute_all(km, kc, work, *job)
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    async def _execute_all(self, km: object, kc: object, work: Path, params: dict,
+                           folder: Path) -> None:
+        import nbformat
+
+        folder.mkdir()
+        for i, path in enumerate(self.notebooks, start=1):
+            nb = parameterize(work / path.name, params)
+            await _silently(kc, _RESET)  # a clean namespace, cells numbered from 1
+            await _execute(km, kc, path.stem, nb, work)
+            nbformat.write(nb, folder / path.name)
+            print(f"[{i}/{len(self.notebooks)}] {path.name} "
+                  f"({time.perf_counter() - self.start_time:.1f} s)", file=self.log)
 
 
-async def _execute_all(notebooks: Sequence[tuple[str, nbformat.NotebookNode]], cwd: Path,
-                       done: Callable[[str, nbformat.NotebookNode], None]) -> None:
-    from jupyter_client.manager import AsyncKernelManager
-
-    km = AsyncKernelManager(kernel_name=KERNEL)
-    env = {**os.environ, RENDERER_ENV: RECORD_RENDERER}
-    await km.start_kernel(cwd=str(cwd), env=env, extra_arguments=_QUIET)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        await kc.wait_for_ready(timeout=TIMEOUT)
-        for i, (name, nb) in enumerate(notebooks):
-            if i:  # a clean namespace, cells numbered from 1 again; nothing recorded
-                await kc.execute_interactive(_RESET, silent=True, store_history=False,
-                                             timeout=TIMEOUT)
-            await _execute(km, kc, name, nb, cwd)
-            done(name, nb)
-    finally:
-        kc.stop_channels()
-        await km.shutdown_kernel(now=True)
+async def _silently(kc: object, code: str) -> None:
+    """Run ``code`` in the kernel without recording it (no cell number, no history)."""
+    await kc.execute_interactive(code, silent=True, store_history=False,  # type: ignore
+                                 timeout=TIMEOUT)
 
 
 async def _execute(km: object, kc: object, name: str, nb: nbformat.NotebookNode,

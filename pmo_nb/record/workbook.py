@@ -18,8 +18,6 @@ from .. import export
 from .._plan_report import headline, proof
 from .facts import Facts
 
-WORKBOOK = "record.xlsx"
-
 
 def tables(facts: Facts, ws: Any) -> dict[str, pd.DataFrame]:
     """Every sheet of the workbook by name, the summary first."""
