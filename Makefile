@@ -69,7 +69,8 @@ bench: $(STAMP)
 ## record: the shareable record of the sample workshop into record/
 record: $(STAMP)
 	$(BIN)/pmo-nb record --gaps data/sample_gaps.csv --catalog data/catalog.csv \
-	  --assignments data/sample_assignments.csv --session record/sample.sqlite --out record
+	  --assignments data/sample_assignments.csv --session record/sample.sqlite --out record \
+	  --budget 450 --wave-budget 150 --title "Sample organisation (demo)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

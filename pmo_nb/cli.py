@@ -59,7 +59,9 @@ def record(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,
-                             budget=args.budget, wave_budget=args.wave_budget)
+                             title=args.title, budget=args.budget, wave_budget=args.wave_budget,
+                             must=args.must, exclude=args.exclude, currency=args.currency,
+                             pdf=args.pdf)
     except (PmoError, OSError) as exc:
         failed = isinstance(exc, RecordError)
         print(f"pmo-nb record: {exc}", file=sys.stderr)
@@ -114,19 +116,32 @@ def _parser() -> argparse.ArgumentParser:
     refresh = sub.add_parser("refresh-notebooks", help="re-execute the committed notebooks")
     refresh.add_argument("names", nargs="*", help="notebook names without .ipynb (default: all)")
     rec = sub.add_parser(
-        "record", help="execute the record notebooks and write .ipynb, offline .html and .xlsx",
-        description="Execute the workshop, coverage and prioritisation notebooks on a session "
-                    "and write each executed notebook, a self-contained HTML page of each and "
-                    "one workbook of the tables into OUT. A new session needs --gaps and "
-                    "--catalog; an existing one is used as saved.")
+        "record", help="write the record: one page for stakeholders, a workbook, the notebooks",
+        description="Write the record of a session into OUT: record.html (one self-contained "
+                    "page for stakeholders: summary, coverage, the budget plan, roadmap, gap "
+                    "register, catalog), record.xlsx (every table) and notebooks/*.ipynb (the "
+                    "executed notebooks). A new session needs --gaps and --catalog; an "
+                    "existing one is used as saved.")
     rec.add_argument("--gaps", help="gaps CSV/XLSX (needed for a new session)")
     rec.add_argument("--catalog", help="catalog CSV/XLSX (needed for a new session)")
     rec.add_argument("--assignments", help="assignments CSV/XLSX that seed a new session")
-    rec.add_argument("--session", required=True, help="session file (SQLite), new or existing")
+    rec.add_argument("--session", required=True,
+                     help="session file (SQLite) or PostgreSQL URL, new or existing")
     rec.add_argument("--out", required=True, help="folder for the record")
-    rec.add_argument("--budget", type=_amount, help="budget for the prioritisation (default: "
-                     "the notebook's)")
-    rec.add_argument("--wave-budget", type=_amount, help="budget per roadmap wave")
+    rec.add_argument("--title", help="the page's title (default: the session's title, else its "
+                     "name)")
+    rec.add_argument("--budget", type=_amount, help="budget of the plan (default: every "
+                     "service proposed)")
+    rec.add_argument("--wave-budget", type=_amount, help="budget per roadmap wave (default: a "
+                     "third of the plan's cost)")
+    rec.add_argument("--must", action="append", default=[], metavar="ID",
+                     help="a service the plan must take (repeat for more)")
+    rec.add_argument("--exclude", action="append", default=[], metavar="ID",
+                     help="a service the plan must leave out (repeat for more)")
+    rec.add_argument("--currency", default="k$", help="unit of the catalog's costs, shown with "
+                     "every amount (default: k$)")
+    rec.add_argument("--pdf", action="store_true", help="also print the page to record.pdf "
+                     "with Chromium, when installed")
     return parser
 
 

@@ -50,7 +50,7 @@ def write_csvs(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """One sheet per table, text cells typed as strings, header bold and frozen.
+    """One sheet per table, text cells typed as strings and wrapped, header bold and frozen.
 
     Text longer than Excel's 32,767 characters is cut and ends with a note saying so;
     a :class:`~pmo_nb.errors.PmoWarning` names each such sheet and cell.
@@ -76,10 +76,11 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
 
 def _write_sheet(book: Workbook, name: str, frame: pd.DataFrame) -> list[str]:
     """Write ``frame`` on a new sheet; the cells cut, e.g. ``['D7 (1,000,000 characters)']``."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     sheet, cut = book.create_sheet(title=name[:31]), []
+    wrap = Alignment(wrap_text=True, vertical="top")
     records = [[_text(c) for c in frame.columns]]
     records += [[_value(v) for v in record] for record in frame.itertuples(index=False)]
     for row, values in enumerate(records, start=1):
@@ -92,6 +93,7 @@ def _write_sheet(book: Workbook, name: str, frame: pd.DataFrame) -> list[str]:
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never 'f' (formula), whatever the text starts with
+                cell.alignment = wrap
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -94,6 +94,11 @@ class Workshop:
     def path(self) -> Path:
         return self._store.path
 
+    @property
+    def title(self) -> str | None:
+        """The session's title (its ``title`` setting), or None when it has none."""
+        return self._store.meta("title")
+
     # -- change events -------------------------------------------------------------------
     def subscribe(self, callback: Subscriber, *, key: Hashable | None = None) -> Subscriber:
         """Call ``callback(change)`` after every change to the session.

@@ -200,3 +200,37 @@ def _first_figure_after(page, heading: str) -> float:
     return min(ys, default=110)
 
 
+
+
+def open_offline(page_path: Path, first: Path | None = None,
+                 full: Path | None = None) -> dict[str, object]:
+    """Open an HTML file in Chromium with the network off; count what a reader would miss.
+
+    Returns the figures drawn, the requests to anything but the file itself, and the
+    console errors; saves a 1280x800 first screen and a whole-page screenshot when asked.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport=VIEWPORT)
+            page = context.new_page()
+            requests: list[str] = []
+            errors: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(page_path.as_uri())
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            page.wait_for_timeout(800)
+            drawn = page.locator(".js-plotly-plot .main-svg").count()
+            if first:
+                page.screenshot(path=str(first))
+            if full:
+                page.screenshot(path=str(full), full_page=True)
+            return {"drawn": page.locator(".js-plotly-plot").count(), "svgs": drawn,
+                    "requests": [u for u in requests if u != page_path.as_uri()],
+                    "errors": errors}
+        finally:
+            browser.close()

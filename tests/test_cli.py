@@ -15,14 +15,16 @@ import pytest
 from openpyxl import load_workbook
 
 import pmo_nb
-from conftest import CHROMIUM, KERNELSPEC, MAX_HTML_BYTES, PLOTLY_JS, REMOTE_TAG, REPO, render
+from conftest import CHROMIUM, KERNELSPEC, PLOTLY_JS, REMOTE_TAG, REPO, open_offline
 from pmo_nb import cli, record
+from pmo_nb.record.html import esc
 
 GAPS = REPO / "data" / "sample_gaps.csv"
 CATALOG = REPO / "data" / "catalog.csv"
 ASSIGNMENTS = REPO / "data" / "sample_assignments.csv"
 BAD_GAPS = REPO / "tests" / "data" / "bad" / "gaps_unknown_levels.csv"
 PRESENT = list(record.RECORD_NOTEBOOKS)
+SAMPLE_TITLE = "Sample organisation (demo)"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("sample") / "record"
     cmd = [sys.executable, "-m", "pmo_nb", "record", "--gaps", str(GAPS), "--catalog",
            str(CATALOG), "--assignments", str(ASSIGNMENTS), "--session",
-           str(out / "sample.sqlite"), "--out", str(out)]
+           str(out / "sample.sqlite"), "--out", str(out), "--budget", "450", "--wave-budget",
+           "150", "--title", SAMPLE_TITLE]
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
     return {"out": out, "rc": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
 
@@ -61,56 +64,69 @@ OPEN = ("import pmo_nb\nws = pmo_nb.Workshop.open(session_path, gaps=gaps_path, 
 def test_sample_record_is_complete(sample: dict) -> None:
     assert sample["rc"] == 0, sample["stderr"]
     assert "Traceback" not in sample["stderr"]
-    expected = {"sample.sqlite", record.WORKBOOK}
-    expected |= {f"{n}.{ext}" for n in PRESENT for ext in ("ipynb", "html")}
-    assert {p.name for p in sample["out"].iterdir()} == expected
-    assert not list(sample["out"].parent.glob(".record.partial-*"))
+    written = {record.PAGE, record.WORKBOOK} | {f"notebooks/{n}.ipynb" for n in PRESENT}
+    out = sample["out"]
+    assert {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()} == written | {
+        "sample.sqlite"}
+    assert not list(out.parent.glob(".record.partial-*"))
     for i, name in enumerate(PRESENT, start=1):
-        assert re.search(rf"\[{i}/{len(PRESENT)}\] {name}\.ipynb: \d+\.\d s", sample["stderr"])
+        assert re.search(rf"\[{i}/{len(PRESENT)}\] {name}\.ipynb \(\d+\.\d s\)", sample["stderr"])
     assert re.search(r"record: \d+ files, \d+\.\d MB, \d+\.\d s", sample["stderr"])
-    assert sample["stdout"].split() == sorted(str(sample["out"] / n) for n in expected
-                                              if n != "sample.sqlite")
+    assert sample["stdout"].split() == sorted(str(out / n) for n in written)
 
 
-@pytest.mark.parametrize("name", PRESENT)
-def test_sample_html_is_offline_with_plotly_once(sample: dict, name: str) -> None:
-    text = (sample["out"] / f"{name}.html").read_text(encoding="utf-8")
-    assert len(PLOTLY_JS.findall(text)) == 1
-    assert REMOTE_TAG.findall(text) == []
-    assert "cdnjs.cloudflare.com" not in text
-    assert len(text.encode()) < MAX_HTML_BYTES
-    executed = (sample["out"] / f"{name}.ipynb").read_text(encoding="utf-8")
-    assert not PLOTLY_JS.search(executed) and len(executed) < 1_000_000  # JSON figures only
+def test_sample_page_is_offline_small_and_titled(sample: dict) -> None:
+    text = (sample["out"] / record.PAGE).read_text(encoding="utf-8")
+    assert len(text.encode()) < 3_000_000
+    assert text.count("plotly.js (cartesian - minified)") == 1
+    assert REMOTE_TAG.findall(text) == [] and "cdnjs.cloudflare.com" not in text
+    assert f"<h1>{html.escape(SAMPLE_TITLE)}</h1>" in text
+    assert "for 450 k&#36; buys" not in text and "a budget of 450 k&#36; buys" in text
+    for name in PRESENT:
+        executed = (sample["out"] / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert not PLOTLY_JS.search(executed) and len(executed) < 1_000_000  # JSON figures
+
+
+def test_sample_notebooks_run_with_the_records_budget(sample: dict) -> None:
+    nb = nbformat.read(sample["out"] / "notebooks" / "prioritize.ipynb", as_version=4)
+    params = nb.metadata.papermill.parameters
+    assert (params["budget"], params["wave_budget"], params["must"]) == (450.0, 150.0, [])
+    summary = next(c for c in nb.cells if "plan_summary" in c.source).outputs[0].text
+    page = (sample["out"] / record.PAGE).read_text(encoding="utf-8")
+    headline = summary.splitlines()[0].replace("$", "&#36;")
+    assert f'id="plan-headline">{headline}</p>' in page  # the page and the notebook agree
 
 
 def test_sample_workbook(sample: dict) -> None:
     book = load_workbook(sample["out"] / record.WORKBOOK)
-    assert {"gap register", "gaps", "catalog", "assignments", "candidate list", "coverage",
-            "handed over", "history"} <= set(book.sheetnames)
+    assert {"summary", "gap register", "gaps", "catalog", "assignments", "candidate list",
+            "coverage", "handed over", "history", "plan", "plan leaves open", "budget curve",
+            "roadmap"} <= set(book.sheetnames)
     assert book["gaps"].max_row == 1 + len(pmo_nb.load_gaps(GAPS))
     assert book["assignments"].max_row > 1  # seeded from the sample assignments
+    assert book["roadmap"].max_row > 1 and book["plan"].max_row > 1
     assert [c for s in book for row in s.iter_rows() for c in row if c.data_type == "f"] == []
 
 
-def test_workshop_record_shows_every_gap_in_full(sample: dict) -> None:
-    text = (sample["out"] / "workshop.html").read_text(encoding="utf-8")
+def test_page_shows_every_gap_in_full(sample: dict) -> None:
+    text = (sample["out"] / record.PAGE).read_text(encoding="utf-8")
     gaps = pmo_nb.load_gaps(GAPS)
     for column in ("current_state", "future_state", "description"):
         cut = [g for g, v in zip(gaps["gap_id"], gaps[column], strict=True)
-               if html.escape(v, quote=False) not in text]
+               if esc(v) not in text]
         assert cut == [], f"{column} not shown in full for {cut}"
 
 
 @pytest.mark.browser
-def test_sample_record_renders_offline(sample: dict, tmp_path: Path) -> None:
+def test_sample_page_renders_offline(sample: dict, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium (apt-get install -y chromium)")
-    for name in PRESENT:
-        shot = tmp_path / f"{name}.png"
-        plots, problems = render(sample["out"] / f"{name}.html", shot, heading="The record")
-        assert plots >= 1 and problems == [], name
-    if os.environ.get("PMO_NB_UPDATE_DOCS"):
-        shutil.copy(tmp_path / f"{PRESENT[0]}.png", REPO / "docs" / "record.png")
+    docs = os.environ.get("PMO_NB_UPDATE_DOCS")
+    folder = REPO / "docs" if docs else tmp_path
+    page = sample["out"] / record.PAGE
+    seen = open_offline(page, folder / "record.png", folder / "record-full.png")
+    assert seen["drawn"] == page.read_text(encoding="utf-8").count("Plotly.newPlot(")
+    assert seen["requests"] == [] and seen["errors"] == []
 
 
 def test_existing_session_alone(sample: dict, tmp_path: Path, notebooks, capsys) -> None:
@@ -118,7 +134,7 @@ def test_existing_session_alone(sample: dict, tmp_path: Path, notebooks, capsys)
     session = tmp_path / "copy.sqlite"
     shutil.copy(sample["out"] / "sample.sqlite", session)
     assert cli.main(["record", "--session", str(session), "--out", str(tmp_path / "r")]) == 0
-    nb = nbformat.read(tmp_path / "r" / "reopen.ipynb", as_version=4)
+    nb = nbformat.read(tmp_path / "r" / "notebooks" / "reopen.ipynb", as_version=4)
     assert nb.cells[-1].outputs[0].text == "18 gaps\n"
     assert nb.metadata.papermill.parameters["gaps_path"] is None
     assert (tmp_path / "r" / record.WORKBOOK).exists()
@@ -199,7 +215,7 @@ def test_budget_options_reach_the_notebooks(sample: dict, tmp_path: Path, notebo
     shutil.copy(sample["out"] / "sample.sqlite", session)
     assert cli.main(["record", "--session", str(session), "--out", str(tmp_path / "r"),
                      "--budget", "250", "--wave-budget", "80.5"]) == 0
-    nb = nbformat.read(tmp_path / "r" / "plan.ipynb", as_version=4)
+    nb = nbformat.read(tmp_path / "r" / "notebooks" / "plan.ipynb", as_version=4)
     assert nb.cells[-1].outputs[0].text == "250.0 80.5\n"
 
 

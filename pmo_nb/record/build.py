@@ -1,103 +1,184 @@
-"""Building the record: run the notebooks headless with papermill, then publish atomically.
+"""Building the record: the stakeholders' page, the workbook and the executed notebooks.
 
-:func:`build_record` opens (or creates and seeds) the session, executes the record
-notebooks with papermill (figures kept as plotly JSON), and writes into the output
-folder each executed ``.ipynb``, an offline ``.html`` of each (:mod:`.html`) and
-``record.xlsx``. It writes into a temporary folder beside the output and moves it into
-place only when everything succeeded.
+:func:`build_record` opens (or creates and seeds) the session, gathers the record's facts
+(:mod:`.facts`: the plan, the curve, the roadmap; bad options fail here, before anything
+runs), then writes into a temporary folder beside ``out``: ``record.html`` and
+``record.xlsx`` from this process, while one kernel executes the notebooks into
+``notebooks/``. The folder is moved into place only when everything succeeded, with
+the user's umask (not ``mkdtemp``'s 700).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
-
-import nbformat
+from urllib.parse import parse_qs, urlparse
 
 from .._resources import notebook_dir
-from ..display import RENDERER_ENV
 from ..errors import RecordError, SessionError, UsageError
-from .html import to_html
+from . import run
+from .options import DEFAULT_CURRENCY, Options
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
 NOTEBOOK_DIR = notebook_dir()  # in the installed package, or the checkout's notebooks/
-RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the HTML page carries plotly.js once
+PAGE = "record.html"
 WORKBOOK = "record.xlsx"
-KERNEL = "python3"
-_QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter per notebook
+NOTEBOOKS = "notebooks"
+
+
 def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  gaps: str | os.PathLike | None = None, catalog: str | os.PathLike | None = None,
-                 assignments: str | os.PathLike | None = None, *,
+                 assignments: str | os.PathLike | None = None, *, title: str | None = None,
                  budget: float | None = None, wave_budget: float | None = None,
-                 notebooks: Sequence[str] | None = None, notebook_dir: Path | None = None,
+                 must: Sequence[str] = (), exclude: Sequence[str] = (),
+                 currency: str = DEFAULT_CURRENCY, notebooks: Sequence[str] | None = None,
+                 notebook_dir: Path | None = None, pdf: bool = False,
                  log: TextIO | None = None) -> list[Path]:
-    """Execute the record notebooks on a session and write the record into ``out``.
+    """Write the record of a session into ``out``: page, workbook, executed notebooks.
 
     Parameters
     ----------
     out : path
         Output folder. The record is written into a temporary folder beside it and
         moved into place only when complete; a failed run leaves nothing behind.
-    session : path
-        Session file. Created (and seeded with ``assignments``) when missing, which
-        needs ``gaps`` and ``catalog``; otherwise reopened as saved.
+    session : path or PostgreSQL URL
+        The session. A missing session file is created (and seeded with ``assignments``),
+        which needs ``gaps`` and ``catalog``; an existing one is used as saved.
     gaps, catalog, assignments : path, optional
-        Input files, passed to every notebook that declares ``gaps_path``,
-        ``catalog_path``, ``assignments_path`` (``None`` when not given).
+        Input files, also passed to every notebook that declares ``gaps_path``,
+        ``catalog_path``, ``assignments_path``.
+    title : str, optional
+        The page's title; default the session's ``title`` setting, else its name.
+    budget, wave_budget : float, optional
+        The plan's budget (default: every proposed service) and the budget per roadmap
+        wave (default: a third of the plan's cost).
+    must, exclude : service ids
+        Services the plan must take, or must leave out.
+    currency : str
+        Unit of the catalog's costs, shown after every amount (``"k$"``, ``"k€"``...).
     notebooks, notebook_dir : optional
         Notebook names (without ``.ipynb``) and their folder; default
-        :data:`RECORD_NOTEBOOKS` in :data:`NOTEBOOK_DIR`. Missing ones are skipped
-        with a warning.
+        :data:`RECORD_NOTEBOOKS` in :data:`NOTEBOOK_DIR`.
+    pdf : bool
+        Also print the page to ``record.pdf`` with Chromium, when it is installed.
     log : text stream, optional
         Where progress lines go (default ``sys.stderr``).
 
     Returns
     -------
     list of Path
-        The files written, in ``out``.
+        The files written, in ``out`` (notebooks in ``out/notebooks``).
 
     Raises
     ------
-    DataError, SessionError, FileNotFoundError
-        Bad or missing inputs, before any notebook runs.
+    DataError, SessionError, InputFileError, PlanError, UnknownServiceError
+        Bad inputs or options, before any notebook runs or anything is written.
     RecordError
         A notebook failed; its name, cell and error are in the message.
 
     Examples
     --------
-    The sample workshop's record (about 20 s)::
+    The sample workshop's record::
 
         build_record("record", "record/sample.sqlite", "data/sample_gaps.csv",
-                     "data/catalog.csv", "data/sample_assignments.csv")
+                     "data/catalog.csv", "data/sample_assignments.csv", budget=450)
     """
     log = log or sys.stderr
-    params = {"gaps_path": gaps, "catalog_path": catalog, "session_path": session,
-              "assignments_path": assignments}
-    params = {k: None if v is None else str(Path(v).resolve()) for k, v in params.items()}
-    amounts = {"budget": budget, "wave_budget": wave_budget}  # else the notebook's defaults
-    params.update({k: float(v) for k, v in amounts.items() if v is not None})
+    start = time.perf_counter()
+    params = _params(session, gaps, catalog, assignments)
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out '{out}' is a file; give a folder for the record.")
     out_existed = out.exists()
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     created = _open_session(params, log)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
+    runner = run.Runner(found, log, start)  # the kernel starts now, beside what follows
+    runner.start()
     try:
-        _write(notebook_dir or NOTEBOOK_DIR, found, params, staging, log)
-        return _publish(staging, out)
+        return _build(out, params, options, runner, pdf, log, start)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        _undo_session(Path(params["session_path"]) if created else None, out, out_existed, log)
+        _undo_session(params["session_path"] if created else None, out, out_existed, log)
         raise
+    finally:
+        runner.cancel()  # no-op once the notebooks were given their parameters
+        runner.join()
+
+
+def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: bool,
+           log: TextIO, start: float) -> list[Path]:
+    from ..workshop import Workshop
+    from .facts import gather  # plotly, scipy: loaded while the kernel starts
+
+    with Workshop.open(params["session_path"]) as ws:
+        facts = gather(ws, options, session_name(params["session_path"]))
+        print(f"facts: {len(facts.coverage)} gaps, plan of {len(facts.plan.services)} "
+              f"services ({time.perf_counter() - start:.1f} s)", file=log)
+        params |= {"budget": facts.plan.budget, "wave_budget": facts.wave_budget,
+                   "must": list(options.must), "exclude": list(options.exclude),
+                   "title": facts.title, "currency": facts.currency}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = _staging(out)
+        try:
+            runner.give(params, staging / NOTEBOOKS)
+            try:
+                _write_page(facts, ws, staging, pdf, log, start)
+            finally:
+                runner.join()
+            runner.check()
+            return _publish(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def _write_page(facts, ws, staging: Path, pdf: bool, log: TextIO, start: float) -> None:
+    from . import report, workbook
+
+    page = report.write(facts, ws, staging / PAGE)
+    print(f"{PAGE}: {page.stat().st_size / 1e6:.1f} MB ({time.perf_counter() - start:.1f} s)",
+          file=log)
+    workbook.write(facts, ws, staging / WORKBOOK)
+    print(f"{WORKBOOK}: {len(workbook.tables(facts, ws))} sheets", file=log)
+    if pdf:
+        from .pdf import print_pdf
+
+        print_pdf(page, staging / "record.pdf", log)
+
+
+def _params(session: str | os.PathLike, gaps: object, catalog: object,
+            assignments: object) -> dict[str, str | None]:
+    """The inputs as notebook parameters: files as absolute paths, a URL as it is."""
+    files = {"gaps_path": gaps, "catalog_path": catalog, "assignments_path": assignments}
+    params = {k: None if v is None else str(Path(v).resolve()) for k, v in files.items()}
+    text = os.fspath(session)
+    params["session_path"] = text if is_url(text) else str(Path(text).resolve())
+    return params
+
+
+def is_url(session: str) -> bool:
+    """``postgresql://...`` and the like: a session that is not a file."""
+    return "://" in session
+
+
+def session_name(session: str) -> str:
+    """The name of a session: its file name without extension, or the URL's workshop.
+
+    Examples
+    --------
+    >>> session_name("/tmp/hospital.sqlite"), session_name("postgresql://u@h/db?workshop=acme")
+    ('hospital', 'acme')
+    """
+    if is_url(session):
+        url = urlparse(session)
+        return parse_qs(url.query).get("workshop", [url.path.strip("/") or "workshop"])[0]
+    return Path(session).stem
 
 
 def _find(names: Sequence[str], folder: Path) -> list[Path]:
@@ -114,89 +195,53 @@ def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     """Validate the inputs by opening the session (creating and seeding it if new)."""
     from ..workshop import Workshop
 
-    session = Path(params["session_path"])
-    existed = session.exists()
+    session = params["session_path"]
+    existed = is_url(session) or Path(session).exists()
     if not existed and (params["gaps_path"] is None or params["catalog_path"] is None):
         raise SessionError(f"session '{session}' does not exist yet; to start a new session "
                            "give --gaps and --catalog (and optionally --assignments).")
     if existed and params["assignments_path"] is not None:
-        print(f"warning: session '{session.name}' exists, --assignments ignored "
+        print(f"warning: session '{session_name(session)}' exists, --assignments ignored "
               "(the saved session is the record).", file=log)
     Workshop.open(session, params["gaps_path"], params["catalog_path"],
                   assignments=params["assignments_path"]).close()
     return not existed
 
 
-def _write(folder: Path, notebooks: list[Path], params: dict[str, str | None],
-           staging: Path, log: TextIO) -> None:
-    from ..workshop import Workshop
-
-    with tempfile.TemporaryDirectory(prefix="pmo_nb-record-") as tmp:
-        work = Path(tmp) / "notebooks"
-        shutil.copytree(folder, work,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.sqlite*"))
-        for i, source in enumerate(notebooks, start=1):
-            start = time.perf_counter()
-            nb = _execute(work / source.name, params)
-            nbformat.write(nb, staging / source.name)
-            html = staging / f"{source.stem}.html"
-            html.write_text(to_html(nb, source.stem), encoding="utf-8")
-            print(f"[{i}/{len(notebooks)}] {source.name}: {time.perf_counter() - start:.1f} s, "
-                  f"{html.stat().st_size / 1e6:.1f} MB html", file=log)
-    with Workshop.open(params["session_path"]) as ws:
-        ws.export_xlsx(staging / WORKBOOK)
-        print(f"{WORKBOOK}: {len(ws.tables())} sheets", file=log)
+def _staging(out: Path) -> Path:
+    """A temporary folder beside ``out``, with the mode a plain mkdir would give it."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    staging.chmod(0o777 & ~_umask())
+    return staging
 
 
-def _execute(path: Path, params: dict[str, str | float | None]) -> nbformat.NotebookNode:
-    """Run one notebook with the parameters it declares; offline-ready outputs."""
-    import papermill as pm
-
-    declared = pm.inspect_notebook(str(path))
-    given = {k: v for k, v in params.items() if k in declared}
-    try:
-        with _environ(RENDERER_ENV, RECORD_RENDERER):
-            nb = pm.execute_notebook(str(path), None, parameters=given, kernel_name=KERNEL,
-                                     progress_bar=False, cwd=str(path.parent),
-                                     store_widget_state=False, extra_arguments=_QUIET)
-    except pm.PapermillExecutionError as exc:
-        line = (exc.source or "").strip().splitlines()[:1] or [""]
-        raise RecordError(f"notebook '{path.name}' failed at In [{exc.exec_count}] "
-                          f"({line[0][:60]}): {exc.ename}: {exc.evalue}") from None
-    return nb
-
-
-@contextlib.contextmanager
-def _environ(name: str, value: str) -> Iterator[None]:
-    """Set an environment variable for the kernels started inside the block."""
-    old = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = old
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _publish(staging: Path, out: Path) -> list[Path]:
     """Move the finished record into ``out`` (a rename when ``out`` is new)."""
-    names = sorted(p.name for p in staging.iterdir())
+    names = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
     if not out.exists():
         staging.rename(out)
     else:  # e.g. the session file lives in ``out``: replace the record's files only
-        for name in names:
-            os.replace(staging / name, out / name)
+        for top in sorted(staging.iterdir()):
+            target = out / top.name
+            if top.is_dir() and target.is_dir():
+                shutil.rmtree(target)
+            os.replace(top, target)
         staging.rmdir()
     return [out / name for name in names]
 
 
-def _undo_session(created: Path | None, out: Path, out_existed: bool, log: TextIO) -> None:
-    """After a failure: remove a session this run created, and ``out`` if it made it."""
-    if created is not None:
-        for path in (created, *created.parent.glob(f"{created.name}-*")):
-            path.unlink(missing_ok=True)
-        print(f"removed the new session '{created}'.", file=log)
+def _undo_session(created: str | None, out: Path, out_existed: bool, log: TextIO) -> None:
+    """After a failure: remove a session file this run created, and ``out`` if it made it."""
+    if created is not None and not is_url(created):
+        path = Path(created)
+        for p in (path, *path.parent.glob(f"{path.name}-*")):
+            p.unlink(missing_ok=True)
+        print(f"removed the new session '{path}'.", file=log)
     if not out_existed and out.is_dir() and not any(out.iterdir()):
         out.rmdir()

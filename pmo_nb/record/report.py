@@ -1,0 +1,259 @@
+"""The stakeholders' page: one self-contained HTML file written from the session's facts.
+
+Order: a summary first (how the gaps stand; what the PMO will offer, for which gaps;
+what goes to other owners, and to whom; what the budget buys and what it leaves open;
+the roadmap's waves), then coverage and the plan in detail, then the votes (only when
+the session has some), and the gap register and the catalog as appendices. Built in
+this process from :class:`~.facts.Facts` and :mod:`pmo_nb.plots` figures: no notebook,
+no code, no paths, nothing but the customer's own words and ours.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import plots
+from .._plan_report import count, headline, percent, proof, versus_greedy
+from ..plots._palette import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
+from .facts import Facts
+from .html import Col, esc, figure, number, page, status_tag, table
+
+GAP = Col("gap_id", "Gap", "id")
+ASPECT = Col("aspect", "Aspect")
+SIZE, PRIORITY = Col("size", "Size", "short"), Col("priority", "Priority", "short")
+
+
+class _Figures:
+    """Numbers the page's figures ``fig-1``, ``fig-2``, ... (stable ids, no random uuids)."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def __call__(self, fig: go.Figure) -> str:
+        return figure(fig, f"fig-{next(self._ids)}")
+
+
+def render(facts: Facts, ws: Any) -> str:
+    """The whole page as HTML text."""
+    fig = _Figures()
+    body = "".join([_header(facts), _summary(facts), _coverage(facts, ws, fig),
+                    _plan(facts, ws, fig), _votes(facts), _register(facts), _catalog(facts)])
+    return page(f"{facts.title}: PMO Planning workshop record", body, figures=True)
+
+
+def write(facts: Facts, ws: Any, path: Path) -> Path:
+    """Write the page to ``path``; returns it."""
+    path.write_text(render(facts, ws), encoding="utf-8")
+    return path
+
+
+def _header(f: Facts) -> str:
+    budget = (f"a budget of {esc(number(f.plan.budget, f.currency))}" if f.budget_given
+              else "the budget for every service proposed")
+    changed = f" · session last changed {esc(f.last_change)} UTC" if f.last_change else ""
+    made = f"{f.made.day} {f.made:%B %Y}"
+    return (f"<h1>{esc(f.title)}</h1>"
+            f'<p class="meta">PMO Planning workshop · record of {made}{changed}</p>'
+            f'<p class="lead">What the workshop decided for the organisation\'s '
+            f"{count(len(f.coverage), 'gap')}: the PMO services that will close them, the gaps "
+            f"other owners must act on, and what {budget} buys, wave by wave. Costs are in "
+            f"{esc(f.currency)}.</p>")
+
+
+def _summary(f: Facts) -> str:
+    left = (f"<h3>What the PMO will offer</h3>{_offer(f)}")
+    right = (f"<h3>What goes to other owners</h3>{_owners(f)}"
+             f"<h3>What the budget buys</h3>{_budget(f)}"
+             f"<h3>The roadmap</h3>{_waves(f)}")
+    return (f'<section id="summary"><h2>Summary</h2>{_tiles(f)}'
+            f'<div class="grid"><div>{left}</div><div>{right}</div></div></section>')
+
+
+def _tiles(f: Facts) -> str:
+    words = {"covered": "covered by a PMO service", "partial": "partly covered",
+             "open": "still open", "handed over": "handed over to other owners"}
+    tiles = []
+    for status, n in f.counts.items():
+        colour = STATUS_COLOURS[status]
+        tiles.append(f'<div class="tile" data-status="{status}" style="background:{colour};'
+                     f'color:{on_colour(colour)}"><b>{n}</b>{count(n, "gap").split(" ", 1)[1]} '
+                     f"{words[status]}</div>")
+    return f'<div class="tiles" id="status-counts">{"".join(tiles)}</div>'
+
+
+def _offer(f: Facts) -> str:
+    offer = f.offer.assign(gap_ids=f.offer["gaps"].map(
+        lambda g: ", ".join(line.split(" ", 1)[0] + (" (partly)" if line.endswith("(partly)")
+                                                     else "") for line in g.split("\n"))))
+    cols = [Col("name", "Service"), Col("gap_ids", "For gaps"), Col("cost", "Cost", "money"),
+            Col("in_plan", "In the plan", "short")]
+    note = ('<p class="note">Every service the workshop assigned to a gap; the gap register '
+            "(appendix A) says what each gap is.</p>")
+    return table(offer, cols, unit=f.currency, cls="compact",
+                 empty="No service was assigned to a gap.") + note
+
+
+def _owners(f: Facts) -> str:
+    rows = f.handed_over.assign(
+        gap=f.handed_over["gap_id"] + " " + f.handed_over["aspect"],
+        part=f.handed_over["handover"].map({"whole": "the whole gap",
+                                            "rest": "what the PMO cannot do"}))
+    cols = [Col("owner", "Owner"), Col("gap", "Gap"), Col("part", "Takes"), Col("note", "Note")]
+    return table(rows, cols, cls="compact", empty="No gap goes to another owner.")
+
+
+def _budget(f: Facts) -> str:
+    p = f.plan
+    given = "" if f.budget_given else (
+        '<p class="note">No budget was set for this record: the plan takes every proposed '
+        "service that adds value.</p>")
+    left = f.left_open
+    left_text = ("It leaves no gap without a service." if left.empty else
+                 f"It leaves {count(len(left), 'gap')} open: " +
+                 ", ".join(esc(f"{g} {a}") for g, a in zip(left["gap_id"], left["aspect"],
+                                                            strict=True)) + ".")
+    return (f'{given}<p class="headline" id="plan-headline">{esc(headline(p, f.currency))}</p>'
+            f"<p>{esc(proof(p))} {left_text}</p><p>{_choices(f)}</p>")
+
+
+def _choices(f: Facts) -> str:
+    def names(frame: pd.DataFrame) -> str:
+        return ", ".join(esc(n) for n in frame["name"])
+
+    must = f"Must-haves: {names(f.must)}." if len(f.must) else "No must-haves."
+    exclude = f"Excluded: {names(f.exclude)}." if len(f.exclude) else "No exclusions."
+    return f'<span id="plan-choices">{must} {exclude}</span>'
+
+
+def _waves(f: Facts) -> str:
+    if f.waves.empty:
+        return '<p class="empty">No services to deploy.</p>'
+    items = [f"<li><b>Wave {w.wave}</b>, months {number(w.start_month)}–{number(w.end_month)}, "
+             f"{esc(number(w.cost, f.currency))}: {esc(w.services.replace(chr(10), '; '))}</li>"
+             for w in f.waves.itertuples(index=False)]
+    return (f'<ul class="waves" id="waves">{"".join(items)}</ul><p class="note">At most '
+            f"{esc(number(f.wave_budget, f.currency))} a wave; a wave starts when the one "
+            "before is in place.</p>")
+
+
+def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
+    open_cols = [GAP, ASPECT, SIZE, PRIORITY,
+                 Col("weight", "Weight", "number"), Col("current_state", "Today"),
+                 Col("future_state", "Target")]
+    cand = f.candidate_list.rename(columns={"Product / Service": "service",
+                                            "Addresses Aspect": "aspect", "Gap Size": "size"})
+    cand_cols = [Col("service", "Service"), GAP, ASPECT, SIZE,
+                 PRIORITY, Col("contribution", "Closes it", "short"),
+                 Col("cost", "Cost", "money")]
+    owner_cols = [GAP, ASPECT, Col("owner", "Owner"), Col("handover", "Handed over", "short"),
+                  Col("note", "Note"), Col("current_state", "Today"),
+                  Col("future_state", "Target")]
+    return (
+        '<section id="coverage"><h2>Coverage in detail</h2>'
+        + fig(plots.status_overview(ws)) + fig(plots.coverage_heatmap(ws))
+        + fig(plots.coverage_heatmap(ws, show="open"))
+        + "<h3>Still open</h3>" + table(_levels(f.open_gaps), open_cols, empty="No gap is open.")
+        + "<h3>Every service proposed, gap by gap</h3>"
+        + table(_levels(cand.assign(contribution=cand["contribution"].map(
+            {"full": "fully", "partial": "partly"}))), cand_cols, unit=f.currency,
+            empty="No service was assigned to a gap.")
+        + "<h3>Outside the PMO</h3>"
+        + table(_levels(f.handed_over.assign(handover=f.handed_over["handover"].map(
+            {"whole": "whole gap", "rest": "the rest"}))), owner_cols,
+            empty="No gap goes to another owner.")
+        + fig(plots.traceability_matrix(ws)) + fig(plots.service_load(ws))
+        + fig(plots.aspect_category_heatmap(ws)) + "</section>")
+
+
+def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
+    p = f.plan
+    services = p.services.assign(label=p.services["name"].where(
+        ~p.services["must"], p.services["name"] + " (must-have)"))
+    cols = [Col("label", "Service"), Col("category", "Category"), Col("tier", "Tier", "short"),
+            Col("cost", "Cost", "money"), Col("gap_ids", "Gaps it serves"),
+            Col("standalone_value", "Value on its own", "number")]
+    road_cols = [Col("wave", "Wave", "number"), Col("name", "Service"),
+                 Col("cost", "Cost", "money"), Col("value", "Value added", "number"),
+                 Col("start_month", "From month", "number"),
+                 Col("end_month", "To month", "number"), Col("note", "Note")]
+    left_cols = [GAP, ASPECT, SIZE, PRIORITY,
+                 Col("weight", "Weight", "number"), Col("why", "Why")]
+    return (
+        '<section id="plan"><h2>The budget plan in detail</h2>'
+        f"<p class=\"headline\">{esc(headline(p, f.currency))}</p>"
+        f"<p>{esc(proof(p))} {esc(versus_greedy(p, f.greedy, f.currency))}</p>"
+        + table(services, cols, unit=f.currency, empty="The plan has no services.")
+        + '<p class="note">Value: the weighted gap value (size × priority) a service covers on '
+          "its own; a gap counts once, however many services help it.</p>"
+        + fig(plots.plan_heatmap(ws, p)) + fig(_curve_figure(f))
+        + "<h3>Roadmap</h3>" + table(f.roadmap, road_cols, unit=f.currency,
+                                     empty="No services to deploy.")
+        + (fig(plots.roadmap_timeline(f.roadmap)) if len(f.roadmap) else "")
+        + "<h3>Gaps this plan leaves open</h3>"
+        + table(_levels(f.left_open), left_cols, empty="None: every gap gets a service.")
+        + "</section>")
+
+
+def _curve_figure(f: Facts) -> go.Figure:
+    """What each budget buys, the plan's budget marked at the headline's share."""
+    p = f.plan
+    out = plots.budget_curve_figure(f.curve, p.budget)
+    out.add_trace(go.Scatter(
+        x=[p.budget], y=[p.covered_share * 100], mode="markers+text", name="plan",
+        text=[percent(p.covered_share)], textposition="bottom right",
+        textfont=dict(size=18, color=DARK_TEXT), marker=dict(size=16, color=DARK_TEXT,
+                                                             symbol="diamond"),
+        hovertemplate=f"this plan: {percent(p.covered_share)} covered<extra></extra>"))
+    out.update_xaxes(title_text=f"Budget ({esc(f.currency)})")
+    return out
+
+
+def _votes(f: Facts) -> str:
+    """The participants' votes: shown only when the session has revealed results."""
+    if f.votes is None:
+        return ""
+    cols = [Col(str(c), str(c).replace("_", " ").capitalize(),
+                "percent" if c in ("share", "agreement") else "text") for c in f.votes.columns]
+    return f'<section id="votes"><h2>Votes</h2>{table(f.votes, cols)}</section>'
+
+
+def _register(f: Facts) -> str:
+    reg = f.register.merge(f.coverage[["gap_id", "pmo_role"]], on="gap_id", how="left")
+    cols = [GAP, ASPECT, SIZE, PRIORITY,
+            Col("status", "Status", "status"), Col("current_state", "Today"),
+            Col("future_state", "Target"), Col("description", "Description"),
+            Col("services", "Services"), Col("other_owner", "Other owner")]
+    return ('<section id="register" class="appendix"><h2>Appendix A. The gap register</h2>'
+            '<p class="note">Every gap as the workshop left it. Size and priority weigh a gap '
+            "(Low 1, Medium 2, High 3; weight = size × priority).</p>"
+            + table(_levels(reg), cols) + "</section>")
+
+
+def _catalog(f: Facts) -> str:
+    cat = f.catalog.assign(label=f.catalog["name"].where(
+        f.catalog.get("origin", pd.Series("catalog", index=f.catalog.index)) != "workshop",
+        "★ " + f.catalog["name"]))
+    cols = [Col("label", "Service"), Col("tier", "Tier", "short"), Col("description", "What it is"),
+            Col("cost", "Cost", "money"), Col("lead_time_months", "Months to set up", "number")]
+    parts = [f"<h3>{esc(category)}</h3>" + table(group, cols, unit=f.currency)
+             for category, group in cat.groupby("category", sort=False)]
+    return ('<section id="catalog" class="appendix"><h2>Appendix B. The service catalog</h2>'
+            '<p class="note">Everything the PMO can offer, by category; ★ marks services added '
+            "during the workshop.</p>" + "".join(parts) + "</section>")
+
+
+def _levels(frame: pd.DataFrame) -> pd.DataFrame:
+    """``size``/``priority`` as words (High, Medium, Low)."""
+    out = frame.copy()
+    for col in ("size", "priority"):
+        if col in out:
+            out[col] = out[col].map(lambda v: LEVEL_NAMES.get(v, v))
+    return out
+
+
+__all__ = ["render", "status_tag", "write"]
