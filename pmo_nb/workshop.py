@@ -309,11 +309,6 @@ class Workshop:
         value = json.dumps(_rows.check_weights(weights))
         self._change("set weights", [Op("setting", ("weights",), {"value": value})])
 
-    @property
-    def title(self) -> str | None:
-        """The customer's name for this workshop (the record's title); None if not named."""
-        return self._store.meta("title")
-
     def set_title(self, title: str) -> None:
         """Name the workshop, e.g. after the customer: one history step."""
         self._change("set title", [Op("setting", ("title",), {"value": str(title)})])
