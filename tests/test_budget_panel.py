@@ -140,3 +140,9 @@ def test_summary_and_table_for_the_record(sample_ws):
     assert table.columns.tolist() == ["Service", "Category", "Tier", "Cost", "Gaps it serves",
                                       "Value"]
     assert table["Cost"].sum() == plan.cost
+
+
+def test_a_session_with_nothing_assigned_yet_still_shows_the_panel(ws):
+    panel = BudgetPanel(ws)  # no candidate: every slider still has room (max >= min)
+    assert panel.budget.max >= panel.wave_budget.min > 0
+    assert panel.plan is not None and panel.plan.services.empty

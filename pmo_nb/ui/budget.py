@@ -93,7 +93,7 @@ class BudgetPanel(Panel):
         top = math.ceil(total / step) * step
         fmt = ",.0f" if step >= 1 else ",.2f"
         value = round(0.4 * total / step) * step if budget is None else budget
-        slider = dict(min=0.0, max=max(top, value), step=step, readout_format=fmt,
+        slider = dict(min=0.0, max=max(top, value, step), step=step, readout_format=fmt,
                       continuous_update=False, style={"description_width": "initial"})
         self.budget = w.FloatSlider(value=value, description=f"Budget ({self.unit})",
                                     layout=w.Layout(width="60%"), **slider)
