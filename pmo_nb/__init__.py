@@ -24,6 +24,7 @@ from .errors import (
 )
 from .events import Change
 from .io import load_catalog, load_gaps
+from .store import list_workshops
 from .workshop import Workshop
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Workshop",
     "load_catalog",
     "load_gaps",
+    "list_workshops",
     "plan",
     "plots",
     "record",

@@ -58,7 +58,14 @@ class PostgresStore(Store):
         return self._conn
 
     def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        cur = self._connection().execute(sql.replace("?", "%s"), params)
+        conn = self._connection()
+        idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        try:
+            cur = conn.execute(sql.replace("?", "%s"), params)
+        except psycopg.OperationalError:
+            if not (idle and conn.closed):
+                raise
+            cur = self._connection().execute(sql.replace("?", "%s"), params)  # a read: again
         return cur.fetchall() if cur.description else []
 
     def _execute(self, sql: str, params: Sequence = ()) -> None:
