@@ -153,3 +153,11 @@ def test_the_password_is_never_in_a_label_or_message(pg_server):
                                            r"created from other gaps") as caught:
         pmo_nb.Workshop.open(ws.path, gaps=other)
     assert "pmo-test-secret" not in str(caught.value)
+
+
+def test_the_record_never_shows_a_session_password():
+    from pmo_nb.record.build import _without_password
+
+    assert _without_password("postgresql://pmo:s%40cret@db:5432/pmo?workshop=a") == (
+        "postgresql://pmo@db:5432/pmo?workshop=a", "s@cret")
+    assert _without_password("sessions/a.sqlite") == ("sessions/a.sqlite", None)

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +24,7 @@ import nbformat
 
 from ..display import RENDERER_ENV
 from ..errors import RecordError, SessionError, UsageError
+from ..store import is_url, open_session, target
 from .html import to_html
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
@@ -79,7 +81,7 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     log = log or sys.stderr
     params = {"gaps_path": gaps, "catalog_path": catalog, "session_path": session,
               "assignments_path": assignments}
-    params = {k: None if v is None else str(Path(v).resolve()) for k, v in params.items()}
+    params = {k: None if v is None else _absolute(v) for k, v in params.items()}
     amounts = {"budget": budget, "wave_budget": wave_budget}  # else the notebook's defaults
     params.update({k: float(v) for k, v in amounts.items() if v is not None})
     out = Path(out).resolve()
@@ -95,7 +97,9 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         return _publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        _undo_session(Path(params["session_path"]) if created else None, out, out_existed, log)
+        created_file = created and isinstance(target(params["session_path"]), Path)
+        _undo_session(Path(params["session_path"]) if created_file else None, out,
+                      out_existed, log)
         raise
 
 
@@ -113,14 +117,17 @@ def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     """Validate the inputs by opening the session (creating and seeding it if new)."""
     from ..workshop import Workshop
 
-    session = Path(params["session_path"])
-    existed = session.exists()
+    session = target(params["session_path"])
+    found = open_session(session)  # a file or a PostgreSQL workshop
+    existed = found is not None
+    if found is not None:
+        found.close()
     if not existed and (params["gaps_path"] is None or params["catalog_path"] is None):
         raise SessionError(f"session '{session}' does not exist yet; to start a new session "
                            "give --gaps and --catalog (and optionally --assignments).")
     if existed and params["assignments_path"] is not None:
-        print(f"warning: session '{session.name}' exists, --assignments ignored "
-              "(the saved session is the record).", file=log)
+        print(f"warning: session '{getattr(session, 'name', session)}' exists, --assignments "
+              "ignored (the saved session is the record).", file=log)
     Workshop.open(session, params["gaps_path"], params["catalog_path"],
                   assignments=params["assignments_path"]).close()
     return not existed
@@ -153,8 +160,11 @@ def _execute(path: Path, params: dict[str, str | float | None]) -> nbformat.Note
 
     declared = pm.inspect_notebook(str(path))
     given = {k: v for k, v in params.items() if k in declared}
+    session, password = _without_password(given.get("session_path"))
+    if session is not None:
+        given["session_path"] = session  # the record shows its parameters: no password
     try:
-        with _environ(RENDERER_ENV, RECORD_RENDERER):
+        with _environ(RENDERER_ENV, RECORD_RENDERER), _environ("PGPASSWORD", password):
             nb = pm.execute_notebook(str(path), None, parameters=given, kernel_name=KERNEL,
                                      progress_bar=False, cwd=str(path.parent),
                                      store_widget_state=False, extra_arguments=_QUIET)
@@ -166,8 +176,11 @@ def _execute(path: Path, params: dict[str, str | float | None]) -> nbformat.Note
 
 
 @contextlib.contextmanager
-def _environ(name: str, value: str) -> Iterator[None]:
-    """Set an environment variable for the kernels started inside the block."""
+def _environ(name: str, value: str | None) -> Iterator[None]:
+    """Set an environment variable for the kernels started inside the block (None: as is)."""
+    if value is None:
+        yield
+        return
     old = os.environ.get(name)
     os.environ[name] = value
     try:
@@ -189,6 +202,22 @@ def _publish(staging: Path, out: Path) -> list[Path]:
             os.replace(staging / name, out / name)
         staging.rmdir()
     return [out / name for name in names]
+
+
+def _without_password(session: str | None) -> tuple[str | None, str | None]:
+    """A session URL without its password, and the password (libpq reads PGPASSWORD)."""
+    if session is None or not is_url(session):
+        return session, None
+    parts = urllib.parse.urlsplit(session)
+    if parts.password is None:
+        return session, None
+    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+    return session.replace(parts.netloc, netloc, 1), urllib.parse.unquote(parts.password)
+
+
+def _absolute(value: str | os.PathLike) -> str:
+    """A path made absolute (the notebooks run elsewhere); a session URL as given."""
+    return str(value) if is_url(str(value)) else str(Path(value).resolve())
 
 
 def _undo_session(created: Path | None, out: Path, out_existed: bool, log: TextIO) -> None:

@@ -202,7 +202,7 @@ def parse_url(url: str, need_workshop: bool = True) -> tuple[dict, str]:
         raise SessionError(f"'{_safe(url)}' names no workshop: add ?workshop=NAME (many "
                            "workshops share one database; `pmo-nb list URL` shows them).")
     try:
-        params = conninfo_to_dict(urllib.parse.urlunsplit(parts._replace(query=rest)))
+        params = conninfo_to_dict(url.split("?", 1)[0] + (f"?{rest}" if rest else ""))
     except psycopg.Error as exc:
         raise SessionError(f"'{_safe(url)}' is not a PostgreSQL URL libpq understands "
                            f"({exc}); write postgresql://USER@HOST:PORT/DB?workshop=NAME."
