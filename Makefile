@@ -8,7 +8,7 @@ HOST   := 127.0.0.1
 PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab app test lint unit doctest nbval browser-deps notebooks bench record clean
+.PHONY: lab app test lint unit doctest nbval browser-deps pg-deps notebooks bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,8 @@ app: $(STAMP)
 	  $(BIN)/voila notebooks/workshop.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
 	    --token=$$token
 
-## test: ruff, pytest (unit, browser), every docstring example, strict nbval on the notebooks
-test: $(STAMP) browser-deps lint unit doctest nbval
+## test: ruff, pytest (unit, browser, both stores), every docstring example, strict nbval
+test: $(STAMP) browser-deps pg-deps lint unit doctest nbval
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
@@ -57,6 +57,13 @@ browser-deps:
 	  (apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null) || \
 	  echo "soffice missing and not root: the LibreOffice export test will be skipped"; }
 
+# Debian's PostgreSQL server binaries: the tests start a throwaway server from them
+# (initdb into a temp folder, 127.0.0.1, a free port) and stop it afterwards.
+pg-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+	  echo "postgresql missing and not root: PostgreSQL tests will be skipped"; }
+
 ## notebooks: re-execute the committed notebooks on a fresh sample session (the sample record)
 notebooks: $(STAMP)
 	$(BIN)/python -m pmo_nb.cli refresh-notebooks
@@ -65,6 +72,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_workshop.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_store.py
 
 ## record: the shareable record of the sample workshop into record/
 record: $(STAMP)

@@ -26,6 +26,7 @@ from .errors import (
 from .events import Change
 from .io import load_catalog, load_gaps
 from .start import open_workshop
+from .store import list_workshops
 from .workshop import Workshop
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "load_catalog",
     "load_gaps",
     "open_workshop",
+    "list_workshops",
     "plan",
     "plots",
     "record",

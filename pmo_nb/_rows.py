@@ -11,6 +11,7 @@ import pandas as pd
 from . import coverage as cov
 from . import schema
 from .errors import DataError, Problem, UnknownGapError, UnknownServiceError, UsageError
+from .io import Source, read_cells
 
 GAP_COLUMNS = [c.name for c in schema.GAPS]
 SERVICE_COLUMNS = [c.name for c in schema.CATALOG]
@@ -176,3 +177,20 @@ def import_problems(raw: pd.DataFrame, gap_ids: Iterable[str],
             problems.append(Problem(line, "service_id", message))
         seen.setdefault(pair, line)
     return problems
+
+
+def assignment_rows(source: Source, gap_ids: Iterable[str],
+                    service_ids: Iterable[str]) -> pd.DataFrame:
+    """An assignments table, validated: format and unknown or repeated ids reported together.
+
+    Raises ``DataError`` naming each row, column and value; nothing is written before.
+    """
+    raw, label = read_cells(source)
+    problems = import_problems(raw, gap_ids, service_ids)
+    try:
+        rows = schema.validate(raw, schema.ASSIGNMENTS, label, allow_empty=True)
+    except DataError as exc:  # report the format and the id problems together
+        problems = sorted([*exc.problems, *problems], key=lambda p: p.row or 0)
+    if problems:
+        raise DataError(label, problems)
+    return rows

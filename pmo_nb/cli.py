@@ -1,4 +1,4 @@
-"""Command line: ``pmo-nb new ...``, ``pmo-nb record ...`` and ``pmo-nb refresh-notebooks``."""
+"""Command line: ``pmo-nb new``, ``record``, ``list URL`` and ``refresh-notebooks``."""
 
 from __future__ import annotations
 
@@ -142,7 +142,24 @@ def _parser() -> argparse.ArgumentParser:
                      "every amount (default: k$)")
     rec.add_argument("--pdf", action="store_true", help="also print the page to record.pdf "
                      "with Chromium, when installed")
+    listing = sub.add_parser("list", help="the workshops in a PostgreSQL database",
+                             description="Name, creation time, number of gaps and last change "
+                                         "of every workshop in the database.")
+    listing.add_argument("url", help="postgresql://USER@HOST:PORT/DB (?workshop= not needed)")
     return parser
+
+
+def list_command(url: str) -> int:
+    """Run ``pmo-nb list URL``: one line per workshop; the exit code."""
+    from .store import list_workshops
+
+    try:
+        table = list_workshops(url)
+    except PmoError as exc:
+        print(f"pmo-nb list: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(table.to_string(index=False) if len(table) else "no workshops yet")
+    return 0
 
 
 def _amount(text: str) -> float:
@@ -163,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         return new(args)
     if args.command == "record":
         return record(args)
+    if args.command == "list":
+        return list_command(args.url)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

@@ -2,7 +2,9 @@
 
 The rules: a session that exists is reopened as saved, and gaps/catalog given with it
 must be the ones it was created from (the saved snapshot is the record); a session that
-does not exist yet is created from both files, validated first, and written atomically.
+does not exist yet is created from both files, validated first, and written whole or not
+at all, with its seed assignments (if any) as its first history step. A session is an
+SQLite file path or a ``postgresql://...?workshop=NAME`` URL; the rules are the same.
 """
 
 from __future__ import annotations
@@ -11,19 +13,26 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
+
 from . import _rows
 from .errors import SessionError
 from .io import Source, load_catalog, load_gaps
-from .store import Store
+from .store import Op, Store, create_session, now, open_session, target
+
+SEED_ACTION = "import assignments"
 
 
 def open_store(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
-               *, weights: dict[str, float] | None = None,
+               *, assignments: Source | None = None, weights: dict[str, float] | None = None,
                user: str | None = None) -> tuple[Store, bool]:
-    """The session's store, and whether it was created now (``False``: reopened)."""
-    path = Path(session_path)
-    if path.exists():
-        store = Store.open(path, user)
+    """The session's store, and whether it was created now (``False``: reopened).
+
+    ``assignments`` seeds a session created now; a session that exists keeps its own.
+    """
+    where = target(session_path)
+    store = open_session(where, user)
+    if store is not None:
         try:
             check_same_inputs(store, gaps, catalog)
         except BaseException:
@@ -32,21 +41,15 @@ def open_store(session_path: str | os.PathLike, gaps: Source | None, catalog: So
         return store, False
     if gaps is None or catalog is None:
         raise SessionError(
-            f"'{path}' does not exist yet; to start a new session give both "
+            f"'{_shown(where)}' does not exist yet; to start a new session give both "
             "gaps= and catalog= (a path or a DataFrame)."
         )
-    return _create(path, gaps, catalog, weights, user), True
+    return _create(where, gaps, catalog, assignments, weights, user), True
 
 
-def _create(path: Path, gaps: Source, catalog: Source, weights: dict[str, float] | None,
-            user: str | None) -> Store:
+def _create(where: Path | str, gaps: Source, catalog: Source, assignments: Source | None,
+            weights: dict[str, float] | None, user: str | None) -> Store:
     gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SessionError(
-            f"Could not create the folder of the session '{path}' ({exc})."
-        ) from None
     meta = {
         "weights": json.dumps(_rows.check_weights(weights)),
         "gaps_source": _rows.canonical(gap_frame),
@@ -56,7 +59,41 @@ def _create(path: Path, gaps: Source, catalog: Source, weights: dict[str, float]
         "gaps": _rows.gap_rows(gap_frame),
         "services": _rows.service_rows(cat_frame, "catalog"),
     }
-    return Store.create(path, tables, meta, user)
+    seed = None
+    if assignments is not None:  # validated before anything is written
+        rows = _rows.assignment_rows(assignments, gap_frame["gap_id"], cat_frame["service_id"])
+        seed = (SEED_ACTION, assignment_ops(rows, {}))
+    if isinstance(where, Path):
+        _make_folder(where)
+    return create_session(where, tables, meta, seed, user)
+
+
+def assignment_ops(rows: pd.DataFrame, saved: dict[tuple[str, str], dict | None]) -> list[Op]:
+    """One op per validated assignment row that changes what is ``saved`` for its pair."""
+    stamp = now()
+    return [Op("assignment", (r.gap_id, r.service_id),
+               {"contribution": r.contribution, "note": r.note, "updated_at": stamp})
+            for r in rows.itertuples()
+            if _rows.changes(saved.get((r.gap_id, r.service_id)), r)]
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SessionError(
+            f"Could not create the folder of the session '{path}' ({exc})."
+        ) from None
+
+
+def _shown(where: Path | str) -> str:
+    """A session for messages: the path, or the URL without its password."""
+    if isinstance(where, Path):
+        return str(where)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(where)
+    return where.replace(f":{parts.password}@", ":***@", 1) if parts.password else where
 
 
 def check_same_inputs(store: Store, gaps: Source | None, catalog: Source | None) -> None:
@@ -71,7 +108,7 @@ def check_same_inputs(store: Store, gaps: Source | None, catalog: Source | None)
         if _rows.canonical(given) != saved:
             changes = _rows.diff(_rows.saved_frame(saved), given, key)
             raise SessionError(
-                f"'{store.path.name}' was created from other {name} ({changes}). The saved "
+                f"'{store.label}' was created from other {name} ({changes}). The saved "
                 f"session is the record: reopen it without {name}=, start a new session "
                 "file for the new data, or add services through the session."
             )

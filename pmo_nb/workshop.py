@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Hashable, Iterable
 from pathlib import Path
 
@@ -26,8 +27,8 @@ from .errors import (
 )
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
-from .io import Source, read_cells
-from .session import open_store
+from .io import Source
+from .session import assignment_ops, open_store
 from .store import Op, Store, now
 
 # the session's tables as the workshop names them (catalog = the store's services table)
@@ -36,7 +37,9 @@ _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
 
 
 class Workshop:
-    """A PMO Planning workshop kept in one SQLite file.
+    """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
+
+    A handle may be shared between threads: each call is whole and one history step.
 
     Examples
     --------
@@ -54,28 +57,24 @@ class Workshop:
         self._index: dict[str, dict[str, int]] = {}  # id -> row of gaps / catalog
         self._subscribers = Subscribers()
         self._unannounced = False  # another handle's change seen, not yet told
+        self._lock = threading.RLock()  # one thread at a time reads or changes the cache
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
              catalog: Source | None = None, *, assignments: Source | None = None,
              weights: dict[str, float] | None = None, user: str | None = None) -> Workshop:
-        """Create the session file (``gaps`` and ``catalog`` required) or reopen it as saved.
+        """Create the session (``gaps`` and ``catalog`` required) or reopen it as saved.
 
+        ``session_path`` is an SQLite file or ``postgresql://USER@HOST:PORT/DB?workshop=NAME``.
         ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
-        decisions; it is ignored when the session already exists, so re-running a
-        notebook never resets a live session.
+        decisions, as part of creating it (a session exists with all of its seed or not at
+        all); it is ignored when the session already exists, so re-running a notebook never
+        resets a live session.
         """
-        store, created = open_store(session_path, gaps, catalog, weights=weights, user=user)
-        ws = cls(store)
-        if created and assignments is not None:
-            try:
-                ws.import_assignments(assignments)
-            except BaseException:
-                ws.close()
-                store.path.unlink()  # a new session whose seed failed is not left half-made
-                raise
-        return ws
+        store, _ = open_store(session_path, gaps, catalog, assignments=assignments,
+                              weights=weights, user=user)
+        return cls(store)
 
     def close(self) -> None:
         """Close the session file (every change is already saved)."""
@@ -88,16 +87,22 @@ class Workshop:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Workshop('{self._store.path.name}', {len(self._frame('gaps'))} gaps)"
+        return f"Workshop('{self._store.label}', {len(self._frame('gaps'))} gaps)"
 
     @property
-    def path(self) -> Path:
+    def path(self) -> Path | str:
+        """The session as given: a file path, or the PostgreSQL URL (reopens it)."""
         return self._store.path
 
     @property
     def title(self) -> str | None:
         """The session's title (its ``title`` setting), or None when it has none."""
         return self._store.meta("title")
+
+    @property
+    def label(self) -> str:
+        """The session in a message: the file's name, or the URL without a password."""
+        return self._store.label
 
     # -- change events -------------------------------------------------------------------
     def subscribe(self, callback: Subscriber, *, key: Hashable | None = None) -> Subscriber:
@@ -143,12 +148,13 @@ class Workshop:
 
     # -- tables --------------------------------------------------------------------------
     def _frame(self, name: str) -> pd.DataFrame:
-        if self._store.external_change():  # nothing cached is trusted any more
-            self._forget()
-            self._unannounced = True
-        if name not in self._cache:
-            self._cache[name] = self._load(name)
-        return self._cache[name]
+        with self._lock:
+            if self._store.external_change():  # nothing cached is trusted any more
+                self._forget()
+                self._unannounced = True
+            if name not in self._cache:
+                self._cache[name] = self._load(name)
+            return self._cache[name]
 
     def _load(self, name: str) -> pd.DataFrame:
         if name == "gaps":
@@ -318,28 +324,20 @@ class Workshop:
 
         Returns the number of assignments written (unchanged rows are skipped).
         """
-        raw, label = read_cells(source)
-        problems = _rows.import_problems(raw, self._frame("gaps")["gap_id"],
-                                         self._frame("catalog")["service_id"])
-        try:
-            rows = schema.validate(raw, schema.ASSIGNMENTS, label, allow_empty=True)
-        except DataError as exc:  # report the format and the id problems together
-            problems = sorted([*exc.problems, *problems], key=lambda p: p.row or 0)
-        if problems:
-            raise DataError(label, problems)
-        stamp = now()
-        ops = [Op("assignment", (r.gap_id, r.service_id),
-                  {"contribution": r.contribution, "note": r.note, "updated_at": stamp})
-               for r in rows.itertuples()
-               if _rows.changes(self._store.row("assignment", (r.gap_id, r.service_id)), r)]
+        rows = _rows.assignment_rows(source, self._frame("gaps")["gap_id"],
+                                     self._frame("catalog")["service_id"])
+        saved = {(g, s): self._store.row("assignment", (g, s))
+                 for g, s in zip(rows["gap_id"], rows["service_id"], strict=True)}
+        ops = assignment_ops(rows, saved)
         if ops:
             self._change("import assignments", ops)
         return len(ops)
 
     def undo(self) -> str | None:
         """Revert the latest change saved in the session (by any handle); its action or None."""
-        action = self._store.undo()
-        self._forget()
+        with self._lock:
+            action = self._store.undo()
+            self._forget()
         if action is not None:
             self._subscribers.notify(Change("undo", EVERYTHING))
         return action
@@ -362,9 +360,10 @@ class Workshop:
 
     # -- internals -----------------------------------------------------------------------
     def _change(self, action: str, ops: list[Op]) -> None:
-        self._store.change(action, ops)
-        tables = frozenset(_NAMES[op.table] for op in ops)
-        self._forget(tables)
+        with self._lock:
+            self._store.change(action, ops)
+            tables = frozenset(_NAMES[op.table] for op in ops)
+            self._forget(tables)
         self._subscribers.notify(Change(action, tables))
 
     def _position(self, name: str, key: str, value: str) -> int | None:

@@ -17,10 +17,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import _postgres
 import pytest
 
 import pmo_nb
@@ -49,18 +51,62 @@ REMOTE_TAG = re.compile(
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> pmo_nb.Workshop:
+def ws(new_session) -> pmo_nb.Workshop:
     """A new session on the sample gaps and catalog, nothing assigned."""
-    with pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG) as session:
+    with pmo_nb.Workshop.open(new_session("s"), gaps=SAMPLE_GAPS, catalog=CATALOG) as session:
         yield session
 
 
 @pytest.fixture
-def sample_ws(tmp_path: Path) -> pmo_nb.Workshop:
+def sample_ws(new_session) -> pmo_nb.Workshop:
     """A new session seeded with the sample workshop's decisions."""
-    with pmo_nb.Workshop.open(tmp_path / "sample.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG,
+    with pmo_nb.Workshop.open(new_session("sample"), gaps=SAMPLE_GAPS, catalog=CATALOG,
                               assignments=SAMPLE_ASSIGNMENTS) as session:
         yield session
+
+
+# -- the two stores --------------------------------------------------------------------
+# A test module (or test) marked ``@pytest.mark.stores("sqlite", "postgresql")`` runs once
+# per store: its ``ws``, ``sample_ws``, ``session_url`` and ``new_session`` are then an
+# SQLite file or a workshop in a throwaway PostgreSQL server (started once per run).
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("stores")
+    if marker and "store_kind" in metafunc.fixturenames:
+        metafunc.parametrize("store_kind", marker.args, indirect=True)
+
+
+@pytest.fixture
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A throwaway PostgreSQL server for the whole run (or PMO_NB_TEST_PG_URL's)."""
+    pytest.importorskip("psycopg", reason="PostgreSQL tests need psycopg (pip install -e "
+                        "'.[test]')")
+    try:
+        server = _postgres.start()
+    except FileNotFoundError as exc:
+        pytest.skip(f"{exc}: install Debian's postgresql (`make test` does as root) or set "
+                    f"{_postgres.ENV_URL}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_session(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Make a fresh session target: ``tmp_path/NAME.sqlite`` or a new PostgreSQL workshop."""
+    if store_kind == "sqlite":
+        return lambda name="s": tmp_path / f"{name}.sqlite"
+    url = request.getfixturevalue("pg_server").url
+    return lambda name="s": f"{url}?workshop={name}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def session_url(new_session) -> Path | str:
+    """A session that does not exist yet, on the store under test."""
+    return new_session("s")
 
 
 # -- browsers and servers ------------------------------------------------------------

@@ -23,3 +23,15 @@ def test_plan_benchmark_quick_run_proves_its_plans():
                           capture_output=True, text=True, timeout=600, check=True)
     assert re.search(r"all proven optimal +True", done.stdout)
     assert "proven gap" in done.stdout
+
+
+def test_store_benchmark_reports_both_stores(pg_server):
+    done = subprocess.run([sys.executable, "benchmarks/bench_store.py", "--url", pg_server.url,
+                           "--gaps", "60", "--kills", "1"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
+    for name in (r"assign\(\) \[sqlite\]", r"assign\(\) \[postgresql\]",
+                 r"external_change\(\) \[postgresql\]"):
+        assert re.search(rf"^{name} .* \d+\.\d\dx +\d\.\dx (ok|OVER)$", done.stdout, re.M), name
+    assert re.search(r"postgresql: 1 SIGKILLs mid-change: \d+ acknowledged assignments, 0 lost",
+                     done.stdout)
+    assert "30 participants x 10 assigns at once" in done.stdout

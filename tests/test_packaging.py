@@ -12,7 +12,7 @@ from pmo_nb import schema
 
 
 def _name(spec: str) -> tuple[str, str]:
-    found = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", spec)
+    found = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)", spec)  # extras: pip only
     return found.group(1).lower().replace("_", "-"), found.group(2).replace(" ", "")
 
 

@@ -1,4 +1,8 @@
-"""Durability, two handles on one file, and files that are not sessions."""
+"""Durability, two handles on one session, and files that are not sessions.
+
+Tests on ``ws`` / ``session_url`` run on both stores (an SQLite file and a workshop in a
+throwaway PostgreSQL server); the ones marked ``stores("sqlite")`` are about the file.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ from conftest import CATALOG, SAMPLE_GAPS
 from pmo_nb import SessionError
 from pmo_nb.store import SCHEMA_VERSION
 
+pytestmark = pytest.mark.stores("sqlite", "postgresql")
 
-def test_a_change_survives_a_killed_process(tmp_path):
-    path = tmp_path / "s.sqlite"
+
+def test_a_change_survives_a_killed_process(session_url):
+    path = session_url
     pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG).close()
     script = textwrap.dedent(f"""
         import os, pmo_nb
@@ -33,8 +39,8 @@ def test_a_change_survives_a_killed_process(tmp_path):
     assert ws.coverage().set_index("gap_id").at["G-02", "status"] == "handed over"
 
 
-def test_two_handles_interleave_without_losing_changes(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_two_handles_interleave_without_losing_changes(session_url):
+    path = session_url
     a = pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG)
     b = pmo_nb.Workshop.open(path)
     assert a.coverage()["status"].eq("open").sum() == 15  # warm a's cache
@@ -48,11 +54,12 @@ def test_two_handles_interleave_without_losing_changes(tmp_path):
     b.assign("G-04", "S-NEW")
     assert set(a.assignments["gap_id"]) == set(b.assignments["gap_id"]) == {
         "G-01", "G-02", "G-03", "G-04"}
-    assert a.undo() == "assign"  # b's last change: undo is per session file
+    assert a.undo() == "assign"  # b's last change: undo is per session
     assert "G-04" not in set(b.assignments["gap_id"])
     assert list(b.history["action"]) == list(a.history["action"])
 
 
+@pytest.mark.stores("sqlite")
 def test_a_failed_write_keeps_everything_saved(ws):
     ws.assign("G-01", "S-TRAIN-PM")
     ws._store._conn.execute("PRAGMA query_only = 1")  # the file became read-only
@@ -66,6 +73,7 @@ def test_a_failed_write_keeps_everything_saved(ws):
     assert len(pmo_nb.Workshop.open(ws.path).history) == 1
 
 
+@pytest.mark.stores("sqlite")
 @pytest.mark.parametrize("content", [b"", b"gap_id,aspect\nG-1,x\n", b"SQLite format 3\x00" +
                                      b"\x13" * 200])
 def test_not_a_session_is_refused_and_left_untouched(tmp_path, content):
@@ -76,6 +84,7 @@ def test_not_a_session_is_refused_and_left_untouched(tmp_path, content):
     assert path.read_bytes() == content
 
 
+@pytest.mark.stores("sqlite")
 def test_another_sqlite_database_is_refused(tmp_path):
     path = tmp_path / "other.db"
     with sqlite3.connect(path) as conn:
@@ -87,6 +96,7 @@ def test_another_sqlite_database_is_refused(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.stores("sqlite")
 def test_a_newer_schema_is_refused(ws):
     with sqlite3.connect(ws.path) as conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
@@ -97,6 +107,7 @@ def test_a_newer_schema_is_refused(ws):
         pmo_nb.Workshop.open(ws.path)
 
 
+@pytest.mark.stores("sqlite")
 def test_session_records_its_schema_version_and_wal(ws):
     with sqlite3.connect(ws.path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (

@@ -11,6 +11,8 @@ import pmo_nb
 from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
 from pmo_nb import SessionError, UnknownGapError, UnknownServiceError
 
+pytestmark = pytest.mark.stores("sqlite", "postgresql")  # tests on `ws` run on both stores
+
 
 def status(ws: pmo_nb.Workshop, gap_id: str) -> str:
     return ws.coverage().set_index("gap_id").at[gap_id, "status"]

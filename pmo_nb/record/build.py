@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 
 from .._resources import notebook_dir
 from ..errors import RecordError, SessionError, UsageError
+from ..store import is_url, open_session, target
 from . import run
 from .options import DEFAULT_CURRENCY, Options
 
@@ -92,6 +94,7 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     log = log or sys.stderr
     start = time.perf_counter()
     params = _params(session, gaps, catalog, assignments)
+    session_url, password = _without_password(params["session_path"])
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out '{out}' is a file; give a folder for the record.")
@@ -99,10 +102,11 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     created = _open_session(params, log)
     options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
-    runner = run.Runner(found, log, start)  # the kernel starts now, beside what follows
+    secret = {"PGPASSWORD": password} if password else {}  # never in a notebook's parameters
+    runner = run.Runner(found, log, start, secret)  # the kernel starts now, beside what follows
     runner.start()
     try:
-        return _build(out, params, options, runner, pdf, log, start)
+        return _build(out, params, options, runner, pdf, log, start, session_url)
     except BaseException:
         _undo_session(params["session_path"] if created else None, out, out_existed, log)
         raise
@@ -112,7 +116,7 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
 
 
 def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: bool,
-           log: TextIO, start: float) -> list[Path]:
+           log: TextIO, start: float, shown_session: str | None) -> list[Path]:
     from ..workshop import Workshop
     from .facts import gather  # plotly, scipy: loaded while the kernel starts
 
@@ -126,7 +130,7 @@ def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: b
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = _staging(out)
         try:
-            runner.give(params, staging / NOTEBOOKS)
+            runner.give({**params, "session_path": shown_session}, staging / NOTEBOOKS)
             try:
                 _write_page(facts, ws, staging, pdf, log, start)
             finally:
@@ -162,11 +166,6 @@ def _params(session: str | os.PathLike, gaps: object, catalog: object,
     return params
 
 
-def is_url(session: str) -> bool:
-    """``postgresql://...`` and the like: a session that is not a file."""
-    return "://" in session
-
-
 def session_name(session: str) -> str:
     """The name of a session: its file name without extension, or the URL's workshop.
 
@@ -195,14 +194,17 @@ def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     """Validate the inputs by opening the session (creating and seeding it if new)."""
     from ..workshop import Workshop
 
-    session = params["session_path"]
-    existed = is_url(session) or Path(session).exists()
+    session = target(params["session_path"])
+    found = open_session(session)  # a file or a PostgreSQL workshop
+    existed = found is not None
+    if found is not None:
+        found.close()
     if not existed and (params["gaps_path"] is None or params["catalog_path"] is None):
         raise SessionError(f"session '{session}' does not exist yet; to start a new session "
                            "give --gaps and --catalog (and optionally --assignments).")
     if existed and params["assignments_path"] is not None:
-        print(f"warning: session '{session_name(session)}' exists, --assignments ignored "
-              "(the saved session is the record).", file=log)
+        print(f"warning: session '{session_name(params['session_path'])}' exists, --assignments "
+              "ignored (the saved session is the record).", file=log)
     Workshop.open(session, params["gaps_path"], params["catalog_path"],
                   assignments=params["assignments_path"]).close()
     return not existed
@@ -234,6 +236,17 @@ def _publish(staging: Path, out: Path) -> list[Path]:
             os.replace(top, target)
         staging.rmdir()
     return [out / name for name in names]
+
+
+def _without_password(session: str | None) -> tuple[str | None, str | None]:
+    """A session URL without its password, and the password (libpq reads PGPASSWORD)."""
+    if session is None or not is_url(session):
+        return session, None
+    parts = urllib.parse.urlsplit(session)
+    if parts.password is None:
+        return session, None
+    netloc = parts.netloc.replace(f":{parts.password}@", "@", 1)
+    return session.replace(parts.netloc, netloc, 1), urllib.parse.unquote(parts.password)
 
 
 def _undo_session(created: str | None, out: Path, out_existed: bool, log: TextIO) -> None:

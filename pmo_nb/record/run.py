@@ -62,9 +62,11 @@ class Runner(threading.Thread):
     :meth:`check` re-raises, in the caller's thread, whatever failed.
     """
 
-    def __init__(self, notebooks: Sequence[Path], log: TextIO, start: float):
+    def __init__(self, notebooks: Sequence[Path], log: TextIO, start: float,
+                 env: dict[str, str] | None = None):
         super().__init__(name="pmo_nb-record-notebooks", daemon=True)
         self.notebooks, self.log, self.start_time = list(notebooks), log, start
+        self.env = dict(env or {})  # e.g. PGPASSWORD: the kernel's, never a parameter
         self.error: BaseException | None = None
         self._jobs: queue.Queue[tuple[dict, Path] | None] = queue.Queue()
 
@@ -94,7 +96,7 @@ class Runner(threading.Thread):
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name=KERNEL)
-        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER}
+        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER, **self.env}
         await km.start_kernel(cwd=str(work), env=env, extra_arguments=_QUIET)
         kc = km.client()
         kc.start_channels()

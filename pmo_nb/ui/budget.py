@@ -71,7 +71,7 @@ class BudgetPanel(Panel):
                  wave_budget: float | None = None, *, unit: str = "k$",
                  time_limit: float = 10):
         super().__init__(ws)
-        self.plain = (f"Budget panel on '{ws.path.name}' (interactive with a running kernel; "
+        self.plain = (f"Budget panel on '{ws.label}' (interactive with a running kernel; "
                       "the tables and figures below record the plan at run time).")
         self.unit, self.time_limit = unit, time_limit
         self.plan: pl.Plan | None = None

@@ -28,7 +28,7 @@ class WorkshopPanel(Panel):
 
     def __init__(self, ws: Workshop):
         super().__init__(ws)
-        self.plain = (f"Workshop panel on '{ws.path.name}' (interactive with a running kernel;"
+        self.plain = (f"Workshop panel on '{ws.label}' (interactive with a running kernel;"
                       " the tables and figure below record the state at run time).")
         self._syncing = False
         self._build_navigation()

@@ -1,0 +1,99 @@
+"""Persistence of a workshop session behind one interface: an SQLite file or PostgreSQL.
+
+:func:`open_session` and :func:`create_session` take a path (the embedded SQLite store,
+:mod:`.sqlite`) or a ``postgresql://...?workshop=NAME`` URL (the shared store,
+:mod:`.postgres`, loaded only when a URL is given) and return a :class:`Store`; the
+workshop above uses only the :class:`Store` interface and :class:`Op`. The tables are
+declared once for both in :mod:`.tables`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+
+from ..errors import SessionError
+from .base import Op, Store, now
+from .tables import ENTITIES, SCHEMA_VERSION, TABLES
+
+__all__ = ["ENTITIES", "SCHEMA_VERSION", "TABLES", "Op", "Store", "create_session", "is_url",
+           "list_workshops", "now", "open_session", "target"]
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def is_url(text: str) -> bool:
+    """True for a database URL (``postgresql://...``), never for a local path.
+
+    Examples
+    --------
+    >>> is_url("postgresql://me@db:5432/pmo?workshop=acme"), is_url("sessions/acme.sqlite")
+    (True, False)
+    >>> is_url("C:/sessions/acme.sqlite")  # a drive letter is not a scheme
+    False
+    """
+    return bool(_URL.match(text)) and (text.split(":", 1)[1].startswith("//")
+                                        or text.split(":", 1)[0].lower()
+                                        in ("postgresql", "postgres"))
+
+
+def target(session: str | os.PathLike) -> Path | str:
+    """A session as given: a ``Path`` for a file, the URL text for PostgreSQL."""
+    text = os.fspath(session)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not is_url(text):
+        return Path(text)
+    if text.split(":", 1)[0].lower() not in ("postgresql", "postgres"):
+        raise SessionError(f"'{text.split(':', 1)[0]}:' sessions are not supported; a session "
+                           "is an SQLite file path or postgresql://USER@HOST:PORT/DB?workshop="
+                           "NAME.")
+    return text
+
+
+def open_session(where: Path | str, who: str | None = None) -> Store | None:
+    """The session at ``where``, or None when it does not exist yet."""
+    if isinstance(where, str):
+        return _postgres().open_url(where, who)
+    if not where.exists() and not where.is_symlink():
+        return None
+    from .sqlite import SqliteStore
+
+    return SqliteStore.open(where, who)
+
+
+def create_session(where: Path | str, tables: dict[str, pd.DataFrame], meta: dict[str, str],
+                   seed: tuple[str, list[Op]] | None = None, who: str | None = None) -> Store:
+    """Create a session with its tables, settings and seed step: all or nothing."""
+    if isinstance(where, str):
+        return _postgres().create_url(where, tables, meta, seed, who)
+    from .sqlite import SqliteStore
+
+    return SqliteStore.create(where, tables, meta, seed, who)
+
+
+def list_workshops(url: str) -> pd.DataFrame:
+    """The workshops of a PostgreSQL database: name, created, gaps, last change.
+
+    ``url`` is a session URL with or without ``?workshop=``.
+    """
+    if not isinstance(target(url), str):
+        raise SessionError(f"list_workshops needs a postgresql:// URL; got '{url}' (an SQLite "
+                           "file holds one workshop).")
+    return _postgres().list_workshops(url)
+
+
+def _postgres() -> ModuleType:
+    """The PostgreSQL store, loaded on first use (psycopg is an optional dependency)."""
+    try:
+        return importlib.import_module(".postgres", __name__)
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("psycopg", "psycopg_binary"):
+            raise
+        raise SessionError("PostgreSQL sessions need psycopg 3: pip install 'pmo_nb[postgres]' "
+                           "(or psycopg[binary]).") from None
