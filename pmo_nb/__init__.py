@@ -21,15 +21,18 @@ from .errors import (
     UnknownIdError,
     UnknownServiceError,
     UsageError,
+    VoteError,
 )
 from .events import Change
 from .io import load_catalog, load_gaps
+from .participant import Participant
 from .workshop import Workshop
 
 __all__ = [
     "Change",
     "DataError",
     "InputFileError",
+    "Participant",
     "PlanError",
     "PmoError",
     "RecordError",
@@ -38,6 +41,7 @@ __all__ = [
     "UnknownIdError",
     "UnknownServiceError",
     "UsageError",
+    "VoteError",
     "Workshop",
     "load_catalog",
     "load_gaps",
@@ -47,11 +51,12 @@ __all__ = [
     "setup_notebook",
     "ui",
     "views",
+    "votes",
     "widgets",
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "widgets"}
+_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "votes", "widgets"}
 
 
 def __getattr__(name: str) -> Any:

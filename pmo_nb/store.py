@@ -28,7 +28,7 @@ import pandas as pd
 
 from .errors import SessionError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: votes, ballots, participants (issue 13)
 APP = "pmo_nb"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -69,7 +69,26 @@ ENTITIES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "assignment": ("assignments", ("gap_id", "service_id"), ("contribution", "note", "updated_at")),
     "setting": ("meta", ("key",), ("value",)),
+    # participants' votes (issue 13): one open vote at a time, one ballot per participant
+    # and gap (a new ballot replaces the earlier one), choice = JSON (service ids or a level)
+    "vote": ("votes", ("vote_id",),
+             ("kind", "gap_ids", "named", "opened_at", "revealed_at", "closed_at")),
+    "ballot": ("ballots", ("vote_id", "participant", "gap_id"), ("choice", "at")),
+    "participant": ("participants", ("participant",), ("joined_at",)),
 }
+# steps that undo() passes over: a participant's join or ballot is theirs, not the
+# facilitator's to revert (a participant changes a ballot by voting again)
+NOT_UNDONE = ("undo", "join", "ballot")
+
+_VOTE_DDL = """
+CREATE TABLE IF NOT EXISTS votes (vote_id INTEGER PRIMARY KEY, kind TEXT, gap_ids TEXT,
+    named INTEGER, opened_at TEXT, revealed_at TEXT, closed_at TEXT);
+CREATE TABLE IF NOT EXISTS ballots (vote_id INTEGER, participant TEXT, gap_id TEXT,
+    choice TEXT, at TEXT, PRIMARY KEY (vote_id, participant, gap_id));
+CREATE TABLE IF NOT EXISTS participants (participant TEXT PRIMARY KEY, joined_at TEXT);
+"""
+# schema version -> what turns the version before it into this one
+MIGRATIONS = {2: _VOTE_DDL}
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -84,7 +103,7 @@ CREATE TABLE assignments (gap_id TEXT, service_id TEXT, contribution TEXT, note 
 CREATE TABLE history (seq INTEGER PRIMARY KEY AUTOINCREMENT, step INTEGER, at TEXT, who TEXT,
     action TEXT, entity TEXT, key TEXT, before TEXT, after TEXT, undone INTEGER DEFAULT 0);
 CREATE INDEX history_step ON history (step);
-"""
+""" + _VOTE_DDL
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,7 @@ class Store:
             conn.execute("PRAGMA synchronous=FULL")
             with suppress(sqlite3.OperationalError):  # a read-only file still opens for reading
                 conn.execute("PRAGMA journal_mode=WAL")
+                _migrate(conn, version)
         except BaseException:
             conn.close()
             raise
@@ -222,7 +242,8 @@ class Store:
         """Revert the latest step not yet undone, whoever made it; returns its action."""
         with self._transaction():
             last = self._conn.execute(
-                "SELECT MAX(step) FROM history WHERE undone = 0 AND action != 'undo'"
+                "SELECT MAX(step) FROM history WHERE undone = 0 AND action NOT IN "
+                f"({', '.join('?' * len(NOT_UNDONE))})", NOT_UNDONE
             ).fetchone()[0]
             if last is None:
                 return None
@@ -320,6 +341,24 @@ def _read_version(conn: sqlite3.Connection, path: Path) -> int:
             "left untouched. Choose another session path."
         )
     return int(rows["schema_version"])
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring an older session up to :data:`SCHEMA_VERSION` (new tables only), in one
+    transaction; nothing saved is changed."""
+    if version >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in filter(str.strip, MIGRATIONS[target].split(";")):
+                conn.execute(statement)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                     (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _user() -> str:

@@ -18,11 +18,11 @@ LAYERS = [
     {"errors", "events"},
     {"schema"},
     {"io", "export"},
-    {"coverage", "_milp", "_plan_report", "plan"},
+    {"coverage", "_milp", "_plan_report", "plan", "votes"},
     {"_rows", "store"},
     {"session"},
-    {"workshop"},
-    {"views", "plots", "display"},
+    {"workshop", "_voting"},
+    {"views", "plots", "display", "participant"},
     {"ui", "widgets"},
     {"record"},
     {"cli", "__main__", "__init__"},
@@ -32,6 +32,7 @@ RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 FORBIDDEN = {
     "io": {"plotly", "ipywidgets"}, "schema": {"plotly", "ipywidgets"},
     "coverage": {"pmo_nb.workshop", "pmo_nb.store"}, "plan": {"pmo_nb.workshop", "pmo_nb.store"},
+    "votes": {"pmo_nb.workshop", "pmo_nb.store", "pmo_nb._voting"},
     "plots": {"pmo_nb.workshop", "pmo_nb.store", "ipywidgets"},
     "workshop": {"pmo_nb.plots", "pmo_nb.ui", "plotly"},
 }
