@@ -1,4 +1,4 @@
-"""Command line: ``pmo-nb record ...`` and ``pmo-nb refresh-notebooks``."""
+"""Command line: ``pmo-nb record``, ``pmo-nb serve SESSION``, ``pmo-nb refresh-notebooks``."""
 
 from __future__ import annotations
 
@@ -74,6 +74,17 @@ def record(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb._serve`)."""
+    from ._serve import serve as run
+
+    try:
+        return run(args.session, args.host, args.port)
+    except (PmoError, OSError) as exc:
+        print(f"pmo-nb serve: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmo-nb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--budget", type=_amount, help="budget for the prioritisation (default: "
                      "the notebook's)")
     rec.add_argument("--wave-budget", type=_amount, help="budget per roadmap wave")
+    srv = sub.add_parser(
+        "serve", help="the participants' voting app: a join URL with a token and a QR code",
+        description="Serve notebooks/participant.ipynb with Voila on SESSION: each participant "
+                    "opens the join URL (or scans the QR code) and votes from their own device.")
+    srv.add_argument("session", help="the workshop's session file")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                     "127.0.0.1: this machine only; 0.0.0.0: the room's network)")
+    srv.add_argument("--port", type=int, help="port (default 8866, or a free one)")
     return parser
 
 
@@ -112,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "record":
         return record(args)
+    if args.command == "serve":
+        return serve(args)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

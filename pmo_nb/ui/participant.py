@@ -67,6 +67,7 @@ class ParticipantPage(Panel):
         self.level.add_class("pmo-vote-level")
         self.level.observe(lambda _: self._syncing or self._run(self._rate), "value")
         self.answer = w.VBox(layout=w.Layout(width="100%"))
+        self.others = w.Accordion([w.VBox()], layout=w.Layout(width="100%"))
         self.body = w.VBox([w.HTML("<b>Join the vote</b>"), self.name, self.join_button,
                             self.status], layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(h.CSS + vh.CSS), self.header, self.body],
@@ -85,9 +86,10 @@ class ParticipantPage(Panel):
         self.participant._ws.subscribe(self._changed, key="participant page")
         self.header.value = (f'<div class="pmo-card-title">Hello, '
                              f'{vh.text(self.participant.name)}</div>')
-        self.body.children = (self.position, self.card, self.answer, self.status,
-                              w.HBox([self.prev_button, self.next_button],
-                                     layout=w.Layout(justify_content="space-between")))
+        bar = w.VBox([self.status, w.HBox([self.prev_button, self.next_button], layout=w.Layout(
+            justify_content="space-between", width="100%"))], layout=w.Layout(width="100%"))
+        bar.add_class("pmo-sticky")  # "saved ✓" and the way on stay in sight on a phone
+        self.body.children = (self.position, self.card, self.answer, bar)
         self.refresh()
         return f"Joined as {self.participant.name}."
 
@@ -135,17 +137,17 @@ class ParticipantPage(Panel):
             self._at == 0, self._at >= len(gaps) - 1)
 
     def _service_boxes(self, gap_id: str, chosen: list[str]) -> tuple[w.Widget, ...]:
-        suggestions = self.participant.suggest(gap_id)
-        children: list[w.Widget] = [w.HTML(h.group("Suggested for this gap"))]
-        others = False
-        for svc in suggestions.to_dict("records"):
-            if not svc["suggested"] and not others:
-                children.append(w.HTML(h.group("Other services")))
-                others = True
+        """Suggested services first; the rest folded away under "Other services"."""
+        groups: dict[bool, list[w.Checkbox]] = {True: [], False: []}
+        for svc in self.participant.suggest(gap_id).to_dict("records"):
             box = self.services.get(svc["service_id"]) or self._checkbox(svc)
             box.value = svc["service_id"] in chosen
-            children.append(box)
-        return tuple(children)
+            groups[bool(svc["suggested"])].append(box)
+        self.others.children[0].children = groups[False]
+        self.others.set_title(0, f"Other services ({len(groups[False])})")
+        ticked_other = any(b.value for b in groups[False])
+        self.others.selected_index = 0 if ticked_other else None
+        return (w.HTML(h.group("Suggested for this gap")), *groups[True], self.others)
 
     def _checkbox(self, svc: dict) -> w.Checkbox:
         box = w.Checkbox(description=vh.label(svc["name"]), indent=False,
@@ -160,8 +162,8 @@ class ParticipantPage(Panel):
         return self.participant.gaps()["gap_id"].iloc[self._at]
 
     def _vote_services(self) -> str:
-        ticked = [sid for sid, box in self.services.items()
-                  if box.value and box in self.answer.children]
+        shown = [*self.answer.children, *self.others.children[0].children]
+        ticked = [sid for sid, box in self.services.items() if box.value and box in shown]
         self.participant.vote_services(self._gap_id(), ticked)
         return f"{self._gap_id()}: {len(ticked)} service(s)"
 

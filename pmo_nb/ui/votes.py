@@ -124,13 +124,15 @@ class VotesPanel(Panel):
             body = vh.service_bars(mine, names)
             agreed = int(mine["consensus"].sum())
             button = w.Button(description=f"Adopt {agreed} service(s) ✓", icon="check",
-                              disabled=not agreed, layout=w.Layout(width="auto"))
+                              disabled=not agreed, button_style="success",
+                              layout=w.Layout(width="auto", align_self="flex-start"))
         else:
             body = vh.priority_bars(mine.iloc[0], gap["priority"])
             level = mine["consensus"].iloc[0]
             button = w.Button(description="Use as the gap's priority", icon="check",
                               disabled=not level or level == gap["priority"],
-                              layout=w.Layout(width="auto"))
+                              button_style="success",
+                              layout=w.Layout(width="auto", align_self="flex-start"))
         button.on_click(lambda _: self._run(lambda: self._adopt(gap_id)))
         self.adopt_buttons[gap_id] = button
         box = w.VBox([w.HTML(vh.gap_title({"gap_id": gap_id, **gap.to_dict()}) + body),

@@ -17,7 +17,7 @@ KIND_QUESTION = {"services": "Which services would close these gaps?",
 
 CSS = """<style>
 .pmo-votes .pmo-count { font-size: 30px; font-weight: 700; }
-.pmo-bar-row { display: grid; grid-template-columns: minmax(120px, 38%) 1fr 130px;
+.pmo-bar-row { display: grid; grid-template-columns: minmax(120px, 36%) 1fr 180px;
   gap: 8px; align-items: center; margin: 3px 0; font-size: 16px; }
 .pmo-bar-track { background: #EEE; border-radius: 4px; height: 22px; }
 .pmo-bar { height: 22px; border-radius: 4px; }
@@ -26,7 +26,15 @@ CSS = """<style>
 .pmo-chip { display: inline-block; padding: 1px 10px; margin: 2px 4px 2px 0;
   border-radius: 12px; background: #F0F0F0; }
 .pmo-chip.pmo-done { background: #DDF3EA; }
-.pmo-participant { max-width: 720px; }
+.pmo-participant { max-width: 720px; box-sizing: border-box; padding-right: 10px; }
+.pmo-participant .widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.pmo-participant .widget-checkbox .widget-label-basic { display: flex; gap: 6px;
+  align-items: flex-start; height: auto; padding: 4px 0; }
+.pmo-participant .widget-checkbox .widget-label-basic span { white-space: normal;
+  overflow: visible; text-overflow: clip; line-height: 1.3; }
+.pmo-participant .widget-checkbox input { flex-shrink: 0; }
+.pmo-sticky { position: sticky; bottom: 0; background: #fff; border-top: 2px solid #ccc;
+  padding: 6px 0; z-index: 10; }
 .pmo-participant .pmo-card-title { font-size: 21px; }
 @media (max-width: 560px) {
   .pmo-participant .pmo-states { flex-direction: column; }
