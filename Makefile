@@ -61,6 +61,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_workshop.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_votes.py
 
 ## record: the shareable record of the sample workshop into record/
 record: $(STAMP)

@@ -104,11 +104,9 @@ class Participant:
         """
         if isinstance(service_ids, str):
             service_ids = [service_ids]
-        self._ws._ballot_vote("services", gap_id)  # vote state first: the clearest error
-        chosen = self._ws._check_services(service_ids)
-        return self._ws._cast(self.name, gap_id, "services", chosen)
+        return self._ws._cast(self.name, gap_id, "services", list(service_ids))
 
     def rate(self, gap_id: str, level: str) -> bool:
         """This participant's priority for the gap: ``L``, ``M`` or ``H`` (or Low/Medium/High)."""
-        self._ws._ballot_vote("priority", gap_id)
+        self._ws._ballot_vote("priority", gap_id)  # the vote's state first: the clearest error
         return self._ws._cast(self.name, gap_id, "priority", self._ws._check_level(level))

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pmo_nb
+from conftest import REPO
 
 GAPS = ["G-01", "G-02", "G-03", "G-04"]
 SERVICES = ["S-TRAIN-PM", "S-METH-TEMPLATES", "S-METH-LIFECYCLE"]
@@ -59,3 +63,11 @@ def test_a_second_handle_sees_ballots_through_poll(ws: pmo_nb.Workshop, tmp_path
     pmo_nb.Participant.join(ws.path, "Ann").rate("G-01", "H")
     assert ws.poll() and "votes" in seen[-1].tables and not seen[-1].here
     assert ws.vote_progress()["answered"].tolist() == [1]
+
+
+def test_the_vote_benchmark_runs_and_counts_every_ballot() -> None:
+    done = subprocess.run([sys.executable, "benchmarks/bench_votes.py", "--participants", "4",
+                           "--gaps", "2"], cwd=REPO, capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert "lost ballots: 0   double-counted: 0" in done.stdout
+    assert re.search(r"^save a ballot, 4 participants at once .* \d+\.\d\dx$", done.stdout, re.M)
