@@ -22,9 +22,11 @@ from .errors import (
     UnknownIdError,
     UnknownServiceError,
     UsageError,
+    VoteError,
 )
 from .events import Change
 from .io import load_catalog, load_gaps
+from .participant import Participant
 from .start import open_workshop
 from .store import list_workshops
 from .workshop import Workshop
@@ -33,6 +35,7 @@ __all__ = [
     "Change",
     "DataError",
     "InputFileError",
+    "Participant",
     "PlanError",
     "PmoError",
     "PmoWarning",
@@ -42,6 +45,7 @@ __all__ = [
     "UnknownIdError",
     "UnknownServiceError",
     "UsageError",
+    "VoteError",
     "Workshop",
     "load_catalog",
     "load_gaps",
@@ -53,11 +57,12 @@ __all__ = [
     "setup_notebook",
     "ui",
     "views",
+    "votes",
     "widgets",
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "widgets"}
+_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "votes", "widgets"}
 
 
 def __getattr__(name: str) -> Any:

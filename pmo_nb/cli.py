@@ -1,4 +1,4 @@
-"""Command line: ``pmo-nb new``, ``record``, ``list URL`` and ``refresh-notebooks``."""
+"""Command line: ``pmo-nb new``, ``record``, ``serve``, ``list`` and ``refresh-notebooks``."""
 
 from __future__ import annotations
 
@@ -109,6 +109,17 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--title", help="the customer's name, shown in the notebooks and record")
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb._serve`)."""
+    from ._serve import serve as run
+
+    try:
+        return run(args.session, args.host, args.port)
+    except (PmoError, OSError) as exc:
+        print(f"pmo-nb serve: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pmo-nb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +157,14 @@ def _parser() -> argparse.ArgumentParser:
                              description="Name, creation time, number of gaps and last change "
                                          "of every workshop in the database.")
     listing.add_argument("url", help="postgresql://USER@HOST:PORT/DB (?workshop= not needed)")
+    srv = sub.add_parser(
+        "serve", help="the participants' voting app: a join URL with a token and a QR code",
+        description="Serve notebooks/participant.ipynb with Voila on SESSION: each participant "
+                    "opens the join URL (or scans the QR code) and votes from their own device.")
+    srv.add_argument("session", help="the workshop's session file")
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                     "127.0.0.1: this machine only; 0.0.0.0: the room's network)")
+    srv.add_argument("--port", type=int, help="port (default 8866, or a free one)")
     return parser
 
 
@@ -182,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return record(args)
     if args.command == "list":
         return list_command(args.url)
+    if args.command == "serve":
+        return serve(args)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

@@ -12,6 +12,10 @@
   (must-haves over budget, a service both required and excluded, a bad budget).
 - ``UsageError`` (also a ``ValueError``): an argument outside what a function accepts.
 - ``RecordError``: a record notebook failed or is missing; nothing was written.
+- ``VoteError`` (also a ``ValueError``): a ballot or vote step the current vote does not
+  allow (no open vote, already revealed, hidden results asked for, an id not in the vote).
+  An unknown gap or service id in a ballot raises ``UnknownVoteGapError`` /
+  ``UnknownVoteServiceError``: both a ``VoteError`` and an ``UnknownIdError``.
 
 Callers catch ``PmoError`` alone; the second base keeps ``except ValueError`` /
 ``except KeyError`` code working.
@@ -88,6 +92,10 @@ class RecordError(PmoError):
     """A record notebook is missing or failed while executing; nothing was written."""
 
 
+class VoteError(PmoError, ValueError):
+    """A ballot or vote step that the current vote does not allow; the message says why."""
+
+
 class UnknownIdError(PmoError, KeyError):
     """An id that does not exist; the message names the closest existing ids."""
 
@@ -109,6 +117,14 @@ class UnknownGapError(UnknownIdError):
 
 class UnknownServiceError(UnknownIdError):
     kind = "service id"
+
+
+class UnknownVoteGapError(VoteError, UnknownGapError):
+    """A ballot for a gap id that does not exist (a ``VoteError`` and a ``KeyError``)."""
+
+
+class UnknownVoteServiceError(VoteError, UnknownServiceError):
+    """A ballot naming a service id that does not exist (a ``VoteError`` and a ``KeyError``)."""
 
 
 def closest(value: str, existing: Iterable[str], n: int = 3) -> list[str]:

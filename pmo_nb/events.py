@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-TABLES = frozenset({"gaps", "catalog", "assignments", "settings"})
+TABLES = frozenset({"gaps", "catalog", "assignments", "settings", "votes"})
 
 
 @dataclass(frozen=True)

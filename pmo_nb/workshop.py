@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import _rows, export, schema
 from . import coverage as cov
+from ._voting import VotingMixin
 from .errors import (
     DataError,
     Problem,
@@ -33,13 +34,14 @@ from .store import Op, Store, now
 
 # the session's tables as the workshop names them (catalog = the store's services table)
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
-          "meta": "settings"}
+          "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes"}
 
 
-class Workshop:
+class Workshop(VotingMixin):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
+    Votes of the participants: :mod:`pmo_nb._voting`.
 
     Examples
     --------
@@ -185,7 +187,8 @@ class Workshop:
     @property
     def history(self) -> pd.DataFrame:
         """Every change, oldest first: when, who, what, the row before and after."""
-        return _rows.history(self._store.read("history", "seq"))
+        raw = self._store.read("history", "seq")
+        return self._ballot_history(_rows.history(raw), raw)  # ballots: hidden, unnamed
 
     @property
     def weights(self) -> dict[str, float]:
@@ -348,7 +351,7 @@ class Workshop:
         return {"gap register": self.gap_register(), "candidate list": self.candidate_list(),
                 "coverage": self.coverage(), "coverage matrix": self.coverage_matrix(),
                 "handed over": self.handed_over(), "gaps": self.gaps, "catalog": self.catalog,
-                "assignments": self.assignments, "history": self.history}
+                "assignments": self.assignments, **self.vote_tables(), "history": self.history}
 
     def export_xlsx(self, path: str | os.PathLike) -> Path:
         """One workbook, a sheet per table; customer text is never a formula."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SessionError
-from .tables import BY_NAME, ENTITIES
+from .tables import BY_NAME, ENTITIES, NOT_UNDONE
 
 APP = "pmo_nb"
 
@@ -139,12 +139,17 @@ class Store:
             return self._apply(action, ops)
 
     def undo(self) -> str | None:
-        """Revert the latest step not yet undone, whoever made it; returns its action."""
+        """Revert the latest step not yet undone, whoever made it; returns its action.
+
+        Steps in :data:`NOT_UNDONE` are passed over: an undo, and a participant's join or
+        ballot (theirs, not the facilitator's to revert; they vote again to change it).
+        """
         with self._lock, self._transaction():
             where, params = self._where(())
             scoped = where + (" AND" if where else " WHERE")
+            skip = ", ".join("?" * len(NOT_UNDONE))
             last = self._query(f"SELECT MAX(step) FROM history{scoped} undone = 0 "
-                               "AND action != 'undo'", params)[0][0]
+                               f"AND action NOT IN ({skip})", [*params, *NOT_UNDONE])[0][0]
             if last is None:
                 return None
             rows = self._query(f"SELECT action, entity, key, before FROM history{scoped} "

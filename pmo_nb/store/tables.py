@@ -75,7 +75,17 @@ TABLES: tuple[Table, ...] = (
           key=("gap_id", "service_id"), entity="assignment"),
     Table("history", (*_cols("seq:auto step:int at who action entity key before after"),
                       Column("undone", "int", "0")), indexes=(("step",),)),
+    # participants' votes (since 2): one open vote at a time; one ballot per participant
+    # and gap (a new ballot replaces the earlier one); choice is JSON (service ids or a level)
+    Table("votes", _cols("vote_id:int kind gap_ids named:int opened_at revealed_at closed_at"),
+          key=("vote_id",), entity="vote", since=2),
+    Table("ballots", _cols("vote_id:int participant gap_id choice at"),
+          key=("vote_id", "participant", "gap_id"), entity="ballot", since=2),
+    Table("participants", _cols("participant joined_at"), key=("participant",),
+          entity="participant", since=2),
 )
+# history actions that undo() passes over (see Store.undo)
+NOT_UNDONE = ("undo", "join", "ballot")
 BY_NAME = {t.name: t for t in TABLES}
 # entity -> (table, key columns, value columns): what an Op may change
 ENTITIES = {t.entity: (t.name, t.key, t.values) for t in TABLES if t.entity}

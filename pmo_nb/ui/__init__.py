@@ -7,6 +7,8 @@ One class per panel, its widgets as attributes; each callback calls into the
 - :class:`CatalogBrowser`: the catalog's treemap and list.
 - :class:`CoverageExplorer`: the analyst's filters over the coverage figures and tables.
 - :class:`BudgetPanel`: what a budget buys, the curve and the roadmap.
+- :class:`VotesPanel`: the facilitator's votes: open, watch the count, reveal, adopt.
+- :class:`ParticipantPage`: a participant's page (``pmo-nb serve``): join and vote.
 
 Examples
 --------
@@ -27,9 +29,11 @@ from ..views import CoverageView
 from .budget import BudgetPanel
 from .catalog import CatalogBrowser
 from .explorer import CoverageExplorer
+from .participant import ParticipantPage
+from .votes import VotesPanel
 from .workshop import WorkshopPanel
 
 # CoverageView, plan_summary and plan_table live in pmo_nb.views / pmo_nb.plan; they are
 # named here too so that notebooks written for pmo_nb.widgets keep working.
-__all__ = ["BudgetPanel", "CatalogBrowser", "CoverageExplorer", "CoverageView", "WorkshopPanel",
-           "plan_summary", "plan_table"]
+__all__ = ["BudgetPanel", "CatalogBrowser", "CoverageExplorer", "CoverageView", "ParticipantPage",
+           "VotesPanel", "WorkshopPanel", "plan_summary", "plan_table"]

@@ -1,0 +1,112 @@
+"""A participant's handle on the workshop session: join, read the open vote, vote.
+
+Each participant holds their own handle (their own connection; on the participants'
+app, their own kernel), so any number vote at once: every ballot is one transaction,
+saved before the call returns. A participant cannot assign, undo or reveal anything.
+
+Examples
+--------
+>>> import tempfile, pmo_nb
+>>> from pathlib import Path
+>>> path = Path(tempfile.mkdtemp()) / "s.sqlite"
+>>> ws = pmo_nb.Workshop.open(path, gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
+>>> vote = ws.open_vote("services", ["G-01"])
+>>> ann = pmo_nb.Participant.join(path, "Ann")
+>>> ann.vote_services("G-01", ["S-TRAIN-PM"])
+True
+>>> ws.vote_progress().values.tolist()
+[['Ann', 1, 1]]
+>>> ws.reveal()
+>>> ws.vote_results()[["service_id", "votes", "share"]].values.tolist()
+[['S-TRAIN-PM', 1, 1.0]]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ._voting import clean_name
+from .errors import SessionError
+from .workshop import Workshop
+
+
+class Participant:
+    """One participant of the room. Use :meth:`join`."""
+
+    def __init__(self, ws: Workshop, name: str):
+        self._ws, self.name = ws, name
+
+    @classmethod
+    def join(cls, session: str | os.PathLike, name: str | None = None) -> Participant:
+        """Join the session that the facilitator opened (blank name: ``anonymous-xxxx``).
+
+        Joining again with the same name (any case) resumes as that participant, e.g.
+        after a phone reloaded the page.
+        """
+        if "://" not in str(session) and not Path(session).exists():
+            raise SessionError(f"No workshop session at '{session}': the facilitator starts "
+                               "the workshop first; then join.")
+        ws = Workshop.open(session, user=clean_name(name) or "participant")
+        try:
+            name = ws._join(name)
+        except BaseException:
+            ws.close()
+            raise
+        ws._store.who = name  # the history says who made each step
+        return cls(ws, name)
+
+    def close(self) -> None:
+        """Leave (every ballot is already saved)."""
+        self._ws.close()
+
+    def __repr__(self) -> str:
+        return f"Participant('{self.name}')"
+
+    # -- reading -------------------------------------------------------------------------
+    def vote(self) -> dict | None:
+        """The open vote (vote_id, kind, gap_ids, named, revealed), or ``None``."""
+        return self._ws.current_vote()
+
+    def changed(self) -> bool:
+        """True when the session changed since the last call (a vote opened, revealed...)."""
+        return self._ws.poll()
+
+    def gaps(self) -> pd.DataFrame:
+        """The open vote's gaps (every column of the gap), in the vote's order."""
+        vote, gaps = self.vote(), self._ws.gaps
+        if vote is None:
+            return gaps.iloc[0:0]
+        return gaps.set_index("gap_id").loc[vote["gap_ids"]].reset_index()
+
+    def suggest(self, gap_id: str) -> pd.DataFrame:
+        """The catalog for this gap, services addressing its aspect first."""
+        return self._ws.suggest(gap_id)
+
+    def ballots(self) -> dict[str, object]:
+        """This participant's saved answers in the open vote: gap_id -> ids or level."""
+        vote = self.vote()
+        if vote is None:
+            return {}
+        mine = self._ws._ballots(vote["vote_id"])
+        mine = mine[mine["participant"] == self.name]
+        return {g: json.loads(c) for g, c in zip(mine["gap_id"], mine["choice"], strict=True)}
+
+    # -- voting --------------------------------------------------------------------------
+    def vote_services(self, gap_id: str, service_ids: Sequence[str]) -> bool:
+        """The services this participant would assign to the gap (``[]``: none fits).
+
+        Replaces their earlier ballot for the gap; False when nothing changed.
+        """
+        if isinstance(service_ids, str):
+            service_ids = [service_ids]
+        return self._ws._cast(self.name, gap_id, "services", list(service_ids))
+
+    def rate(self, gap_id: str, level: str) -> bool:
+        """This participant's priority for the gap: ``L``, ``M`` or ``H`` (or Low/Medium/High)."""
+        self._ws._ballot_vote("priority", gap_id)  # the vote's state first: the clearest error
+        return self._ws._cast(self.name, gap_id, "priority", self._ws._check_level(level))

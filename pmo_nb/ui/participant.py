@@ -1,0 +1,178 @@
+"""The participant's page (served by ``pmo-nb serve``): join with a name (or
+anonymously), then for each gap of the open vote the gap card (today → target) and the
+services to tick (suggested first) or Low/Medium/High to choose; every choice is saved at
+once ("saved ✓"). Fits a phone (390 px wide) and a laptop.
+
+The page offers nothing else: no assigning, no undo, no reveal, no other session. It
+watches the session (a :class:`~pmo_nb.ui.ticker.Ticker`) so a vote the facilitator opens
+or reveals shows by itself.
+
+Examples
+--------
+>>> import tempfile, pmo_nb
+>>> from pathlib import Path
+>>> path = Path(tempfile.mkdtemp()) / "s.sqlite"
+>>> ws = pmo_nb.Workshop.open(path, gaps="data/sample_gaps.csv", catalog="data/catalog.csv")
+>>> _ = ws.open_vote("services", ["G-01"])
+>>> page = ParticipantPage(path)
+>>> page.name.value = "Ann"
+>>> page.join_button.click()
+>>> page.services["S-TRAIN-PM"].value = True
+>>> ws.vote_progress().values.tolist()
+[['Ann', 1, 1]]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..participant import Participant
+from . import html as h
+from . import votes_html as vh
+from .base import Panel
+from .ticker import Ticker
+
+SESSION_ENV = "PMO_NB_SESSION"  # set by `pmo-nb serve`; wins over the notebook's parameter
+POLL_SECONDS = 1.5
+
+
+class ParticipantPage(Panel):
+    """Join, then answer the open vote gap by gap."""
+
+    plain = "Participant page (interactive with a running kernel)."
+
+    def __init__(self, session_path: str | os.PathLike | None = None,
+                 interval: float = POLL_SECONDS):
+        self.path = os.environ.get(SESSION_ENV) or session_path
+        self.participant: Participant | None = None
+        self.status, self._at, self._vote_key = w.HTML(), 0, None
+        self.name = w.Text(placeholder="Your name (leave blank to stay anonymous)",
+                           layout=w.Layout(width="100%"))
+        self.join_button = w.Button(description="Join", icon="sign-in", button_style="primary")
+        self.join_button.on_click(lambda _: self._run(self._join))
+        self.header, self.card = w.HTML(), w.HTML(layout=w.Layout(width="100%"))
+        self.prev_button = w.Button(description="Previous", icon="arrow-left",
+                                    layout=w.Layout(width="auto"))
+        self.next_button = w.Button(description="Next", icon="arrow-right",
+                                    layout=w.Layout(width="auto"))
+        self.prev_button.on_click(lambda _: self._step(-1))
+        self.next_button.on_click(lambda _: self._step(+1))
+        self.position = w.HTML()
+        self.services: dict[str, w.Checkbox] = {}
+        self.level = w.ToggleButtons(options=[("Low", "L"), ("Medium", "M"), ("High", "H")],
+                                     value=None, style={"button_width": "96px"})
+        self.level.add_class("pmo-vote-level")
+        self.level.observe(lambda _: self._syncing or self._run(self._rate), "value")
+        self.answer = w.VBox(layout=w.Layout(width="100%"))
+        self.others = w.Accordion([w.VBox()], layout=w.Layout(width="100%"))
+        self.body = w.VBox([w.HTML("<b>Join the vote</b>"), self.name, self.join_button,
+                            self.status], layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(h.CSS + vh.CSS), self.header, self.body],
+                             layout=w.Layout(width="100%", max_width="720px"))
+        self.widget.add_class("pmo-panel")
+        self.widget.add_class("pmo-participant")
+        self.ticker = Ticker(self.widget, self.tick, interval)
+        if not self.path or ("://" not in str(self.path) and not Path(self.path).exists()):
+            self.status.value = h.info("No workshop session yet: the facilitator starts the "
+                                       "workshop; then reload this page.")
+            self.join_button.disabled = True
+
+    # -- joining -------------------------------------------------------------------------
+    def _join(self) -> str:
+        self.participant = Participant.join(self.path, self.name.value)
+        self.participant._ws.subscribe(self._changed, key="participant page")
+        self.header.value = (f'<div class="pmo-card-title">Hello, '
+                             f'{vh.text(self.participant.name)}</div>')
+        bar = w.VBox([self.status, w.HBox([self.prev_button, self.next_button], layout=w.Layout(
+            justify_content="space-between", width="100%"))], layout=w.Layout(width="100%"))
+        bar.add_class("pmo-sticky")  # "saved ✓" and the way on stay in sight on a phone
+        self.body.children = (self.position, self.card, self.answer, bar)
+        self.refresh()
+        return f"Joined as {self.participant.name}."
+
+    def tick(self) -> None:
+        """Look for the facilitator's changes (a vote opened or revealed)."""
+        if self.participant is not None:
+            self.participant.changed()
+
+    # -- views ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.participant is None:
+            return
+        vote = self.participant.vote()
+        key = vote and (vote["vote_id"], vote["revealed"])
+        if key != self._vote_key:
+            self._vote_key, self._at = key, 0
+        if vote is None or vote["revealed"]:
+            self._show_waiting(vote)
+            return
+        self.prev_button.layout.display = self.next_button.layout.display = "flex"
+        self._show_gap(vote)
+
+    def _show_waiting(self, vote: dict | None) -> None:
+        text = ("The votes are revealed: look at the shared screen. Thank you!" if vote
+                else "Waiting for the facilitator to open a vote…")
+        self.position.value = f'<div class="pmo-section">{vh.text(text)}</div>'
+        self.card.value, self.answer.children = "", ()
+        self.prev_button.layout.display = self.next_button.layout.display = "none"
+
+    def _show_gap(self, vote: dict) -> None:
+        gaps, mine = self.participant.gaps(), self.participant.ballots()
+        gap = gaps.iloc[self._at].to_dict()
+        self.position.value = (f'<div class="pmo-section">{vh.text(vh.KIND_QUESTION[vote["kind"]])}'
+                               f'</div><div class="pmo-muted">Gap {self._at + 1} of {len(gaps)}'
+                               f' · you answered {len(mine)} of {len(gaps)}</div>')
+        self.card.value = vh.participant_card(gap, show_priority=vote["kind"] != "priority")
+        with self._sync():
+            if vote["kind"] == "priority":
+                self.level.value = mine.get(gap["gap_id"])
+                self.answer.children = (self.level,)
+            else:
+                self.answer.children = self._service_boxes(gap["gap_id"],
+                                                           mine.get(gap["gap_id"], []))
+        self.prev_button.disabled, self.next_button.disabled = (
+            self._at == 0, self._at >= len(gaps) - 1)
+
+    def _service_boxes(self, gap_id: str, chosen: list[str]) -> tuple[w.Widget, ...]:
+        """Suggested services first; the rest folded away under "Other services"."""
+        groups: dict[bool, list[w.Checkbox]] = {True: [], False: []}
+        for svc in self.participant.suggest(gap_id).to_dict("records"):
+            box = self.services.get(svc["service_id"]) or self._checkbox(svc)
+            box.value = svc["service_id"] in chosen
+            groups[bool(svc["suggested"])].append(box)
+        self.others.children[0].children = groups[False]
+        self.others.set_title(0, f"Other services ({len(groups[False])})")
+        ticked_other = any(b.value for b in groups[False])
+        self.others.selected_index = 0 if ticked_other else None
+        return (w.HTML(h.group("Suggested for this gap")), *groups[True], self.others)
+
+    def _checkbox(self, svc: dict) -> w.Checkbox:
+        box = w.Checkbox(description=vh.label(svc["name"]), indent=False,
+                         layout=w.Layout(width="100%"))
+        box.add_class(f"pmo-vote-svc-{svc['service_id']}")
+        box.observe(lambda _: self._syncing or self._run(self._vote_services), "value")
+        self.services[svc["service_id"]] = box
+        return box
+
+    # -- answering -----------------------------------------------------------------------
+    def _gap_id(self) -> str:
+        return self.participant.gaps()["gap_id"].iloc[self._at]
+
+    def _vote_services(self) -> str:
+        shown = [*self.answer.children, *self.others.children[0].children]
+        ticked = [sid for sid, box in self.services.items() if box.value and box in shown]
+        self.participant.vote_services(self._gap_id(), ticked)
+        return f"{self._gap_id()}: {len(ticked)} service(s)"
+
+    def _rate(self) -> str:
+        self.participant.rate(self._gap_id(), self.level.value)
+        return f"{self._gap_id()}: {h.LEVEL_NAMES[self.level.value]}"
+
+    def _step(self, delta: int) -> None:
+        self._at = max(0, self._at + delta)
+        self.status.value = ""
+        self._safe(self.refresh)
+

@@ -1,0 +1,124 @@
+"""HTML pieces of the vote panels: the answered count, result bars, the priority spread.
+
+Pure string builders; customer text goes through :func:`text` (HTML-escaped, and ``$``
+as ``&#36;`` so MathJax never typesets it).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, esc
+
+BAR = STATUS_COLOURS["covered"]  # bluish green: at or above the consensus share
+BAR_LOW = "#56B4E9"  # sky blue: below it
+KIND_QUESTION = {"services": "Which services would close these gaps?",
+                 "priority": "How urgent is each gap? (Low, Medium, High)"}
+
+CSS = """<style>
+.pmo-votes .pmo-count { font-size: 30px; font-weight: 700; }
+.pmo-bar-row { display: grid; grid-template-columns: minmax(120px, 36%) 1fr 180px;
+  gap: 8px; align-items: center; margin: 3px 0; font-size: 16px; }
+.pmo-bar-track { background: #EEE; border-radius: 4px; height: 22px; }
+.pmo-bar { height: 22px; border-radius: 4px; }
+.pmo-gap-result { border-top: 2px solid #ccc; padding: 6px 0 2px; }
+.pmo-gap-title { font-size: 19px; font-weight: 700; }
+.pmo-chip { display: inline-block; padding: 1px 10px; margin: 2px 4px 2px 0;
+  border-radius: 12px; background: #F0F0F0; }
+.pmo-chip.pmo-done { background: #DDF3EA; }
+.pmo-participant { max-width: 720px; box-sizing: border-box; padding-right: 10px; }
+.pmo-participant .widget-checkbox { height: auto; min-height: var(--jp-widgets-inline-height); }
+.pmo-participant .widget-checkbox .widget-label-basic { display: flex; gap: 6px;
+  align-items: flex-start; height: auto; padding: 4px 0; }
+.pmo-participant .widget-checkbox .widget-label-basic span { white-space: normal;
+  overflow: visible; text-overflow: clip; line-height: 1.3; }
+.pmo-participant .widget-checkbox input { flex-shrink: 0; }
+.pmo-sticky { position: sticky; bottom: 0; background: #fff; border-top: 2px solid #ccc;
+  padding: 6px 0; z-index: 10; }
+.pmo-participant .pmo-card-title { font-size: 21px; }
+@media (max-width: 560px) {
+  .pmo-participant .pmo-states { flex-direction: column; }
+  .pmo-participant .pmo-states > .pmo-arrow { transform: rotate(90deg); }
+  .pmo-bar-row { grid-template-columns: 1fr 90px; }
+  .pmo-bar-row .pmo-bar-track { grid-column: 1 / span 2; grid-row: 2; }
+}
+</style>"""
+
+
+def text(value: object) -> str:
+    """Customer text for an HTML widget: escaped, ``$`` kept away from MathJax."""
+    return esc(value).replace("$", "&#36;")
+
+
+def label(value: object) -> str:
+    """Customer text for a widget ``description`` (plain text; ``$`` escaped for MathJax)."""
+    return str(value).replace("$", r"\$")
+
+
+def answered(progress: pd.DataFrame) -> str:
+    """"7 of 9 answered", how many answered every gap, and one chip per participant."""
+    total = len(progress)
+    some = int((progress["answered"] > 0).sum())
+    every = int((progress["answered"] >= progress["of"]).sum()) if total else 0
+    of = int(progress["of"].iloc[0]) if total else 0
+    chips = "".join(
+        f'<span class="pmo-chip{" pmo-done" if n >= of else ""}">{text(p)} {n}/{of}</span>'
+        for p, n in zip(progress["participant"], progress["answered"], strict=True))
+    detail = f" · {every} answered all {of} gaps" if of > 1 else ""
+    return (f'<div class="pmo-count">{some} of {total} answered</div>'
+            f'<div class="pmo-muted">{total} joined{detail}</div><div>{chips}</div>')
+
+
+def vote_title(vote: dict | None) -> str:
+    if vote is None:
+        return '<div class="pmo-section">No vote open</div>'
+    state = "revealed" if vote["revealed"] else "hidden until you reveal it"
+    named = "named" if vote["named"] else "anonymous"
+    return (f'<div class="pmo-section">Vote {vote["vote_id"]}: '
+            f'{text(KIND_QUESTION[vote["kind"]])}</div><div class="pmo-muted">'
+            f'{len(vote["gap_ids"])} gap(s) · {named} · {state}</div>')
+
+
+def bar_row(name: str, count: int, total: int, share: float, consensus: bool) -> str:
+    colour = BAR if consensus else BAR_LOW
+    mark = " ✓" if consensus else ""
+    return (f'<div class="pmo-bar-row"><div>{text(name)}</div><div class="pmo-bar-track">'
+            f'<div class="pmo-bar" style="width:{share:.0%};background:{colour}"></div></div>'
+            f'<div><b>{count} of {total}</b> · {share:.0%}{mark}</div></div>')
+
+
+def gap_title(gap: dict) -> str:
+    return (f'<div class="pmo-gap-title">{text(gap["gap_id"])} · {text(gap["aspect"])}</div>')
+
+
+def service_bars(results: pd.DataFrame, names: dict[str, str]) -> str:
+    """One gap's services, most voted first; ✓ marks a consensus."""
+    if results.empty:
+        return '<p class="pmo-muted">Nobody chose a service for this gap.</p>'
+    return "".join(bar_row(names.get(r.service_id, r.service_id), r.votes, r.answered,
+                           r.share, bool(r.consensus)) for r in results.itertuples())
+
+
+def participant_card(gap: dict, show_priority: bool = True) -> str:
+    """The gap as a participant sees it: id, aspect, today → target, description; no
+    coverage status, and no present priority while they rate it (no anchoring)."""
+    badges = f'<span class="pmo-badge">Size: {LEVEL_NAMES.get(gap["size"], "")}</span>'
+    if show_priority:
+        badges += f'<span class="pmo-badge">Priority: {LEVEL_NAMES.get(gap["priority"], "")}</span>'
+    desc = f'<p class="pmo-muted">{text(gap.get("description"))}</p>' \
+        if gap.get("description") else ""
+    return (f'<div class="pmo-card"><div class="pmo-card-title">{text(gap["gap_id"])} · '
+            f'{text(gap["aspect"])}</div><div>{badges}</div><div class="pmo-states"><div>'
+            f'<b>Today</b><br>{text(gap["current_state"])}</div><div class="pmo-arrow">→</div>'
+            f'<div><b>Target</b><br>{text(gap["future_state"])}</div></div>{desc}</div>')
+
+
+def priority_bars(row: pd.Series, current: str) -> str:
+    """One gap's L/M/H spread, its consensus, agreement and the gap's present priority."""
+    total = int(row["answered"])
+    bars = "".join(bar_row(LEVEL_NAMES[lv], int(row[lv]), total, int(row[lv]) / total,
+                           lv == row["consensus"]) for lv in ("H", "M", "L"))
+    verdict = (f"Consensus <b>{LEVEL_NAMES[row['consensus']]}</b>, agreement "
+               f"{row['agreement']:.0%}" if row["consensus"] else "No consensus (a tie)")
+    return (f"{bars}<div>{verdict} · <span class='pmo-muted'>now "
+            f"{LEVEL_NAMES.get(current, text(current))}</span></div>")

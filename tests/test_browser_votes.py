@@ -1,0 +1,161 @@
+"""The room votes, in real browsers: the facilitator's workshop app (Voilà) and three
+participants (two laptops, one phone) on `pmo-nb serve`, all on one fresh session.
+
+They join, the facilitator opens a vote, they tick services, the facilitator's count
+rises by itself, Reveal shows the bars, Adopt assigns. Set ``PMO_NB_SCREENSHOTS=docs``
+to write the screenshots to docs/.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import pmo_nb
+from conftest import (
+    ARGS,
+    BIN,
+    CATALOG,
+    CHROMIUM,
+    NEEDS_CHROMIUM,
+    SAMPLE_ASSIGNMENTS,
+    SAMPLE_GAPS,
+    free_port,
+    screenshot_path,
+    server,
+)
+
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
+GAP = "G-05"  # open in the sample workshop
+BALLOTS = {"Ann": ["S-COMM-PLANS", "S-COMM-STAKE"], "Ben": ["S-COMM-PLANS"],
+           "Cy": ["S-COMM-PLANS", "S-COMM-STAKE"]}  # Cy is on the phone
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def join_url(log: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"http://\S+/\?token=\S+", log.read_text())
+        if found:
+            return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no join URL printed:\n{log.read_text()[-2000:]}")
+
+
+def status(url: str) -> tuple[int, str]:
+    """HTTP status and body, without following redirects."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object) -> None:
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=10) as resp:
+            return resp.status, resp.read().decode(errors="replace")
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+
+
+def participant(browser: object, url: str, name: str, device: dict) -> object:
+    page = browser.new_context(**device).new_page()
+    page.set_default_timeout(90_000)
+    page.goto(url)
+    page.locator(".pmo-participant input[type=text]").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.locator(".pmo-participant", has_text="Waiting for the facilitator").wait_for()
+    return page
+
+
+def vote(page: object, services: list[str]) -> None:
+    for i, sid in enumerate(services, 1):
+        page.locator(f".pmo-vote-svc-{sid} input").first.click()
+        page.locator(".pmo-participant .pmo-muted", has_text=f"{GAP}: {i} service(s)").wait_for()
+        assert "saved ✓" in page.locator(".pmo-sticky").first.inner_text()
+
+
+def test_the_room_votes_reveals_and_adopts(copy: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    session = copy / "sessions" / "workshop.sqlite"
+    pmo_nb.Workshop.open(session, gaps=SAMPLE_GAPS, catalog=CATALOG,
+                         assignments=SAMPLE_ASSIGNMENTS).close()
+    app_port, vote_port, token = free_port(), free_port(), secrets.token_hex(16)
+    app = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
+           str(app_port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    serve = [str(BIN / "pmo-nb"), "serve", str(session), "--port", str(vote_port)]
+    votes_dir = tmp_path / "serve"
+    votes_dir.mkdir()
+    with server(app, copy, f"http://127.0.0.1:{app_port}/voila/static/voila.js"), \
+            server(serve, votes_dir, f"http://127.0.0.1:{vote_port}/voila/static/voila.js"), \
+            sync_playwright() as p:
+        url = join_url(votes_dir / "server.log")
+        assert url.startswith(f"http://127.0.0.1:{vote_port}/?token=")
+        check_the_token(url)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            run_the_room(browser, url, f"http://127.0.0.1:{app_port}/?token={token}", session,
+                         tmp_path)
+        finally:
+            browser.close()
+
+
+def check_the_token(url: str) -> None:
+    base, token = url.split("/?token=")
+    code, body = status(url)
+    assert code == 200 and "voila" in body.lower()
+    for path in ("/", "/voila/render/participant.ipynb", "/api/kernels", "/api/sessions",
+                 "/api/contents", "/voila/files/participant.ipynb"):
+        code, body = status(base + path)
+        assert code in (302, 403, 404, 405), (path, code)  # a login form at most
+        assert "PMO" not in body and "participant" not in body.lower(), path
+        code, _ = status(f"{base}{path}?token={secrets.token_hex(16)}")  # a wrong token
+        assert code in (302, 403, 404, 405), (path, code)
+
+
+def run_the_room(browser: object, url: str, app_url: str, session: Path,
+                 tmp_path: Path) -> None:
+    facilitator = browser.new_context(**LAPTOP).new_page()
+    facilitator.set_default_timeout(120_000)
+    facilitator.goto(app_url)
+    votes = facilitator.locator(".pmo-votes")
+    votes.wait_for(state="attached")
+    pages = {name: participant(browser, url, name, PHONE if name == "Cy" else LAPTOP)
+             for name in BALLOTS}
+    votes.evaluate("e => e.scrollIntoView({block: 'start'})")
+    votes.locator("select").first.select_option(label=f"{GAP} · Project communication")
+    votes.get_by_role("button", name="Open vote").click()
+    votes.locator(".pmo-count", has_text="0 of 3 answered").wait_for()
+    for name, page in pages.items():
+        page.locator(".pmo-participant", has_text="Which services").wait_for(timeout=20_000)
+        vote(page, BALLOTS[name])
+    start = time.monotonic()
+    votes.locator(".pmo-count", has_text="3 of 3 answered").wait_for(timeout=15_000)  # no click
+    print(f"facilitator saw the last ballot after {time.monotonic() - start:.1f} s")
+    facilitator.wait_for_timeout(500)
+    votes.evaluate("e => e.scrollIntoView({block: 'start'})")
+    facilitator.screenshot(path=screenshot_path(tmp_path, "votes-facilitator-hidden.png"))
+    pages["Cy"].locator(".pmo-sticky").first.evaluate("e => e.scrollIntoView({block: 'end'})")
+    pages["Cy"].wait_for_timeout(300)
+    pages["Cy"].screenshot(path=screenshot_path(tmp_path, "votes-participant-phone.png"))
+    assert "S-COMM" not in votes.inner_text()  # hidden: no service named yet
+    votes.get_by_role("button", name="Reveal").click()
+    result = votes.locator(f".pmo-result-{GAP}")
+    result.wait_for()
+    assert "3 of 3" in result.inner_text() and "2 of 3" in result.inner_text()
+    votes.evaluate("e => e.scrollIntoView({block: 'start'})")
+    facilitator.wait_for_timeout(500)
+    facilitator.screenshot(path=screenshot_path(tmp_path, "votes-facilitator-revealed.png"))
+    result.get_by_role("button", name=re.compile("Adopt 2 service")).click()
+    votes.locator(".pmo-muted", has_text=f"{GAP}: adopted").wait_for()
+    with pmo_nb.Workshop.open(session) as ws:
+        mine = set(ws.assignments.loc[ws.assignments["gap_id"] == GAP, "service_id"])
+        assert mine == {"S-COMM-PLANS", "S-COMM-STAKE"}
+        assert ws.history.iloc[-1]["action"] == "adopt vote"
+    pages["Ann"].locator(".pmo-participant", has_text="revealed").wait_for(timeout=20_000)
