@@ -15,6 +15,8 @@ from conftest import CATALOG, SAMPLE_GAPS
 from pmo_nb import votes
 from pmo_nb.errors import UnknownVoteGapError, UnknownVoteServiceError
 
+pytestmark = pytest.mark.stores("sqlite", "postgresql")  # each test on both stores
+
 
 def join(ws: pmo_nb.Workshop, *names: str) -> list[pmo_nb.Participant]:
     return [pmo_nb.Participant.join(ws.path, n) for n in names]

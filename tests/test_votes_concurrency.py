@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import pmo_nb
 from conftest import REPO
+
+pytestmark = pytest.mark.stores("sqlite", "postgresql")  # each test on both stores
 
 GAPS = ["G-01", "G-02", "G-03", "G-04"]
 SERVICES = ["S-TRAIN-PM", "S-METH-TEMPLATES", "S-METH-LIFECYCLE"]
