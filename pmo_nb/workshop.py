@@ -58,7 +58,7 @@ class Workshop(VotingMixin):
         self._cache: dict[str, pd.DataFrame] = {}  # gaps, catalog, assignments, coverage
         self._index: dict[str, dict[str, int]] = {}  # id -> row of gaps / catalog
         self._subscribers = Subscribers()
-        self._unannounced = False  # another handle's change seen, not yet told
+        self._unannounced: frozenset[str] = frozenset()  # others' changes seen, not yet told
         self._lock = threading.RLock()  # one thread at a time reads or changes the cache
 
     # -- opening -------------------------------------------------------------------------
@@ -134,26 +134,31 @@ class Workshop(VotingMixin):
 
     def poll(self) -> bool:
         """Look for changes made by other handles; tell the subscribers. True if any."""
-        moved = self._store.external_change() or self._unannounced
-        if moved:
-            self._forget()
-            self._subscribers.notify(Change("changed elsewhere", EVERYTHING, here=False))
-        return moved
+        with self._lock:
+            tables, self._unannounced = self._external() | self._unannounced, frozenset()
+        if tables:
+            self._subscribers.notify(Change("changed elsewhere", tables, here=False))
+        return bool(tables)
+
+    def _external(self) -> frozenset[str]:
+        """What other handles changed (as event table names); dropped from the cache."""
+        changed = frozenset(_NAMES[t] for t in self._store.external_change() if t in _NAMES)
+        self._forget(changed)
+        return changed
 
     def _forget(self, tables: Iterable[str] = EVERYTHING) -> None:
         """Drop what is cached from ``tables`` and everything derived from them."""
+        tables = set(tables)
         for name in tables:
             self._cache.pop(name, None)
             self._index.pop(name, None)
-        self._cache.pop("coverage", None)
-        self._unannounced = False
+        if tables & {"gaps", "catalog", "assignments", "settings"}:
+            self._cache.pop("coverage", None)
 
     # -- tables --------------------------------------------------------------------------
     def _frame(self, name: str) -> pd.DataFrame:
         with self._lock:
-            if self._store.external_change():  # nothing cached is trusted any more
-                self._forget()
-                self._unannounced = True
+            self._unannounced |= self._external()  # drops only what others changed
             if name not in self._cache:
                 self._cache[name] = self._load(name)
             return self._cache[name]

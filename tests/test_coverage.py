@@ -106,7 +106,8 @@ def test_sample_workshop_record(sample_ws):
     assert len(register) == len(c) and register["current_state"].str.len().min() > 10
     assert set(sample_ws.tables()) == {"gap register", "candidate list", "coverage",
                                        "coverage matrix", "handed over", "gaps", "catalog",
-                                       "assignments", "history"}
+                                       "assignments", "history", "votes", "service votes",
+                                       "priority votes"}
 
 
 def test_matrix_of_no_gaps_is_nine_empty_cells():

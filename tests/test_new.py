@@ -150,7 +150,8 @@ def test_new_makes_the_customer_folder(tmp_path: Path, hospital: Path, capsys) -
     assert "jupyter lab workshop.ipynb" in capsys.readouterr().out
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
         "README.md", "coverage.ipynb", "data", "data/catalog.csv", "data/gaps.xlsx",
-        "prioritize.ipynb", "quickstart.ipynb", "runs", "sessions", "workshop.ipynb"]
+        "participant.ipynb", "prioritize.ipynb", "quickstart.ipynb", "runs", "sessions",
+        "workshop.ipynb"]
     assert (folder / "data" / "gaps.xlsx").read_bytes() == hospital.read_bytes()
     assert (folder / "data" / "catalog.csv").read_bytes() == CATALOG.read_bytes()
     session = "sessions/st-mary-s.sqlite"

@@ -158,3 +158,17 @@ def test_subscribing_again_under_a_key_replaces(ws):
     ws.unsubscribe("panel")
     ws.undo()
     assert len(second) == 1
+
+
+def test_another_handles_ballot_leaves_the_gaps_cached(ws):
+    """A participant's change drops only the tables it touched from other handles' caches."""
+    other = pmo_nb.Workshop.open(ws.path)
+    gaps = ws._frame("gaps")  # cached
+    other.assign("G-01", "S-TRAIN-PM")
+    assert len(ws.assignments) == 1  # seen...
+    assert ws._frame("gaps") is gaps  # ...and the gaps were not read again
+    told = []
+    ws.subscribe(told.append)
+    assert ws.poll() and told[0].tables == frozenset({"assignments"})
+    other.undo()  # an undo may touch anything: everything is read again
+    assert ws.assignments.empty and ws._frame("gaps") is not gaps

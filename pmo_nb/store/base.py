@@ -65,6 +65,7 @@ class Store:
         self.path, self.label, self.who = path, label, who or user_name()
         self.scope_values = scope_values
         self._lock = threading.RLock()
+        self._seen_seq = 0  # the last history row external_change() read (set at opening)
 
     # -- what subclasses provide ---------------------------------------------------------
     def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
@@ -84,9 +85,36 @@ class Store:
 
     _driver_errors: tuple[type[Exception], ...] = ()
 
-    def external_change(self) -> bool:
-        """True when another handle (or process) committed since the last call."""
+    def _last_seq(self) -> int:
+        """The newest history row of this workshop (0 when there is none)."""
+        where, params = self._where(())
+        return self._query(f"SELECT MAX(seq) FROM history{where}", params)[0][0] or 0
+
+    def _moved(self) -> bool:
+        """True when another handle (or process) committed since the last call (cheap)."""
         raise NotImplementedError
+
+    def external_change(self) -> frozenset[str]:
+        """The tables other handles (or processes) changed since the last call; empty if none.
+
+        Asking costs one cheap check (SQLite's ``data_version``, a revision row on
+        PostgreSQL); only when something moved is the history since the last call read
+        (by its key), so that a reader drops only what changed: a participant's ballot
+        leaves every other handle's gaps and catalog cached.
+        """
+        with self._reading():
+            where, params = self._where(())
+            seen, moved = self._seen_seq or 0, self._moved()
+            if not moved:
+                return frozenset()
+            scoped = where + (" AND" if where else " WHERE")
+            rows = self._query(f"SELECT entity, MAX(seq) FROM history{scoped} seq > ? "
+                               "GROUP BY entity", [*params, seen])
+            self._seen_seq = max([seen, *(r[1] for r in rows)])
+        tables = {ENTITIES[r[0]][0] if r[0] in ENTITIES else "*" for r in rows}
+        if "*" in tables or not rows:  # an undo, or a change without history: all of it
+            return frozenset(BY_NAME)
+        return frozenset(tables)
 
     def _close(self) -> None:
         raise NotImplementedError

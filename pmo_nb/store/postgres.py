@@ -50,6 +50,7 @@ class PostgresStore(Store):
         super().__init__(url, label, who, (name,))
         self._conn, self.name, self._url = conn, name, url
         self._revision, self._elsewhere = self._read_revision(), False
+        self._seen_seq = self._last_seq()
 
     # -- the connection --------------------------------------------------------------------
     def _connection(self) -> psycopg.Connection:
@@ -82,12 +83,10 @@ class PostgresStore(Store):
         found = self._query("SELECT revision FROM workshops WHERE name = ?", self.scope_values)
         return found[0][0] if found else None
 
-    def external_change(self) -> bool:
-        """True when another handle (or process) committed since the last call."""
-        with self._reading():
-            revision = self._read_revision()
-            moved = revision != self._revision or self._elsewhere
-            self._revision, self._elsewhere = revision, False
+    def _moved(self) -> bool:
+        revision = self._read_revision()
+        moved = revision != self._revision or self._elsewhere
+        self._revision, self._elsewhere = revision, False
         return moved
 
     def _read_error(self, exc: Exception) -> SessionError:
@@ -160,7 +159,7 @@ def create_url(url: str, tables: dict[str, pd.DataFrame], meta: dict[str, str],
     except BaseException:
         conn.close()
         raise
-    store._revision = store._read_revision()
+    store._revision, store._seen_seq = store._read_revision(), store._last_seq()
     return store
 
 

@@ -41,6 +41,8 @@ class SqliteStore(Store):
         super().__init__(path, path.name, who)
         self._conn = conn
         self._data_version = self._query("PRAGMA data_version")[0][0]
+        with suppress(sqlite3.OperationalError):  # a session being created has no history yet
+            self._seen_seq = self._last_seq()
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -113,11 +115,9 @@ class SqliteStore(Store):
     def _executemany(self, sql: str, rows: list[Sequence]) -> None:
         self._conn.executemany(sql, rows)
 
-    def external_change(self) -> bool:
-        """True when another handle (or process) committed since the last call."""
-        with self._reading():
-            version = self._query("PRAGMA data_version")[0][0]
-            moved, self._data_version = version != self._data_version, version
+    def _moved(self) -> bool:
+        version = self._query("PRAGMA data_version")[0][0]
+        moved, self._data_version = version != self._data_version, version
         return moved
 
     def _read_error(self, exc: Exception) -> SessionError:

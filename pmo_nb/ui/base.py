@@ -39,9 +39,14 @@ class Panel:
     def refresh(self) -> None:
         raise NotImplementedError
 
+    # the tables this panel shows: a change elsewhere (a participant's ballot) redraws it
+    # only when it touches one of them
+    watches: frozenset[str] = frozenset({"gaps", "catalog", "assignments", "settings"})
+
     def _changed(self, change: Change) -> None:
-        """The session changed (here or elsewhere): redraw from it."""
-        self._safe(self.refresh)
+        """The session changed (here or elsewhere): redraw from it if it shows what moved."""
+        if change.tables & self.watches:
+            self._safe(self.refresh)
 
     def _run(self, action: Callable[[], str], status: w.HTML | None = None) -> None:
         """Do ``action`` (a change) and show its result or error in ``status`` (default: the

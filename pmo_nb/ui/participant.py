@@ -42,6 +42,8 @@ POLL_SECONDS = 1.5
 class ParticipantPage(Panel):
     """Join, then answer the open vote gap by gap."""
 
+    watches = Panel.watches | {"votes"}
+
     plain = "Participant page (interactive with a running kernel)."
 
     def __init__(self, session_path: str | os.PathLike | None = None,

@@ -43,9 +43,11 @@ POLL_SECONDS = 1.0
 class VotesPanel(Panel):
     """Open a vote, see who has answered, reveal, adopt."""
 
+    watches = Panel.watches | {"votes"}
+
     def __init__(self, ws: Workshop, interval: float = POLL_SECONDS):
         super().__init__(ws)
-        self.plain = (f"Votes panel on '{ws.path.name}' (interactive with a running kernel; "
+        self.plain = (f"Votes panel on '{ws.label}' (interactive with a running kernel; "
                       "the tables below record the votes at run time).")
         self.kind = w.ToggleButtons(options=[("Services", "services"), ("Priority", "priority")],
                                     style={"button_width": "110px"})
