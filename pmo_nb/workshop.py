@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import _rows, export, schema
 from . import coverage as cov
+from ._gap_edits import GapEdits
 from .errors import (
     DataError,
     Problem,
@@ -35,7 +36,7 @@ _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
           "meta": "settings"}
 
 
-class Workshop:
+class Workshop(GapEdits):
     """A PMO Planning workshop kept in one SQLite file.
 
     Examples
@@ -208,17 +209,22 @@ class Workshop:
         return cov.open_gaps(self.gap_register())
 
     def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog, services addressing the gap's aspect first; marks what is assigned."""
+        """The catalog by relevance to the gap (made for its aspect, also covering it, then
+        the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
         gap = self._gap(gap_id)
         asg = self._frame("assignments")
-        return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
+        return cov.suggest(gap.to_dict(), self._frame("catalog"), asg[asg["gap_id"] == gap_id])
 
     # -- changes -------------------------------------------------------------------------
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",
                note: str = "") -> None:
-        """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
+        """Record that a service helps close a gap (``full``) or part of it (``partial``).
+
+        A gap handed over outside the PMO takes no services until it is taken back
+        (:meth:`take_back`); a gap the PMO closes in part (pmo_role ``partial``) does."""
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
+        self._check_assignable(gap_id)
         before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
             return
@@ -252,7 +258,8 @@ class Workshop:
         if row["pmo_role"] != "none":
             return
         source = _rows.saved_frame(self._store.meta("gaps_source")).set_index("gap_id")
-        role, owner = source.at[gap_id, "pmo_role"], source.at[gap_id, "other_owner"]
+        role, owner = (source.at[gap_id, "pmo_role"], source.at[gap_id, "other_owner"]) \
+            if gap_id in source.index else ("close", "")  # a gap added in the workshop
         role = "close" if role == "none" else role
         after = {**row, "pmo_role": role, "other_owner": owner if role != "close" else "",
                  "handover_note": ""}

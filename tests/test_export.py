@@ -7,9 +7,9 @@ import csv
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CATALOG
 
 import pmo_nb
+from conftest import CATALOG
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",
            "\t=1+1", "<img src=x onerror=alert(1)>"]

@@ -6,8 +6,8 @@ import re
 import tomllib
 
 import yaml
-from conftest import REPO
 
+from conftest import REPO
 from pmo_nb import schema
 
 
