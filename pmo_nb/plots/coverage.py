@@ -51,7 +51,7 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
     ``compact``: for a panel's narrow column (no colour bar, since each cell says its
-    share; smaller labels and margins).
+    share; short labels that fit a cell 80 px wide, smaller margins).
 
     Examples
     --------
@@ -80,7 +80,7 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
                                 side="right"),
                       tickformat=".0%" if show == "covered" else "d", len=0.9,
                       dtick=None if show == "covered" or zmax > 10 else 1)))
-    _label_cells(fig, rows, z, show, scale, zmax)
+    _label_cells(fig, rows, z, show, scale, zmax, compact)
     title = title or ("Coverage by gap size and priority (share of weight covered)"
                       if show == "covered" else "Open gaps by gap size and priority")
     fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
@@ -89,12 +89,14 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
     if compact:
         fig.update_traces(showscale=False)
-        fig.update_annotations(font_size=15)
-        fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
+        fig.update_xaxes(tickfont_size=14, title_standoff=6)
+        fig.update_yaxes(tickfont_size=14, title_standoff=6)
+        fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), title_font_size=18)
     return finish(fig, title, height=440 if compact else 560)
 
 
-def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float) -> None:
+def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float,
+                 compact: bool = False) -> None:
     """Annotate each cell (text contrasting with its colour); grey tiles behind blank cells."""
     xs, ys = fig.data[0].x, fig.data[0].y
     notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
@@ -102,8 +104,9 @@ def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zma
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
-                              font=dict(size=18, color=colour)))
+            text = _short_label(cell, show) if compact else _cell_label(cell, show)
+            notes.append(dict(x=xs[j], y=ys[i], text=text, showarrow=False,
+                              font=dict(size=13 if compact else 18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                                   fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
@@ -133,6 +136,25 @@ def _cell_label(cell: dict, show: str) -> str:
     partial = int(cell.get("partial") or 0)
     more = f"<br>(+{partial} partial)" if partial else ""
     return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
+
+
+def _short_label(cell: dict, show: str) -> str:
+    """A label of at most ten characters a line: the share (bold, larger), then counts."""
+    gaps = int(cell.get("gaps") or 0)
+    share = cell.get("covered_share")
+    if not gaps:
+        return "no gaps"
+    if show == "open":
+        return f'{_big(str(int(cell["open"])) + " open")}<br>of {gaps}'
+    if share is None or pd.isna(share):
+        return f"{int(cell['handed_over'])}/{gaps}<br>handed over"
+    partial = int(cell.get("partial") or 0)
+    more = f"<br>+{partial} partial" if partial else ""
+    return f"{_big(f'{share:.0%}')}<br>{int(cell['covered'])}/{gaps} covered{more}"
+
+
+def _big(text: str) -> str:
+    return f'<span style="font-size:16px"><b>{text}</b></span>'
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:
