@@ -140,3 +140,13 @@ def test_summary_and_table_for_the_record(sample_ws):
     assert table.columns.tolist() == ["Service", "Category", "Tier", "Cost", "Gaps it serves",
                                       "Value"]
     assert table["Cost"].sum() == plan.cost
+
+
+def test_curve_axis_fits_the_candidates_and_roadmap_months_are_readable(panel, sample_ws):
+    from pmo_nb.coverage import candidate_services
+    total = candidate_services(sample_ws.catalog, sample_ws.assignments)["cost"].sum()
+    low, high = panel.figures["curve"].layout.xaxis.range
+    assert low == 0 and total <= high <= 1.1 * max(total, panel.budget.max)
+    assert panel.budget.max < total + panel.budget.step  # the slider ends at every candidate
+    end = panel.roadmap["end_month"].max()
+    assert panel.figures["roadmap"].layout.xaxis.dtick == (1 if end <= 8 else 3)

@@ -106,7 +106,7 @@ def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zma
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
             text = _short_label(cell, show) if compact else _cell_label(cell, show)
             notes.append(dict(x=xs[j], y=ys[i], text=text, showarrow=False,
-                              font=dict(size=13 if compact else 18, color=colour)))
+                              font=dict(size=14 if compact else 18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                                   fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
@@ -154,7 +154,7 @@ def _short_label(cell: dict, show: str) -> str:
 
 
 def _big(text: str) -> str:
-    return f'<span style="font-size:16px"><b>{text}</b></span>'
+    return f'<span style="font-size:17px"><b>{text}</b></span>'
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:

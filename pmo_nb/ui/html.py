@@ -18,7 +18,8 @@ import pandas as pd
 from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from ..plots._palette import esc as _html_escape
 
-__all__ = ["LEVEL_NAMES", "esc", "figure_outputs", "label"]  # re-used by the panels
+__all__ = ["LEVEL_NAMES", "esc", "figure_outputs", "label", "plain"]  # re-used by the panels
+plain = _html_escape  # our own words (a unit such as k$): HTML-escaped only
 _ZWSP = "\u200b"  # zero-width space: ends a TeX command or delimiter, shows nothing
 
 
@@ -77,7 +78,8 @@ CSS = """<style>
 .pmo-table { border-collapse: collapse; width: 100%; font-size: 15px; table-layout: auto; }
 .pmo-table th { text-align: left; border-bottom: 2px solid #555; padding: 3px 6px; }
 .pmo-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
-.pmo-table td, .pmo-table th { overflow-wrap: normal; word-break: normal; }
+.pmo-table td { overflow-wrap: anywhere; word-break: normal; }
+.pmo-table th { overflow-wrap: normal; word-break: normal; }
 .pmo-muted { color: #555; }
 .pmo-ok { color: #00704F; font-weight: 700; }
 .pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
