@@ -198,7 +198,7 @@ def handed_over(gaps: pd.DataFrame) -> pd.DataFrame:
 
 
 def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
-            assigned: pd.DataFrame) -> pd.DataFrame:
+            assigned: pd.DataFrame, ranked: pd.DataFrame | None = None) -> pd.DataFrame:
     """The catalog by relevance to ``gap`` (a gap's row, or just its aspect).
 
     Services made for the gap's aspect (their first aspect) first, then those that also
@@ -207,7 +207,8 @@ def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
     ``assigned`` holds the gap's assignments (service_id, contribution). The result
     gains ``suggested`` (bool: the aspect is listed), ``reason`` (``"made for X"``,
     ``"also covers X"`` or ``""``), ``relevance`` (0, 1, 2), ``similarity`` (0..1) and
-    ``assigned`` (``"full"``, ``"partial"`` or ``""``).
+    ``assigned`` (``"full"``, ``"partial"`` or ``""``). ``ranked``: the catalog already
+    ranked for this gap (:func:`pmo_nb._relevance.rank_services`), e.g. kept from before.
 
     Examples
     --------
@@ -218,7 +219,8 @@ def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
     >>> suggest("Methodology", cat, none)[["service_id", "reason"]].values.tolist()
     [['S3', 'made for Methodology'], ['S2', 'also covers Methodology'], ['S1', '']]
     """
-    out = rank_services({"aspect": gap} if isinstance(gap, str) else gap, catalog)
+    out = ranked if ranked is not None else rank_services(
+        {"aspect": gap} if isinstance(gap, str) else gap, catalog)
     current = dict(zip(assigned["service_id"], assigned["contribution"], strict=True))
     return out.assign(suggested=out["relevance"] < OTHER,
                       assigned=[current.get(s, "") for s in out["service_id"]])

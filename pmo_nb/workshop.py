@@ -18,6 +18,7 @@ import pandas as pd
 from . import _rows, export, schema
 from . import coverage as cov
 from ._gap_edits import GapEdits
+from ._relevance import rank_services
 from .errors import (
     DataError,
     Problem,
@@ -134,6 +135,9 @@ class Workshop(GapEdits):
         for name in tables:
             self._cache.pop(name, None)
             self._index.pop(name, None)
+        if {"gaps", "catalog"} & set(tables):
+            for key in [k for k in self._cache if k.startswith("ranked ")]:
+                del self._cache[key]
         self._cache.pop("coverage", None)
         self._unannounced = False
 
@@ -211,9 +215,12 @@ class Workshop(GapEdits):
     def suggest(self, gap_id: str) -> pd.DataFrame:
         """The catalog by relevance to the gap (made for its aspect, also covering it, then
         the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
-        gap = self._gap(gap_id)
+        gap, key = self._gap(gap_id), f"ranked {gap_id}"  # kept until gaps or catalog change
+        if key not in self._cache:
+            self._cache[key] = rank_services(gap.to_dict(), self._frame("catalog"))
         asg = self._frame("assignments")
-        return cov.suggest(gap.to_dict(), self._frame("catalog"), asg[asg["gap_id"] == gap_id])
+        return cov.suggest(gap.to_dict(), self._frame("catalog"), asg[asg["gap_id"] == gap_id],
+                           self._cache[key])
 
     # -- changes -------------------------------------------------------------------------
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",

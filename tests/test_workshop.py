@@ -418,3 +418,11 @@ def test_mistyped_ids_hint_the_id_that_differs_only_by_padding_case_or_spaces(tm
     with pytest.raises(UnknownServiceError, match=r"Closest: S-TRAIN-PM"):
         ws.assign("HOS-001", "s-train-pm ")
     ws.close()
+
+
+def test_suggestions_follow_an_edited_aspect(ws):
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Methodology"
+    ws.update_gap("G-09", aspect="Project reporting")
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Project reporting"
+    ws.undo()
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Methodology"

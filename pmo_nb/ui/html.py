@@ -91,8 +91,12 @@ CSS = """<style>
 def figure_outputs(fig: object, name: str) -> tuple[dict, ...]:
     """A plotly figure as an ``Output``'s content: plotly's mime bundle, which JupyterLab
     and Voila draw directly (no FigureWidget: in plotly 7 it needs anywidget)."""
-    spec = json.loads(fig.to_json())
-    spec["config"] = {"displayModeBar": False, "responsive": True}
+    return spec_outputs(json.loads(fig.to_json()), name)
+
+
+def spec_outputs(spec: dict, name: str) -> tuple[dict, ...]:
+    """:func:`figure_outputs` of a figure already in plotly's JSON form (``spec``)."""
+    spec = {**spec, "config": {"displayModeBar": False, "responsive": True}}
     return ({"output_type": "display_data", "metadata": {},
              "data": {"application/vnd.plotly.v1+json": spec, "text/plain": name}},)
 

@@ -22,6 +22,7 @@ import ipywidgets as w
 import pandas as pd
 
 from .. import plots
+from ..plots.coverage import heatmap_cells
 from ..workshop import Workshop
 from . import html as h
 from .base import Note, Panel
@@ -42,6 +43,7 @@ class WorkshopPanel(Panel):
         self._build_navigation()
         self._build_actions()
         self.heatmap = LiveFigure("coverage heatmap", min_height="440px")
+        self.heatmap.output.add_class("pmo-heatmap")
         self.candidates = w.HTML(layout=w.Layout(width="100%"))
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
@@ -138,6 +140,7 @@ class WorkshopPanel(Panel):
     def refresh(self) -> None:
         """Redraw everything from the session."""
         cov = self.ws.coverage()
+        self._draw_heatmap()  # first: the browser draws it while the kernel does the rest
         self._update_filters(cov)
         self._update_gap_options(cov)
         self._show_gap()
@@ -155,7 +158,6 @@ class WorkshopPanel(Panel):
                          | set(cov["aspect"]))
         self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
                                         [a for a in aspects if a], set(catalog["service_id"]))
-        self._draw_heatmap()  # last: the slowest view, the others are on screen already
 
     def _update_filters(self, cov: pd.DataFrame) -> None:
         options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]
@@ -206,7 +208,7 @@ class WorkshopPanel(Panel):
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self.ws.coverage_matrix(), lambda matrix: plots.coverage_heatmap(
-            matrix, compact=True, title="Coverage: share of weight covered"))
+            matrix, compact=True, title="Coverage: share of weight covered"), _heatmap_parts)
 
     @property
     def heatmap_figure(self) -> object:
@@ -303,3 +305,10 @@ def _soon(callback: object, delay: float = 1.0) -> None:
     except RuntimeError:
         return
     loop.call_later(delay, callback)
+
+
+def _heatmap_parts(matrix: pd.DataFrame) -> tuple[dict, dict]:
+    """The heatmap's new numbers and labels, to patch the figure already drawn."""
+    cells = heatmap_cells(matrix, compact=True)
+    return ({"z": cells["z"], "zmax": cells["zmax"], "hovertext": cells["hovertext"]},
+            {"annotations": cells["annotations"], "shapes": cells["shapes"]})
