@@ -174,7 +174,8 @@ class BudgetPanel(Panel):
         gaps = TABLE_COLUMNS["gap_ids"]  # on screen an id never breaks at its hyphen
         table[gaps] = table[gaps].str.replace("-", NB_HYPHEN)
         self.table.value = h.table(table, {v: v for v in TABLE_COLUMNS.values()},
-                                   "No service fits this budget.", limit=30)
+                                   "No service fits this budget.", limit=30,
+                                   nowrap=("Tier", "Cost", "Value"))
         self._draw_heatmap()
         self._draw_curve()
         self._draw_roadmap()
