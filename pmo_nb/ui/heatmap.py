@@ -4,6 +4,14 @@ changed (no flicker, no cost on a click that moves nothing).
 No FigureWidget: in plotly 7 it needs anywidget, and each executed instance stores all
 of plotly.js in the notebook. The figure goes out as plotly's own mime bundle, which
 JupyterLab and Voilà draw directly.
+
+Known problem (issue 16): in Voilà, plotly's JupyterLab renderer (jupyterlab-plotly 7.1)
+draws the figure, renders a PNG of it (``Plotly.toImage``) and stores it with
+``model.setData``; the model Voilà gives it for an ``Output`` widget's first content has
+no ``setData``, and the page logs ``r.setData is not a function`` once per figure (the
+figure itself shows). Filling the ``Output`` after the page has loaded avoids the error
+but then Voilà draws nothing. Ways out: a FigureWidget (anywidget; plotly.js sent per
+figure), an HTML heatmap for the live panel, or a guard in the renderer upstream.
 """
 
 from __future__ import annotations
