@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 HOST   := 127.0.0.1
 PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -17,8 +18,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## lab: JupyterLab on the workshop notebook (sample data), bound to 127.0.0.1 with a token
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab notebooks/workshop.ipynb --ServerApp.ip=$(HOST) --port=$(PORT) $(ROOT)
+
+# No "Jupyter news?" pop-up over the panel on the projector (a JupyterLab setting).
+$(LAB_SETTINGS): etc/lab-overrides.json $(STAMP)
+	mkdir -p $(dir $@) && cp etc/lab-overrides.json $@
 
 ## app: the workshop panel as a Voila app (no code cells), bound to 127.0.0.1 with a token
 app: $(STAMP)

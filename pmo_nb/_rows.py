@@ -69,6 +69,26 @@ def valid_service(fields: dict, source: str) -> dict:
     return out
 
 
+def valid_gap(fields: dict, source: str) -> dict:
+    """One gap's fields checked with the gaps file's rules; every problem reported at once.
+
+    Returns the normalised columns (levels as L/M/H, pmo_role lower case, texts stripped).
+    """
+    cells = {c: as_cell(fields.get(c)) for c in GAP_COLUMNS}
+    raw = pd.DataFrame([cells]).assign(**{schema.ROW_COLUMN: 2})
+    try:
+        row = schema.validate(raw, schema.GAPS, source).iloc[0]
+    except DataError as exc:  # one gap, not a sheet: no row number to show
+        problems = [Problem(None, p.column, p.message) for p in exc.problems]
+        raise DataError(source, problems) from None
+    return {c: str(row[c]) for c in GAP_COLUMNS}
+
+
+def as_cell(value: object) -> str:
+    """A value as the text cell a file would hold (None and NaN blank)."""
+    return text(value).strip()
+
+
 def gap_rows(frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame[GAP_COLUMNS].copy()
     rows.insert(1, "pos", range(len(rows)))
@@ -194,3 +214,10 @@ def assignment_rows(source: Source, gap_ids: Iterable[str],
     if problems:
         raise DataError(label, problems)
     return rows
+
+
+def handed_over_message(gap_id: str, owner: str) -> str:
+    """Why a handed-over gap takes no services, and how to take it back."""
+    return (f"'{gap_id}' is handed over to {owner or 'another owner'} (outside the PMO), so "
+            f"no service is assigned to it. To assign services, take the gap back first: "
+            f"ws.take_back('{gap_id}') (in the panel: Take back).")

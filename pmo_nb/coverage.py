@@ -10,10 +10,12 @@ pmo_role is ``none``; ``covered`` when a ``full`` service is assigned and pmo_ro
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from ._relevance import OTHER, rank_services
 from .schema import LEVELS
 
 STATUSES = ("covered", "partial", "open", "handed over")
@@ -195,24 +197,33 @@ def handed_over(gaps: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def suggest(aspect: str, catalog: pd.DataFrame, assigned: pd.DataFrame) -> pd.DataFrame:
-    """The catalog with services addressing ``aspect`` first, then the rest by category and name.
+def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
+            assigned: pd.DataFrame, ranked: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The catalog by relevance to ``gap`` (a gap's row, or just its aspect).
 
-    ``assigned`` holds the gap's assignments (service_id, contribution); the result gains
-    ``suggested`` (bool) and ``assigned`` (``"full"``, ``"partial"`` or ``""``).
+    Services made for the gap's aspect (their first aspect) first, then those that also
+    list it, then the rest; within each, the closest in words (the gap's states and
+    description against the service's name and description), basic before advanced.
+    ``assigned`` holds the gap's assignments (service_id, contribution). The result
+    gains ``suggested`` (bool: the aspect is listed), ``reason`` (``"made for X"``,
+    ``"also covers X"`` or ``""``), ``relevance`` (0, 1, 2), ``similarity`` (0..1) and
+    ``assigned`` (``"full"``, ``"partial"`` or ``""``). ``ranked``: the catalog already
+    ranked for this gap (:func:`pmo_nb._relevance.rank_services`), e.g. kept from before.
+
+    Examples
+    --------
+    >>> cat = pd.DataFrame({"service_id": ["S1", "S2", "S3"], "name": ["Training", "Audit",
+    ...                     "Lifecycle"], "tier": ["basic"] * 3, "aspects": ["Skills",
+    ...                     "Governance;Methodology", "Methodology"], "description": [""] * 3})
+    >>> none = pd.DataFrame({"service_id": [], "contribution": []})
+    >>> suggest("Methodology", cat, none)[["service_id", "reason"]].values.tolist()
+    [['S3', 'made for Methodology'], ['S2', 'also covers Methodology'], ['S1', '']]
     """
-    wanted = aspect.strip().casefold()
-    hits = catalog["aspects"].map(
-        lambda text: wanted in {a.strip().casefold() for a in str(text).split(";")}
-    )
+    out = ranked if ranked is not None else rank_services(
+        {"aspect": gap} if isinstance(gap, str) else gap, catalog)
     current = dict(zip(assigned["service_id"], assigned["contribution"], strict=True))
-    out = catalog.assign(
-        suggested=hits.astype(bool), assigned=[current.get(s, "") for s in catalog["service_id"]]
-    )
-    out = out.sort_values(
-        ["suggested", "category", "name"], ascending=[False, True, True], kind="stable"
-    )
-    return out.reset_index(drop=True)
+    return out.assign(suggested=out["relevance"] < OTHER,
+                      assigned=[current.get(s, "") for s in out["service_id"]])
 
 
 def gap_register(gaps: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:

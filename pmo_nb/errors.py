@@ -24,6 +24,7 @@ Callers catch ``PmoError`` alone; the second base keeps ``except ValueError`` /
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -128,10 +129,32 @@ class UnknownVoteServiceError(VoteError, UnknownServiceError):
 
 
 def closest(value: str, existing: Iterable[str], n: int = 3) -> list[str]:
-    """The existing ids most like ``value`` (case-insensitive), best first."""
+    """The existing ids most like ``value``, best first.
+
+    Ids that differ from ``value`` only by case, spaces, separators (``-_.``) or zero
+    padding of numbers come first; then the most similar spellings (:mod:`difflib`,
+    case-insensitive).
+
+    Examples
+    --------
+    >>> closest("HOS-01", ["HOS-017", "HOS-018", "HOS-019", "HOS-001"])[0]
+    'HOS-001'
+    >>> closest("g 5", ["G-15", "G-50", "G-05"])[0]
+    'G-05'
+    """
     pool = {str(e).casefold(): str(e) for e in existing}
-    hits = difflib.get_close_matches(str(value).casefold(), list(pool), n=n, cutoff=0.4)
-    return [pool[h] for h in hits]
+    key = _id_key(value)
+    same = [e for e in pool.values() if _id_key(e) == key]
+    hits = difflib.get_close_matches(str(value).casefold(), list(pool), n=n + len(same),
+                                     cutoff=0.4)
+    return list(dict.fromkeys(same + [pool[h] for h in hits]))[:n]
+
+
+def _id_key(value: object) -> str:
+    """An id with case, spaces, separators and leading zeros ignored:
+    ``' hos-01 '``, ``'HOS-001'`` and ``'hos_1'`` share ``'hos1'``."""
+    text = re.sub(r"[\s\-_.]+", "", str(value)).casefold()
+    return re.sub(r"\d+", lambda m: str(int(m.group())), text)
 
 
 class PmoWarning(UserWarning):

@@ -18,13 +18,12 @@ import pandas as pd
 
 from . import _rows, export, schema
 from . import coverage as cov
+from ._gap_edits import GapEdits
+from ._relevance import rank_services
 from ._voting import VotingMixin
 from .errors import (
-    DataError,
-    Problem,
     UnknownGapError,
     UnknownServiceError,
-    UsageError,
 )
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
@@ -37,11 +36,12 @@ _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
           "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes"}
 
 
-class Workshop(VotingMixin):
+class Workshop(GapEdits, VotingMixin):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
-    Votes of the participants: :mod:`pmo_nb._voting`.
+    Gap edits in the room: :mod:`pmo_nb._gap_edits`; the participants' votes:
+    :mod:`pmo_nb._voting`.
 
     Examples
     --------
@@ -152,6 +152,9 @@ class Workshop(VotingMixin):
         for name in tables:
             self._cache.pop(name, None)
             self._index.pop(name, None)
+        if tables & {"gaps", "catalog"}:
+            for key in [k for k in self._cache if k.startswith("ranked ")]:
+                del self._cache[key]
         if tables & {"gaps", "catalog", "assignments", "settings"}:
             self._cache.pop("coverage", None)
 
@@ -227,19 +230,27 @@ class Workshop(VotingMixin):
         return cov.open_gaps(self.gap_register())
 
     def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog, services addressing the gap's aspect first; marks what is assigned."""
+        """The catalog by relevance to the gap (made for its aspect, also covering it, then
+        the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
         gap_id = schema.normalise_id(gap_id)
-        gap = self._gap(gap_id)
+        gap, key = self._gap(gap_id), f"ranked {gap_id}"  # kept until gaps or catalog change
+        if key not in self._cache:
+            self._cache[key] = rank_services(gap.to_dict(), self._frame("catalog"))
         asg = self._frame("assignments")
-        return cov.suggest(gap["aspect"], self._frame("catalog"), asg[asg["gap_id"] == gap_id])
+        return cov.suggest(gap.to_dict(), self._frame("catalog"), asg[asg["gap_id"] == gap_id],
+                           self._cache[key])
 
     # -- changes -------------------------------------------------------------------------
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",
                note: str = "") -> None:
-        """Record that a service helps close a gap (``full``) or part of it (``partial``)."""
+        """Record that a service helps close a gap (``full``) or part of it (``partial``).
+
+        A gap handed over outside the PMO takes no services until it is taken back
+        (:meth:`take_back`); a gap the PMO closes in part (pmo_role ``partial``) does."""
         gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         self._gap(gap_id), self._service(service_id)
+        self._check_assignable(gap_id)
         before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
             return
@@ -254,69 +265,6 @@ class Workshop(VotingMixin):
             return False
         self._change("unassign", [Op("assignment", (gap_id, service_id), None)])
         return True
-
-    def hand_over(self, gap_id: str, owner: str, note: str = "") -> None:
-        """The gap is outside the PMO: ``owner`` (another part of the organisation) must act."""
-        gap_id = schema.normalise_id(gap_id)
-        owner = _rows.text(owner).strip()
-        if not owner:
-            raise UsageError(
-                f"hand_over('{gap_id}'): name the owner who must act, e.g. "
-                "'Finance & Procurement'; got a blank owner."
-            )
-        after = {**self._gap_row(gap_id), "pmo_role": "none", "other_owner": owner,
-                 "handover_note": _rows.text(note)}
-        self._change("hand over", [Op("gap", (gap_id,), after)])
-
-    def take_back(self, gap_id: str) -> None:
-        """Undo a hand-over decision later on: the gap gets back its role from the gaps file
-        (``close`` if the file itself said ``none``) and its owner from the file."""
-        gap_id = schema.normalise_id(gap_id)
-        row = self._gap_row(gap_id)
-        if row["pmo_role"] != "none":
-            return
-        source = _rows.saved_frame(self._store.meta("gaps_source")).set_index("gap_id")
-        role, owner = source.at[gap_id, "pmo_role"], source.at[gap_id, "other_owner"]
-        role = "close" if role == "none" else role
-        after = {**row, "pmo_role": role, "other_owner": owner if role != "close" else "",
-                 "handover_note": ""}
-        self._change("take back", [Op("gap", (gap_id,), after)])
-
-    def add_service(
-        self,
-        service_id: str,
-        name: str,
-        category: str,
-        tier: str,
-        aspects: str | Iterable[str],
-        description: str,
-        cost: float,
-        lead_time_months: float | None = None,
-    ) -> None:
-        """Add a service to the session's catalog (validated like the catalog file)."""
-        sid = schema.normalise_id(service_id)
-        taken = {s.casefold(): s for s in self._frame("catalog")["service_id"]}
-        if sid.casefold() in taken:
-            message = (f"'{sid}' is taken by '{taken[sid.casefold()]}'; choose another id "
-                       "or change that service with update_service.")
-            raise DataError("new service", [Problem(None, "service_id", message)])
-        fields = dict(service_id=sid, name=name, category=category, tier=tier, aspects=aspects,
-                      description=description, cost=cost, lead_time_months=lead_time_months)
-        row = _rows.valid_service(fields, "new service")
-        row.update(pos=int(self._frame("catalog").shape[0]), origin="workshop", extra="{}")
-        self._change("add service", [Op("service", (sid,), row)])
-
-    def update_service(self, service_id: str, **fields: object) -> None:
-        """Change fields of a service (name, category, tier, aspects, description, cost, ...)."""
-        service_id = schema.normalise_id(service_id)
-        current = self._store.row("service", (self._service(service_id),))
-        unknown = sorted(set(fields) - set(_rows.SERVICE_COLUMNS[1:]))
-        if unknown:
-            raise UsageError(f"update_service: unknown field(s) {', '.join(unknown)}; allowed: "
-                             f"{', '.join(_rows.SERVICE_COLUMNS[1:])}.")
-        merged = {**current, **fields, "service_id": service_id}
-        row = _rows.valid_service(merged, f"service '{service_id}'")
-        self._change("update service", [Op("service", (service_id,), {**current, **row})])
 
     def set_weights(self, weights: dict[str, float]) -> None:
         """Change the level weights (L, M, H) used to score gaps."""

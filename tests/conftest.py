@@ -176,13 +176,15 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
     return (REPO / folder if folder else tmp_path) / name
 
 
-def run_all(page: object, url: str, ready: str) -> None:
-    """Open a notebook in Lab, Run All Cells, and wait until ``ready`` is in the page."""
+def run_all(page: object, url: str, ready: str, *, sidebar: bool = False) -> None:
+    """Open a notebook in Lab, Run All Cells, and wait until ``ready`` is in the page.
+
+    ``sidebar``: keep JupyterLab's file browser open (its default) instead of closing it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.goto(url)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
-    if page.locator("#jp-left-stack").is_visible():
+    if not sidebar and page.locator("#jp-left-stack").is_visible():
         page.keyboard.press("Control+b")  # more room for the panel, as on a projector
     for attempt in range(3):  # a Run All sent while the kernel still connects runs nothing
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()

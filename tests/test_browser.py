@@ -68,12 +68,25 @@ def test_panel_in_voila(copy: Path, browser_page: object, tmp_path: Path) -> Non
     command = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
                str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
     base = f"http://127.0.0.1:{port}"
+    errors: list[str] = []  # the page's own errors; CDN fonts fail offline, that is all
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not (
+        m.text.startswith("Failed to load resource") and "127.0.0.1" not in m.location["url"])
+        else None)
     with server(command, copy, f"{base}/voila/static/voila.js"):  # served without a kernel
         page.goto(f"{base}/?token={token}")
         page.locator(ROW).first.wait_for(state="attached", timeout=120_000)
+        show_panel(page)
+        for _ in range(6):  # every figure drawn in view (plotly's renderer fails lazily)
+            page.mouse.wheel(0, 500)
+            page.wait_for_timeout(500)
         show_panel(page)
         assert not page.get_by_text("WorkshopPanel(ws)").first.is_visible()  # an app: no code
         click_service_and_check(page, copy / "sessions" / "workshop.sqlite")
         show_panel(page)
         page.screenshot(path=screenshot_path(tmp_path, "workshop-voila.png"))
         page.passed = True
+    known = [e for e in errors if "setData is not a function" in e]
+    assert [e for e in errors if e not in known] == []
+    if known:  # issue 16, not fixed: see the docstring of pmo_nb.ui.heatmap
+        pytest.xfail("plotly's renderer calls setData on a model Voila gives without it")

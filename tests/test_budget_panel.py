@@ -146,3 +146,13 @@ def test_a_session_with_nothing_assigned_yet_still_shows_the_panel(ws):
     panel = BudgetPanel(ws)  # no candidate: every slider still has room (max >= min)
     assert panel.budget.max >= panel.wave_budget.min > 0
     assert panel.plan is not None and panel.plan.services.empty
+
+
+def test_curve_axis_fits_the_candidates_and_roadmap_months_are_readable(panel, sample_ws):
+    from pmo_nb.coverage import candidate_services
+    total = candidate_services(sample_ws.catalog, sample_ws.assignments)["cost"].sum()
+    low, high = panel.figures["curve"].layout.xaxis.range
+    assert low == 0 and total <= high <= 1.1 * max(total, panel.budget.max)
+    assert panel.budget.max < total + panel.budget.step  # the slider ends at every candidate
+    end = panel.roadmap["end_month"].max()
+    assert panel.figures["roadmap"].layout.xaxis.dtick == (1 if end <= 8 else 3)

@@ -85,9 +85,10 @@ def test_handed_over_lists_whole_and_rest():
 
 def test_suggest_puts_the_aspect_first_case_insensitive():
     out = cov.suggest("SKILLS", CATALOG, ASSIGNMENTS[ASSIGNMENTS["gap_id"] == "G1"])
-    assert list(out["service_id"]) == ["S2", "S1", "S3"]  # suggested, then category, name
+    assert list(out["service_id"]) == ["S1", "S2", "S3"]  # made for Skills, basic first
     assert list(out["suggested"]) == [True, True, False]
-    assert list(out["assigned"]) == ["full", "partial", ""]
+    assert list(out["reason"]) == ["made for SKILLS", "made for SKILLS", ""]
+    assert list(out["assigned"]) == ["partial", "full", ""]
 
 
 def test_empty_session_tables():

@@ -3,6 +3,7 @@ session. No browser: ipywidgets run in plain Python."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -101,22 +102,24 @@ def test_progress_counts_addressed_gaps(panel: WorkshopPanel) -> None:
 
 
 # -- services -----------------------------------------------------------------------------
-def test_suggested_services_come_first_then_categories(panel: WorkshopPanel,
-                                                       ws: pmo_nb.Workshop) -> None:
-    texts = [c.value for c in panel.services.box.children if hasattr(c, "value")]
-    assert "Suggested for this aspect" in texts[0]
-    suggested = ws.suggest("G-01").query("suggested")["service_id"].tolist()
-    rows = [c for c in panel.services.box.children if "pmo-service-row" in c._dom_classes]
-    first = [next(s for s, r in panel.services.rows.items() if r.box is box)
-             for box in rows[:len(suggested)]]
-    assert first == suggested
+def test_services_in_relevance_order_under_headings_that_say_why(panel: WorkshopPanel,
+                                                                  ws: pmo_nb.Workshop) -> None:
+    panel.gap_select.value = "G-08"  # Methodology
+    children = panel.services.box.children
+    headings = [c.value for c in children if "pmo-service-row" not in c._dom_classes]
+    assert [re.sub("<[^>]+>", "", t) for t in headings] == [
+        "Made for Methodology", "Also covers Methodology", "Other services, closest first"]
+    rows = [c for c in children if "pmo-service-row" in c._dom_classes]
+    by_box = {r.box: sid for sid, r in panel.services.rows.items()}
+    assert [by_box[b] for b in rows] == ws.suggest("G-08")["service_id"].tolist()
+    assert by_box[rows[0]] == "S-METH-LIFECYCLE"
 
 
 def test_tick_assigns_and_untick_unassigns(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
     row = panel.services.rows["S-METH-TEMPLATES"]
     row.assigned.value = True
     assert pairs(ws) == [("G-01", "S-METH-TEMPLATES", "full", "")]
-    assert "saved ✓" in panel.status.value
+    assert "saved ✓" in row.status.value
     assert row.detail.layout.display == "flex"  # full/partial and note now show
     row.assigned.value = False
     assert pairs(ws) == []
@@ -152,7 +155,8 @@ def test_hand_over_needs_an_owner(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> 
     panel.gap_select.value = "G-04"
     panel.owner.value = "   "
     panel.hand_over_button.click()
-    assert "pmo-error" in panel.status.value and "name the owner" in panel.status.value
+    assert "pmo-error" in panel.handover_status.value
+    assert "name the owner" in panel.handover_status.value
     assert status_of(ws, "G-04") == "open"
 
 
@@ -186,8 +190,9 @@ def test_new_service_bad_cost_is_a_message_not_a_traceback(panel: WorkshopPanel,
     before = len(ws.catalog)
     fill_form(panel, "Benefits office", "lots")
     panel.new_service.add_button.click()
-    assert "pmo-error" in panel.status.value
-    assert "column &#x27;cost&#x27;: &#x27;lots&#x27; is not a number" in panel.status.value
+    assert "pmo-error" in panel.service_status.value
+    assert "column &#x27;cost&#x27;: &#x27;lots&#x27; is not a number" in \
+        panel.service_status.value
     assert len(ws.catalog) == before
     assert panel.new_service.name.value == "Benefits office"  # the form keeps what was typed
 
@@ -198,7 +203,7 @@ def test_new_service_id_is_suggested_and_the_service_appears(panel: WorkshopPane
     fill_form(panel, "Benefits office", "40")
     assert panel.new_service.service_id.value == "S-BENEFITS-OFFICE"
     panel.new_service.add_button.click()
-    assert "saved ✓" in panel.status.value, panel.status.value
+    assert "saved ✓" in panel.service_status.value, panel.service_status.value
     added = ws.catalog.set_index("service_id").loc["S-BENEFITS-OFFICE"]
     assert (added["category"], added["cost"], added["origin"]) == (
         "Benefits management", 40.0, "workshop")
@@ -249,9 +254,9 @@ def test_a_read_only_session_shows_an_error_and_keeps_what_was_saved(
     monkeypatch.setattr(ws._store, "_conn", read_only)
     row = panel.services.rows["S-TRAIN-CERT"]
     row.assigned.value = True
-    assert "pmo-error" in panel.status.value
-    assert "Could not save" in panel.status.value and "the change was not made" in \
-        panel.status.value
+    assert "pmo-error" in row.status.value
+    assert "Could not save" in row.status.value and "the change was not made" in \
+        row.status.value
     assert not row.assigned.value  # the panel shows what is saved, not the failed click
     monkeypatch.undo()
     read_only.close()
@@ -265,7 +270,8 @@ def test_unexpected_errors_are_shown_not_raised(panel: WorkshopPanel,
 
     monkeypatch.setattr(panel.ws, "assign", broken)
     panel.services.rows["S-TRAIN-PM"].assigned.value = True
-    assert "Unexpected RuntimeError: disk on fire" in panel.status.value
+    assert "Unexpected RuntimeError: disk on fire" in \
+        panel.services.rows["S-TRAIN-PM"].status.value
 
 
 def test_changes_from_another_handle_show_after_refresh(panel: WorkshopPanel,
@@ -292,7 +298,7 @@ def test_hostile_text_shows_literally(tmp_path: Path) -> None:
         panel, browser = WorkshopPanel(ws), CatalogBrowser(ws)
         panel.owner.value = HOSTILE
         panel.hand_over_button.click()
-        for html in (panel.card.value, browser.table.value, panel.status.value):
+        for html in (panel.card.value, browser.table.value, panel.handover_status.value):
             assert "<img" not in html
         assert panel.card.value.count("&lt;img src=x onerror=alert(1)&gt;") >= 3
         assert HOSTILE in panel.gap_select.label  # a <select> shows text, never HTML
@@ -332,3 +338,80 @@ def test_open_only_keeps_the_gap_in_hand_until_the_facilitator_moves_on(ws):
     panel.next_button.click()
     assert panel.gap_select.value != "G-05"
     assert "G-05" not in [g for _, g in panel.gap_select.options]
+
+
+# -- status where the action was made ------------------------------------------------------
+def test_saved_shows_under_the_row_that_was_ticked(panel: WorkshopPanel) -> None:
+    row = panel.services.rows["S-TRAIN-PM"]
+    row.assigned.value = True
+    assert "saved ✓" in row.status.value and "G-01: Project manager training (full)" \
+        in row.status.value
+    assert panel.status.value == "" and panel.services.rows["S-TRAIN-CERT"].status.value == ""
+    panel.next_button.click()  # the message spoke of G-01
+    assert row.status.value == ""
+    panel.hand_over_button.click()
+    assert "name the owner" in panel.handover_status.value and panel.status.value == ""
+    panel.undo_button.click()
+    assert "Undone: assign." in panel.status.value
+
+
+# -- gaps change in the room ---------------------------------------------------------------
+def test_edit_gap_from_the_card(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.edit_button.click()
+    form = panel.gap_form
+    assert form.is_open and form.gap_id.value == "G-01" and form.gap_id.disabled
+    assert form.size.value == "H" and form.aspect.value == "Project manager skills"
+    form.size.value, form.future_state.value = "L", "Half the PMs certified"
+    form.save_button.click()
+    assert not form.is_open and "saved ✓" in panel.gap_status.value
+    gap = ws.gaps.set_index("gap_id").loc["G-01"]
+    assert (gap["size"], gap["future_state"]) == ("L", "Half the PMs certified")
+    assert "Size: Low" in panel.card.value and "Half the PMs certified" in panel.card.value
+    panel.edit_button.click()
+    form.current_state.value = "  "
+    form.save_button.click()  # refused: the message by the Save button, the form stays open
+    assert form.is_open and "current_state" in form.status.value and "is blank" in \
+        form.status.value
+    assert ws.gaps.set_index("gap_id").at["G-01", "current_state"] != ""
+    form.cancel_button.click()
+    assert not form.is_open
+
+
+def test_new_gap_is_added_and_shown(panel: WorkshopPanel, ws: pmo_nb.Workshop) -> None:
+    panel.new_gap_button.click()
+    form = panel.gap_form
+    assert form.gap_id.value == "G-19" and not form.gap_id.disabled and form.aspect.value == ""
+    form.aspect.value = "Benefits management"
+    form.current_state.value, form.future_state.value = "Nobody tracks benefits.", "Tracked."
+    form.priority.value = "H"
+    form.save_button.click()
+    assert ws.gaps["gap_id"].tolist()[-1] == "G-19" and panel.gap_select.value == "G-19"
+    assert "G-19 · Benefits management" in panel.card.value
+    assert "G-19 added." in panel.gap_status.value
+    assert panel.progress_bar.max == 19
+
+
+def test_a_handed_over_gap_locks_its_services_until_taken_back(panel: WorkshopPanel,
+                                                                ws: pmo_nb.Workshop) -> None:
+    panel.gap_select.value = "G-18"  # the file hands it to Finance & Procurement
+    assert "take the gap back" in panel.locked_note.value
+    row = panel.services.rows["S-TRAIN-PM"]
+    assert row.assigned.disabled
+    panel.take_back_button.click()
+    assert not row.assigned.disabled and panel.locked_note.value == ""
+    row.assigned.value = True
+    assert status_of(ws, "G-18") == "covered"
+
+
+def test_service_names_are_escaped_for_mathjax_in_labels(tmp_path: Path) -> None:
+    name = r"$\href{https://evil.example/}{click}$"
+    catalog = pd.read_csv(SAMPLE / "catalog.csv")
+    catalog.loc[0, "name"] = name
+    ws = pmo_nb.Workshop.open(tmp_path / "m.sqlite", gaps=SAMPLE / "sample_gaps.csv",
+                              catalog=catalog)
+    panel = WorkshopPanel(ws)
+    row = panel.services.rows[catalog.loc[0, "service_id"]]
+    assert row.assigned.description == "\\$\\\u200bhref{https://evil.example/}{click}\\$"
+    panel.gap_select.value = "G-08"
+    row.assigned.value = True
+    assert "<span>$</span>" in row.status.value  # the status names it, escaped too

@@ -267,3 +267,164 @@ def test_a_refused_reopen_leaves_no_handle_open(ws):
 
     first = refuse()  # warm-up: lazy imports may open files once
     assert max(refuse() for _ in range(5)) <= first
+
+
+# -- gaps change in the room ----------------------------------------------------------------
+def test_update_gap_is_one_undoable_step_seen_by_other_handles(ws):
+    other = pmo_nb.Workshop.open(ws.path)
+    seen = []
+    other.subscribe(seen.append)
+    assert ws.update_gap("G-05", size="low", priority=" High ", future_state="Done")
+    row = other.gaps.set_index("gap_id").loc["G-05"]
+    assert (row["size"], row["priority"], row["future_state"]) == ("L", "H", "Done")
+    assert other.poll() and seen[-1].here is False  # the change event of another handle
+    assert ws.coverage().set_index("gap_id").at["G-05", "weight"] == 3.0
+    last = ws.history.iloc[-1]
+    assert (last["action"], last["gap_id"]) == ("update gap", "G-05")
+    assert ws.update_gap("G-05", size="L") is False  # nothing changed: no step
+    assert len(ws.history) == 1
+    assert ws.undo() == "update gap"
+    row = ws.gaps.set_index("gap_id").loc["G-05"]
+    assert (row["size"], row["priority"]) == tuple(
+        pd.read_csv(SAMPLE_GAPS).set_index("gap_id").loc["G-05", ["size", "priority"]])
+    other.close()
+
+
+def test_update_gap_bad_values_name_the_gap_the_column_and_what_is_allowed(ws):
+    before = ws.gaps
+    with pytest.raises(pmo_nb.DataError) as err:
+        ws.update_gap("G-05", size="XL", aspect=" ", pmo_role="maybe")
+    text = str(err.value)
+    assert text.startswith("gap 'G-05': 3 problems.")
+    assert "column 'aspect': is blank; a value is required." in text
+    assert "column 'size': 'XL' is not allowed; allowed: L, M, H (or Low, Medium, Med, High)." \
+        in text
+    assert "column 'pmo_role': 'maybe' is not allowed; allowed: close, partial, none." in text
+    with pytest.raises(pmo_nb.DataError, match=r"column 'other_owner': is blank, but pmo_role is "
+                                               r"'partial'; name who else must act"):
+        ws.update_gap("G-05", pmo_role="partial")
+    with pytest.raises(ValueError, match=r"update_gap: unknown field\(s\) gap_id, weight; "
+                                         r"allowed: aspect, current_state"):
+        ws.update_gap("G-05", gap_id="G-99", weight=3)
+    with pytest.raises(UnknownGapError, match=r"Unknown gap id 'G-5'\. Closest: G-05"):
+        ws.update_gap("G-5", size="L")
+    assert ws.gaps.equals(before) and ws.history.empty
+
+
+def test_add_gap_appends_a_gap_that_undo_removes(ws):
+    ws.add_gap("G-19", "Benefits management", "Nobody tracks benefits.",
+               "Each project reports its benefits for a year.", "medium", "h",
+               description="Found in the discussion.")
+    gaps = ws.gaps
+    assert gaps["gap_id"].tolist()[-1] == "G-19" and len(gaps) == 19
+    assert gaps.iloc[-1][["size", "priority", "pmo_role", "description"]].tolist() == [
+        "M", "H", "close", "Found in the discussion."]
+    assert status(ws, "G-19") == "open"
+    ws.assign("G-19", "S-PORT-BENEFITS" if "S-PORT-BENEFITS" in set(ws.catalog["service_id"])
+              else "S-TRAIN-PM")
+    assert len(pmo_nb.Workshop.open(ws.path).gaps) == 19  # saved for every handle
+    ws.undo(), ws.undo()
+    assert "G-19" not in set(ws.gaps["gap_id"])
+
+
+def test_add_gap_refuses_taken_ids_and_bad_rows(ws):
+    with pytest.raises(pmo_nb.DataError, match=r"new gap: column 'gap_id': 'g-05' is taken by "
+                                               r"'G-05'; choose another id"):
+        ws.add_gap("g-05", "Skills", "a", "b", "L", "L")
+    with pytest.raises(pmo_nb.DataError) as err:
+        ws.add_gap("G-20", "Skills", "", "b", "huge", "L", pmo_role="none")
+    text = str(err.value)
+    assert text.startswith("new gap: 3 problems.") and "column 'current_state': is blank" in text
+    assert "'huge' is not allowed" in text and "column 'other_owner': is blank" in text
+    with pytest.raises(ValueError, match=r"add_gap: unknown field\(s\) owner; allowed: "
+                                         r"description, pmo_role, other_owner\."):
+        ws.add_gap("G-20", "Skills", "a", "b", "L", "L", owner="HR")
+    assert ws.history.empty
+
+
+def test_edited_gaps_still_reopen_with_the_original_file(ws):
+    ws.update_gap("G-03", future_state="Reworded in the room")
+    ws.add_gap("G-19", "Benefits", "a", "b", "L", "M")
+    again = pmo_nb.Workshop.open(ws.path, gaps=SAMPLE_GAPS, catalog=CATALOG)
+    assert again.gaps.set_index("gap_id").at["G-03", "future_state"] == "Reworded in the room"
+    again.close()
+
+
+def test_take_back_of_a_gap_added_in_the_workshop(ws):
+    ws.add_gap("G-19", "Benefits", "a", "b", "L", "M")
+    ws.hand_over("G-19", "Finance")
+    ws.take_back("G-19")
+    row = ws.gaps.set_index("gap_id").loc["G-19"]
+    assert (row["pmo_role"], row["other_owner"]) == ("close", "")
+
+
+# -- hand-over and assignments --------------------------------------------------------------
+def test_a_handed_over_gap_refuses_services_and_says_how_to_take_it_back(ws):
+    with pytest.raises(ValueError) as err:
+        ws.assign("G-18", "S-TRAIN-PM")
+    assert isinstance(err.value, pmo_nb.PmoError)
+    assert str(err.value) == (
+        "'G-18' is handed over to Finance & Procurement (outside the PMO), so no service is "
+        "assigned to it. To assign services, take the gap back first: ws.take_back('G-18') "
+        "(in the panel: Take back).")
+    assert ws.assignments.empty and ws.history.empty
+    ws.take_back("G-18")
+    ws.assign("G-18", "S-TRAIN-PM")
+    assert status(ws, "G-18") == "covered"
+
+
+def test_a_partial_role_gap_takes_services_for_the_pmos_part(ws):
+    ws.assign("G-03", "S-TRAIN-CAREER")  # pmo_role partial, the rest is for HR
+    assert status(ws, "G-03") == "partial"
+    ws.hand_over("G-03", "HR")
+    assert ws.unassign("G-03", "S-TRAIN-CAREER")  # removing is still allowed
+
+
+# -- suggestions and id hints ---------------------------------------------------------------
+def test_suggestions_by_relevance_made_for_then_also_covers_then_words(ws):
+    out = ws.suggest("G-08")  # a Methodology gap: "one lifecycle ... project documents"
+    made = out[out["relevance"] == 0]
+    assert out["service_id"].iloc[0] == "S-METH-LIFECYCLE"
+    assert set(made["service_id"]) == set(
+        ws.catalog.loc[ws.catalog["aspects"].str.split(";").str[0] == "Methodology",
+                       "service_id"])
+    assert list(out["relevance"]) == sorted(out["relevance"])
+    assert set(made["reason"]) == {"made for Methodology"}
+    also = out[out["relevance"] == 1]
+    assert set(also["reason"]) == {"also covers Methodology"}
+    assert {"S-TRAIN-PM", "S-GOV-PROCESS"} <= set(also["service_id"])
+    rest = out[out["relevance"] == 2]
+    assert list(rest["similarity"]) == sorted(rest["similarity"], reverse=True)
+    assert (rest["reason"] == "").all() and not rest["suggested"].any()
+    assert out["suggested"].sum() == len(made) + len(also)
+
+
+def test_suggestions_put_basic_before_advanced_on_ties():
+    from pmo_nb.coverage import suggest
+    cat = pd.DataFrame({"service_id": ["S1", "S2", "S3"], "name": ["Zeta", "Alpha", "Beta"],
+                        "tier": ["advanced", "advanced", "basic"], "aspects": ["Skills"] * 3,
+                        "description": [""] * 3})
+    none = pd.DataFrame({"service_id": [], "contribution": []})
+    assert suggest("Skills", cat, none)["service_id"].tolist() == ["S3", "S2", "S1"]
+
+
+def test_mistyped_ids_hint_the_id_that_differs_only_by_padding_case_or_spaces(tmp_path):
+    ids = [f"HOS-{i:03d}" for i in range(1, 21)]
+    gaps = pd.read_csv(SAMPLE_GAPS).head(20).reindex(range(20)).ffill()
+    gaps["gap_id"] = ids
+    ws = pmo_nb.Workshop.open(tmp_path / "h.sqlite", gaps=gaps, catalog=CATALOG)
+    for typed in ("HOS-01", "hos-1", "HOS 001", " Hos-0001"):
+        with pytest.raises(UnknownGapError) as err:
+            ws.assign(typed, "S-TRAIN-PM")
+        assert err.value.closest[0] == "HOS-001", typed
+    with pytest.raises(UnknownServiceError, match=r"Closest: S-TRAIN-PM"):
+        ws.assign("HOS-001", "s-train-pm ")
+    ws.close()
+
+
+def test_suggestions_follow_an_edited_aspect(ws):
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Methodology"
+    ws.update_gap("G-09", aspect="Project reporting")
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Project reporting"
+    ws.undo()
+    assert ws.suggest("G-09")["reason"].iloc[0] == "made for Methodology"

@@ -51,7 +51,7 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
     ``compact``: for a panel's narrow column (no colour bar, since each cell says its
-    share; smaller labels and margins).
+    share; short labels that fit a cell 80 px wide, smaller margins).
 
     Examples
     --------
@@ -61,26 +61,20 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
     >>> coverage_heatmap(m).data[0].z[0][0]
     0.5
     """
-    if show not in ("covered", "open"):
-        raise UsageError(f"show must be 'covered' or 'open', not {show!r}.")
     matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
         else ws_or_matrix.coverage_matrix()
-    cells = {(r["priority"], r["size"]): r for r in matrix.to_dict("records")}
-    rows = [[cells.get((p, s), {}) for s in SIZE_COLUMNS] for p in PRIORITY_ROWS]
-    z = [[_cell_value(c, show) for c in row] for row in rows]
-    zmax = 1.0 if show == "covered" else max([v or 0 for row in z for v in row] + [1])
+    cells = heatmap_cells(matrix, show=show, compact=compact)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
     xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    zmax = cells["zmax"]
     fig = go.Figure(go.Heatmap(
-        z=z, x=xs, y=ys, zmin=0, zmax=zmax, colorscale=scale, xgap=4, ygap=4,
-        hovertext=[[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
-                   for row, p in zip(rows, PRIORITY_ROWS)],
-        hovertemplate="%{hovertext}<extra></extra>",
+        z=cells["z"], x=xs, y=ys, zmin=0, zmax=zmax, colorscale=scale, xgap=4, ygap=4,
+        hovertext=cells["hovertext"], hovertemplate="%{hovertext}<extra></extra>",
         colorbar=dict(title=dict(text="Weight covered" if show == "covered" else "Open gaps",
                                 side="right"),
                       tickformat=".0%" if show == "covered" else "d", len=0.9,
                       dtick=None if show == "covered" or zmax > 10 else 1)))
-    _label_cells(fig, rows, z, show, scale, zmax)
+    fig.update_layout(annotations=cells["annotations"], shapes=cells["shapes"])
     title = title or ("Coverage by gap size and priority (share of weight covered)"
                       if show == "covered" else "Open gaps by gap size and priority")
     fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
@@ -89,27 +83,49 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
     if compact:
         fig.update_traces(showscale=False)
-        fig.update_annotations(font_size=15)
-        fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
+        # fixed margins that fit the ticks and axis titles: no automargin pass, which
+        # would draw the figure twice on every click in a live panel
+        fig.update_xaxes(tickfont_size=14, title_standoff=6, automargin=False)
+        fig.update_yaxes(tickfont_size=14, title_standoff=6, automargin=False)
+        fig.update_layout(margin=dict(l=96, r=10, t=50, b=64), title_font_size=18)
     return finish(fig, title, height=440 if compact else 560)
 
 
-def _label_cells(fig: go.Figure, rows: list, z: list, show: str, scale: Any, zmax: float) -> None:
-    """Annotate each cell (text contrasting with its colour); grey tiles behind blank cells."""
-    xs, ys = fig.data[0].x, fig.data[0].y
+def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered",
+                  compact: bool = False) -> dict[str, Any]:
+    """What changes in :func:`coverage_heatmap` when the numbers do, as plain lists and
+    dicts (no plotly objects: a live panel patches the figure it already drew with them):
+    ``z``, ``zmax``, ``hovertext``, ``annotations`` (the cell labels), ``shapes``."""
+    if show not in ("covered", "open"):
+        raise UsageError(f"show must be 'covered' or 'open', not {show!r}.")
+    cells = {(r["priority"], r["size"]): r for r in matrix.to_dict("records")}
+    rows = [[cells.get((p, s), {}) for s in SIZE_COLUMNS] for p in PRIORITY_ROWS]
+    z = [[_cell_value(c, show) for c in row] for row in rows]
+    zmax = 1.0 if show == "covered" else max([v or 0 for row in z for v in row] + [1])
+    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
+    notes, tiles = _label_cells(rows, z, show, scale, zmax, compact)
+    hover = [[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
+             for row, p in zip(rows, PRIORITY_ROWS)]
+    return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
+
+
+def _label_cells(rows: list, z: list, show: str, scale: Any, zmax: float,
+                 compact: bool = False) -> tuple[list[dict], list[dict]]:
+    """Each cell's label (text contrasting with its colour); grey tiles behind blank cells."""
+    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
     notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
-                              font=dict(size=18, color=colour)))
+            text = _short_label(cell, show) if compact else _cell_label(cell, show)
+            notes.append(dict(x=xs[j], y=ys[i], text=text, showarrow=False,
+                              font=dict(size=14 if compact else 18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-                                  fillcolor=EMPTY_CELL, line_width=4, line_color="#FFFFFF",
+                                  fillcolor=EMPTY_CELL, line=dict(width=4, color="#FFFFFF"),
                                   layer="below"))
-    fig.update_layout(annotations=list(fig.layout.annotations) + notes,
-                      shapes=list(fig.layout.shapes) + tiles)
+    return notes, tiles
 
 
 def _cell_value(cell: dict, show: str) -> float | None:
@@ -133,6 +149,25 @@ def _cell_label(cell: dict, show: str) -> str:
     partial = int(cell.get("partial") or 0)
     more = f"<br>(+{partial} partial)" if partial else ""
     return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
+
+
+def _short_label(cell: dict, show: str) -> str:
+    """A label of at most ten characters a line: the share (bold, larger), then counts."""
+    gaps = int(cell.get("gaps") or 0)
+    share = cell.get("covered_share")
+    if not gaps:
+        return "no gaps"
+    if show == "open":
+        return f'{_big(str(int(cell["open"])) + " open")}<br>of {gaps}'
+    if share is None or pd.isna(share):
+        return f"{int(cell['handed_over'])}/{gaps}<br>handed over"
+    partial = int(cell.get("partial") or 0)
+    more = f"<br>+{partial} partial" if partial else ""
+    return f"{_big(f'{share:.0%}')}<br>{int(cell['covered'])}/{gaps} covered{more}"
+
+
+def _big(text: str) -> str:
+    return f'<span style="font-size:17px"><b>{text}</b></span>'
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:

@@ -114,17 +114,21 @@ class BudgetPanel(Panel):
             box_.observe(lambda _: self._syncing or self._safe(self._replan), "value")
 
     def _layout(self) -> w.Box:
-        half = w.Layout(width="49%")
+        choice = w.Layout(width="49%")
         choices = w.HBox([
-            w.VBox([w.HTML(h.group("Must-haves (already decided)")), self.must], layout=half),
-            w.VBox([w.HTML(h.group("Exclude (ruled out)")), self.exclude], layout=half)],
+            w.VBox([w.HTML(h.group("Must-haves (already decided)")), self.must],
+                   layout=choice),
+            w.VBox([w.HTML(h.group("Exclude (ruled out)")), self.exclude], layout=choice)],
             layout=w.Layout(width="100%", justify_content="space-between"))
         narrowing = w.Accordion([choices], titles=("Must-haves and exclusions",),
                                 selected_index=None, layout=w.Layout(width="100%"))
+        # side by side when there is room (a wide screen, no file browser), else stacked
         left = w.VBox([w.HTML(h.section("The services to deploy")), self.table],
-                      layout=w.Layout(width="57%", padding="0 12px 0 0"))
-        right = w.VBox([self.heatmap.output], layout=w.Layout(width="42%"))
+                      layout=w.Layout(flex="1 1 520px", min_width="440px", padding="0 12px 0 0"))
+        right = w.VBox([self.heatmap.output], layout=w.Layout(flex="1 1 400px",
+                                                               min_width="400px"))
         row = w.Layout(width="100%", flex_flow="row wrap")
+        half = w.Layout(flex="1 1 520px", min_width="480px")
         return w.VBox([
             w.HTML(h.CSS + CSS),
             w.HBox([self.budget, self.wave_budget], layout=w.Layout(width="100%",
@@ -170,7 +174,8 @@ class BudgetPanel(Panel):
         gaps = TABLE_COLUMNS["gap_ids"]  # on screen an id never breaks at its hyphen
         table[gaps] = table[gaps].str.replace("-", NB_HYPHEN)
         self.table.value = h.table(table, {v: v for v in TABLE_COLUMNS.values()},
-                                   "No service fits this budget.", limit=30)
+                                   "No service fits this budget.", limit=30,
+                                   nowrap=("Tier", "Cost", "Value"))
         self._draw_heatmap()
         self._draw_curve()
         self._draw_roadmap()
@@ -180,10 +185,10 @@ class BudgetPanel(Panel):
         mark = '<span class="pmo-ok">✓</span> ' if plan.optimal else "⚠ "
         return (f'<div class="pmo-budget-summary">Covers <b>{percent(plan.covered_share)}</b>'
                 f" of the weighted gap value for <b>{plan.cost:,.0f}</b> of "
-                f"<b>{plan.budget:,.0f} {h.esc(unit)}</b> "
+                f"<b>{plan.budget:,.0f} {h.plain(unit)}</b> "
                 f'<span class="pmo-muted">({count(len(plan.services), "service")})</span>'
-                f'</div><div class="pmo-budget-proof">{mark}{h.esc(proof(plan))} '
-                f'<span class="pmo-muted">{h.esc(versus_greedy(plan, self.greedy, unit))}'
+                f'</div><div class="pmo-budget-proof">{mark}{h.plain(proof(plan))} '
+                f'<span class="pmo-muted">{h.plain(versus_greedy(plan, self.greedy, unit))}'
                 "</span></div>")
 
     def _no_plan(self, message: str) -> None:
@@ -218,6 +223,8 @@ class BudgetPanel(Panel):
         fig = plots.budget_curve_figure(curve_with_plan(self.curve, self.plan), budget)
         if fig.layout.annotations and budget < float(self.curve["budget"].max()) / 2:
             fig.layout.annotations[0].update(xanchor="left", xshift=6)  # stay in the figure
+        top = max(float(self.budget.max), budget)  # the slider's end: every candidate's cost
+        fig.update_xaxes(range=[0, top * 1.03], autorange=False)  # not the label's width
         fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
         self.curve_view.outputs = h.figure_outputs(fig, "budget curve")
@@ -228,9 +235,10 @@ class BudgetPanel(Panel):
         self.roadmap = pl.roadmap(self.ws, self.plan, float(self.wave_budget.value))
         fig = plots.roadmap_timeline(self.roadmap)
         waves, cost = self.roadmap["wave"].nunique(), self.roadmap["cost"].sum()
+        end = float(self.roadmap["end_month"].max()) if len(self.roadmap) else 0.0
+        fig.update_xaxes(dtick=1 if end <= 8 else 3 if end <= 36 else 6, tickfont_size=15)
         fig.update_layout(title_text=f"Roadmap: {count(waves, 'wave')}, {cost:,.0f} "
-                          f"{h.esc(self.unit)}", margin=dict(l=10, r=10, b=10),
-                          legend=dict(y=-0.24, yanchor="top"))  # under the axis: the
-        # title needs the top of a half-width figure
+                          f"{self.unit}", margin=dict(l=10, r=10, b=10),
+                          legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
         self.figures["roadmap"] = fig
         self.roadmap_view.outputs = h.figure_outputs(fig, "roadmap")

@@ -1,8 +1,11 @@
-"""HTML pieces of the workshop panels: the gap card, badges, tables and the panel's CSS.
+r"""HTML pieces of the workshop panels: the gap card, badges, tables and the panel's CSS.
 
 Pure string builders (no widgets). Every piece of customer text goes through
-:func:`html.escape`, so a gap text such as ``<img src=x onerror=alert(1)>`` shows
-literally. Colours are Okabe-Ito, the same as :mod:`pmo_nb.plots`.
+:func:`esc` (HTML) or :func:`label` (a widget's description), so a gap text such as
+``<img src=x onerror=alert(1)>`` shows literally and a service named
+``$\href{https://evil.example/}{click}$`` is never typeset by MathJax (JupyterLab and
+Voilà typeset ``$...$``, ``\(...\)``, ``\[...\]`` and ``\begin{...}`` in widget
+labels). Colours are Okabe-Ito, the same as :mod:`pmo_nb.plots`.
 """
 
 from __future__ import annotations
@@ -12,9 +15,46 @@ import math
 
 import pandas as pd
 
-from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, esc, on_colour
+from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plots._palette import esc as _html_escape
 
-__all__ = ["LEVEL_NAMES", "esc", "figure_outputs"]  # re-used by the panels
+__all__ = ["LEVEL_NAMES", "esc", "figure_outputs", "label", "plain"]  # re-used by the panels
+plain = _html_escape  # our own words (a unit such as k$): HTML-escaped only
+_ZWSP = "\u200b"  # zero-width space: ends a TeX command or delimiter, shows nothing
+
+
+def esc(value: object) -> str:
+    """Customer text for an HTML widget: HTML-escaped, and every ``$`` and backslash in a
+    ``<span>`` of its own, which ends MathJax's run of text (no delimiter pair forms).
+
+    Examples
+    --------
+    >>> esc("<b>$x$</b>")
+    '&lt;b&gt;<span>$</span>x<span>$</span>&lt;/b&gt;'
+    """
+    text = _html_escape(value)
+    return text.replace("$", "<span>$</span>").replace("\\", "<span>\\</span>")
+
+
+def label(value: object) -> str:
+    r"""Customer text for a widget's ``description`` (plain text that MathJax typesets):
+    ``$`` becomes ``\$`` (MathJax shows a dollar) and a zero-width space follows each
+    backslash, so ``\(``, ``\[`` and ``\begin`` open nothing.
+
+    Examples
+    --------
+    >>> label(r"Costs in $ and $\href{x}{y}$") == "Costs in \\$ and \\$\\\u200bhref{x}{y}\\$"
+    True
+    """
+    text = _as_text(value).replace("\\", "\\" + _ZWSP)
+    return text.replace("$", "\\$")
+
+
+def _as_text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value)
+
+
 STATUS_MARKS = {"covered": "✓", "partial": "◐", "open": "○", "handed over": "→"}
 TABLE_ROWS = 12  # rows of a live table before "... and N more"
 
@@ -38,7 +78,8 @@ CSS = """<style>
 .pmo-table { border-collapse: collapse; width: 100%; font-size: 15px; table-layout: auto; }
 .pmo-table th { text-align: left; border-bottom: 2px solid #555; padding: 3px 6px; }
 .pmo-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
-.pmo-table td, .pmo-table th { overflow-wrap: normal; word-break: normal; }
+.pmo-table td { overflow-wrap: anywhere; word-break: normal; }
+.pmo-table th { overflow-wrap: normal; word-break: normal; }
 .pmo-muted { color: #555; }
 .pmo-ok { color: #00704F; font-weight: 700; }
 .pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
@@ -50,8 +91,12 @@ CSS = """<style>
 def figure_outputs(fig: object, name: str) -> tuple[dict, ...]:
     """A plotly figure as an ``Output``'s content: plotly's mime bundle, which JupyterLab
     and Voila draw directly (no FigureWidget: in plotly 7 it needs anywidget)."""
-    spec = json.loads(fig.to_json())
-    spec["config"] = {"displayModeBar": False, "responsive": True}
+    return spec_outputs(json.loads(fig.to_json()), name)
+
+
+def spec_outputs(spec: dict, name: str) -> tuple[dict, ...]:
+    """:func:`figure_outputs` of a figure already in plotly's JSON form (``spec``)."""
+    spec = {**spec, "config": {"displayModeBar": False, "responsive": True}}
     return ({"output_type": "display_data", "metadata": {},
              "data": {"application/vnd.plotly.v1+json": spec, "text/plain": name}},)
 

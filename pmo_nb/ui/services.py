@@ -1,8 +1,10 @@
 """The services part of the workshop panel: one row per service, and the new-service form.
 
-Rows are made once per service and reordered for each gap (suggested first, then
-by category), so moving between gaps only changes values, not widgets. Values
-set by the panel itself run under ``syncing`` and never write to the session.
+Rows are made once per service and reordered for each gap (by relevance: made for the
+gap's aspect, also covering it, then the closest in words), so moving between gaps only
+changes values, not widgets. Each row has its own status line: "saved ✓" or an error
+shows next to the box that was ticked. Values set by the panel itself run under
+``syncing`` and never write to the session.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ class ServiceRow:
 
     def __init__(self, service: dict, owner: ServiceList):
         self.service_id = service["service_id"]
-        self.assigned = w.Checkbox(description=str(service["name"]), indent=False,
+        self.name = str(service["name"])
+        self.assigned = w.Checkbox(description=h.label(service["name"]), indent=False,
                                    layout=w.Layout(width="auto", flex="0 1 auto"))
         self.info = w.HTML(layout=w.Layout(flex="0 0 auto", margin="0 0 0 10px"))
         self.contribution = w.ToggleButtons(options=["full", "partial"], value="full",
@@ -38,17 +41,23 @@ class ServiceRow:
         self.detail = w.HBox([self.contribution, self.note],
                              layout=w.Layout(display="none", width="100%"))
         self.detail.add_class("pmo-detail")
+        self.status = w.HTML(layout=w.Layout(margin="0 0 0 28px"))  # where it was ticked
+        self.status.add_class("pmo-row-status")
         self.box = w.VBox([w.HBox([self.assigned, self.info],
                                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-                           self.detail], layout=w.Layout(width="100%"))
+                           self.detail, self.status], layout=w.Layout(width="100%"))
         self.box.add_class("pmo-service-row")
         self.box.add_class(css_id(self.service_id))
         self.assigned.observe(lambda c: owner.changed(self, "assigned"), "value")
         self.contribution.observe(lambda c: owner.changed(self, "contribution"), "value")
         self.note.observe(lambda c: owner.changed(self, "note"), "value")
 
-    def show(self, service: dict, contribution: str, note: str, show_cost: bool) -> None:
-        self.assigned.description = str(service["name"])
+    def show(self, service: dict, contribution: str, note: str, show_cost: bool,
+             locked: bool = False) -> None:
+        """Show the service for the current gap; ``locked``: the gap is handed over."""
+        self.name = str(service["name"])
+        self.assigned.description = h.label(self.name)
+        self.assigned.disabled = locked and not contribution  # can still be removed
         self.assigned.value = bool(contribution)
         self.contribution.value = contribution or "full"
         self.note.value = note
@@ -72,23 +81,31 @@ class ServiceList:
         if not self.syncing:
             self._on_change(row, what)
 
-    def show(self, suggestions: pd.DataFrame, notes: dict[str, str], show_cost: bool) -> None:
-        """Lay out ``ws.suggest(gap)``: suggested services, then the rest by category."""
+    def show(self, suggestions: pd.DataFrame, notes: dict[str, str], show_cost: bool,
+             locked: bool = False) -> None:
+        """Lay out ``ws.suggest(gap)`` in its order, under a heading per reason ("Made for
+        Methodology", "Also covers Methodology", "Other services, closest first")."""
         self.syncing = True
         try:
             children: list[w.Widget] = []
             last = None
             for svc in suggestions.to_dict("records"):
-                title = "Suggested for this aspect" if svc["suggested"] else svc["category"]
+                title = svc.get("reason") or "other services, closest first"
                 if title != last:
-                    children.append(self._header(title))
+                    children.append(self._header(title[0].upper() + title[1:]))
                     last = title
                 row = self.rows.get(svc["service_id"]) or self._add_row(svc)
-                row.show(svc, svc["assigned"], notes.get(svc["service_id"], ""), show_cost)
+                row.show(svc, svc["assigned"], notes.get(svc["service_id"], ""), show_cost,
+                         locked)
                 children.append(row.box)
             self.box.children = children
         finally:
             self.syncing = False
+
+    def clear_statuses(self) -> None:
+        """Another gap is shown: the rows' last messages were about the one before."""
+        for row in self.rows.values():
+            row.status.value = ""
 
     def _add_row(self, service: dict) -> ServiceRow:
         self.rows[service["service_id"]] = ServiceRow(service, self)

@@ -3,21 +3,30 @@ new services, undo; beside it the live coverage heatmap and candidate list.
 
 Each callback calls into the :class:`~pmo_nb.Workshop`, which saves at once and tells
 every panel of that workshop to redraw from the session (its change event), so the
-views always show what is saved. Errors never reach the screen as a traceback: they
-show in red in the panel's status line.
+views always show what is saved. The result of an action ("saved ✓" or an error in red,
+never a traceback) shows where the action was made: under the service row that was
+ticked, next to the hand-over, gap and new-service buttons, next to Undo.
+
+Laid out for a projector: two columns (the gap and its services; the heatmap and the
+candidate list) that sit side by side from about 850 px of panel width (1280 x 800 with
+JupyterLab's file browser open) and one under the other below that.
 
 The example in :mod:`pmo_nb.ui` ticks a service in this panel.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import ipywidgets as w
 import pandas as pd
 
 from .. import plots
+from ..plots.coverage import heatmap_cells
 from ..workshop import Workshop
 from . import html as h
 from .base import Note, Panel
+from .gapform import GapForm
 from .heatmap import LiveFigure
 from .services import NewServiceForm, ServiceList, ServiceRow
 
@@ -26,7 +35,7 @@ class WorkshopPanel(Panel):
     """Gap by gap: the gap card, the services to assign, hand-over, new services, undo;
     beside it the live coverage heatmap and candidate list."""
 
-    def __init__(self, ws: Workshop):
+    def __init__(self, ws: Workshop, *, focus: bool = True):
         super().__init__(ws)
         self.plain = (f"Workshop panel on '{ws.label}' (interactive with a running kernel;"
                       " the tables and figure below record the state at run time).")
@@ -34,10 +43,13 @@ class WorkshopPanel(Panel):
         self._build_navigation()
         self._build_actions()
         self.heatmap = LiveFigure("coverage heatmap", min_height="440px")
+        self.heatmap.output.add_class("pmo-heatmap")
         self.candidates = w.HTML(layout=w.Layout(width="100%"))
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
         self.refresh()
+        if focus:
+            _soon(self.gap_select.focus)  # Run All ends at the last cell: bring the panel back
 
     # -- building ------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -56,6 +68,14 @@ class WorkshopPanel(Panel):
         self.progress = w.HTML()
         self.progress_bar = w.IntProgress(min=0, layout=w.Layout(width="40%"))
         self.card = w.HTML(layout=w.Layout(width="100%"))
+        self.edit_button = w.Button(description="Edit gap", icon="pencil",
+                                    layout=w.Layout(width="auto"))
+        self.new_gap_button = w.Button(description="New gap", icon="plus",
+                                       layout=w.Layout(width="auto"))
+        self.gap_status = w.HTML()
+        self.gap_form = GapForm(lambda: self._save_gap())
+        self.edit_button.on_click(lambda _: self._safe(self._edit_gap, self.gap_status))
+        self.new_gap_button.on_click(lambda _: self._safe(self._new_gap, self.gap_status))
         self.gap_select.observe(lambda _: self._navigate(), "value")
         for dropdown in (self.show, self.aspect, self.priority):
             dropdown.observe(lambda _: self._syncing or self._safe(self.refresh), "value")
@@ -71,9 +91,13 @@ class WorkshopPanel(Panel):
         self.handover_note = w.Text(placeholder="note (optional)", layout=w.Layout(width="58%"))
         self.hand_over_button = w.Button(description="Hand over", icon="share")
         self.take_back_button = w.Button(description="Take back", icon="undo")
-        self.hand_over_button.on_click(lambda _: self._run(self._hand_over))
-        self.take_back_button.on_click(lambda _: self._run(self._take_back))
-        self.new_service = NewServiceForm([], [], lambda: self._run(self._add_service))
+        self.handover_status = w.HTML()
+        self.hand_over_button.on_click(lambda _: self._run(self._hand_over, self.handover_status))
+        self.take_back_button.on_click(lambda _: self._run(self._take_back, self.handover_status))
+        self.service_status = w.HTML()  # next to "Add service"
+        self.locked_note = w.HTML()
+        self.new_service = NewServiceForm(
+            [], [], lambda: self._run(self._add_service, self.service_status))
         self.undo_button = w.Button(description="Undo", icon="undo",
                                     layout=w.Layout(width="110px"))
         self.refresh_button = w.Button(description="Refresh", icon="refresh",
@@ -82,29 +106,31 @@ class WorkshopPanel(Panel):
         self.refresh_button.on_click(lambda _: self._run(self._reload))
 
     def _layout(self) -> w.Box:
-        # The status line shows again next to the hand-over and new-service buttons (one
-        # widget, several views), so a message appears where the facilitator clicked.
-        adding = w.Accordion([w.VBox([self.new_service.box, self.status])],
+        adding = w.Accordion([w.VBox([self.new_service.box, self.service_status])],
                              titles=("Add a new service",),
                              selected_index=None, layout=w.Layout(width="100%"))
         services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
                                                                 overflow="hidden auto"))
         services.add_class("pmo-services")
         self.services.box.add_class("pmo-services")
+        row = dict(align_items="center", flex_flow="row wrap", width="100%")
         left = w.VBox([
             w.HBox([self.prev_button, self.gap_select, self.next_button]),
             w.HBox([self.show, self.aspect, self.priority]),
             w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
-            self.card, w.HTML(h.section("Services that could close it")), self.show_costs,
-            services, w.HTML(h.section("Outside the PMO")),
+            self.card,
+            w.HBox([self.edit_button, self.new_gap_button, self.gap_status],
+                   layout=w.Layout(**row)), self.gap_form.box,
+            w.HTML(h.section("Services that could close it")), self.show_costs,
+            self.locked_note, services, w.HTML(h.section("Outside the PMO")),
             w.HBox([self.owner, self.handover_note]),
-            w.HBox([self.hand_over_button, self.take_back_button, self.status],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")), adding,
-        ], layout=w.Layout(width="54%", padding="0 12px 0 0"))
+            w.HBox([self.hand_over_button, self.take_back_button, self.handover_status],
+                   layout=w.Layout(**row)), adding,
+        ], layout=w.Layout(flex="1 1 430px", min_width="430px", padding="0 12px 0 0"))
         right = w.VBox([self.heatmap.output, w.HTML(h.section("Candidate list")), self.candidates],
-                       layout=w.Layout(width="45%"))
+                       layout=w.Layout(flex="1 1 400px", min_width="400px"))
         toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
-                         layout=w.Layout(align_items="center", width="100%"))
+                         layout=w.Layout(**row))
         return w.VBox([w.HTML(h.CSS), toolbar,
                        w.HBox([left, right], layout=w.Layout(width="100%",
                                                              flex_flow="row wrap"))],
@@ -114,6 +140,7 @@ class WorkshopPanel(Panel):
     def refresh(self) -> None:
         """Redraw everything from the session."""
         cov = self.ws.coverage()
+        self._draw_heatmap()  # first: the browser draws it while the kernel does the rest
         self._update_filters(cov)
         self._update_gap_options(cov)
         self._show_gap()
@@ -131,7 +158,6 @@ class WorkshopPanel(Panel):
                          | set(cov["aspect"]))
         self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
                                         [a for a in aspects if a], set(catalog["service_id"]))
-        self._draw_heatmap()  # last: the slowest view, the others are on screen already
 
     def _update_filters(self, cov: pd.DataFrame) -> None:
         options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]
@@ -171,15 +197,18 @@ class WorkshopPanel(Panel):
         asg = self.ws.assignments
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
-        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value)
         handed = gap["pmo_role"] == "none"
+        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value, handed)
+        self.locked_note.value = h.info(
+            f"Handed over to {gap['other_owner']}: take the gap back (below) to assign "
+            "services.") if handed else ""
         self.owner.value = gap["other_owner"] if handed else ""
         self.handover_note.value = gap.get("handover_note", "") if handed else ""
         self.take_back_button.disabled = not handed
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self.ws.coverage_matrix(), lambda matrix: plots.coverage_heatmap(
-            matrix, compact=True, title="Coverage: share of weight covered"))
+            matrix, compact=True, title="Coverage: share of weight covered"), _heatmap_parts)
 
     @property
     def heatmap_figure(self) -> object:
@@ -190,6 +219,10 @@ class WorkshopPanel(Panel):
     def _navigate(self) -> None:
         if self._syncing:
             return
+        self.services.clear_statuses()  # they spoke of the gap before
+        self.gap_status.value = self.handover_status.value = ""
+        if self.gap_form.is_open and self.gap_form.mode == "edit":
+            self.gap_form.close()  # it held the gap before
         if not self.ws.poll():  # another handle's change redraws everything through its event
             # the gap left behind drops out of "open only" now
             self._safe(lambda: (self._update_gap_options(self.ws.coverage()), self._show_gap()))
@@ -202,14 +235,46 @@ class WorkshopPanel(Panel):
 
     def _service_changed(self, row: ServiceRow, what: str) -> None:
         gap_id, sid = self.gap_select.value, row.service_id
-        name = row.assigned.description
+        name = row.name
         if what == "assigned" and not row.assigned.value:
             self._run(lambda: f"{gap_id}: {name} removed." if self.ws.unassign(gap_id, sid)
-                      else Note(f"{name} was not assigned to {gap_id}."))
+                      else Note(f"{name} was not assigned to {gap_id}."), row.status)
         elif row.assigned.value:
             contribution, note = row.contribution.value, row.note.value
             self._run(lambda: self.ws.assign(gap_id, sid, contribution, note)
-                      or f"{gap_id}: {name} ({contribution}).")
+                      or f"{gap_id}: {name} ({contribution}).", row.status)
+
+    def _aspects(self) -> list[str]:
+        catalog = self.ws.catalog
+        listed = {a.strip() for text in catalog["aspects"] for a in text.split(";")}
+        return sorted((listed | set(self.ws.gaps["aspect"])) - {""})
+
+    def _edit_gap(self) -> None:
+        gaps = self.ws.gaps.set_index("gap_id", drop=False)
+        if self.gap_select.value in gaps.index:
+            self.gap_form.edit(gaps.loc[self.gap_select.value].to_dict(), self._aspects())
+
+    def _new_gap(self) -> None:
+        self.gap_form.new(self.ws.gaps["gap_id"].tolist(), self._aspects())
+
+    def _save_gap(self) -> None:
+        self._run(self._store_gap, self.gap_form.status)
+        if not self.gap_form.is_open:  # saved: the message moves next to the gap buttons
+            self.gap_status.value, self.gap_form.status.value = self.gap_form.status.value, ""
+
+    def _store_gap(self) -> str:
+        form, values = self.gap_form, self.gap_form.values()
+        gap_id = form.gap_id.value.strip()
+        if form.mode == "new":
+            self.ws.add_gap(gap_id, **values)
+            form.close()
+            ids = [g for _, g in self.gap_select.options]
+            if gap_id in ids:
+                self.gap_select.value = gap_id
+            return f"{gap_id} added."
+        changed = self.ws.update_gap(gap_id, **values)
+        form.close()
+        return f"{gap_id} changed." if changed else Note(f"{gap_id}: nothing changed.")
 
     def _hand_over(self) -> str:
         gap_id = self.gap_select.value
@@ -230,3 +295,20 @@ class WorkshopPanel(Panel):
     def _undo(self) -> str:
         action = self.ws.undo()
         return f"Undone: {action}." if action else Note("Nothing to undo.")
+
+
+def _soon(callback: object, delay: float = 1.0) -> None:
+    """Call ``callback`` once the kernel is free again (after the cell's output is shown);
+    nothing outside a running event loop (plain Python, tests)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    loop.call_later(delay, callback)
+
+
+def _heatmap_parts(matrix: pd.DataFrame) -> tuple[dict, dict]:
+    """The heatmap's new numbers and labels, to patch the figure already drawn."""
+    cells = heatmap_cells(matrix, compact=True)
+    return ({"z": cells["z"], "zmax": cells["zmax"], "hovertext": cells["hovertext"]},
+            {"annotations": cells["annotations"], "shapes": cells["shapes"]})

@@ -1,0 +1,71 @@
+"""Customer text is never typeset by MathJax: a service named like a TeX link shows as
+text in the workshop panel, in JupyterLab and in the Voilà app (issue 16).
+
+JupyterLab and Voilà typeset ``$...$`` in widget labels; unescaped, this name became a
+live link (``\\href``) and ``\\style`` coloured it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import BIN, NEEDS_CHROMIUM, free_port, run_all, server
+
+pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
+
+NAME = r"$\href{https://evil.example/}{Free training}$ and \(\style{color:red}{red}\)"
+SERVICE = "S-METH-LIFECYCLE"  # made for Methodology: its row shows on every gap
+LABEL = f".pmo-svc-{SERVICE} .widget-checkbox"
+
+
+@pytest.fixture
+def hostile_copy(copy: Path) -> Path:
+    catalog = pd.read_csv(copy / "data" / "catalog.csv", dtype=str, keep_default_na=False)
+    catalog.loc[catalog["service_id"] == SERVICE, "name"] = NAME
+    catalog.to_csv(copy / "data" / "catalog.csv", index=False)
+    return copy
+
+
+def check_not_typeset(page: object) -> None:
+    page.locator(LABEL).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)  # MathJax typesets asynchronously
+    # The panels only: the record's pandas tables below them are typeset by Lab's HTML
+    # renderer (a separate matter, not a widget).
+    where = page.evaluate("""() => [...document.querySelectorAll('.pmo-panel')].flatMap(
+        p => [...p.querySelectorAll('mjx-container, .MathJax, .MathJax_Preview')]).map(
+        e => (e.parentElement.textContent || '').slice(0, 80))""")
+    assert where == []
+    assert page.locator(".pmo-panel a[href*='evil.example']").count() == 0
+    label = page.locator(LABEL).first.inner_text().replace("\u200b", "")
+    assert "href{https://evil.example/}{Free training}" in label, label
+
+
+def test_no_mathjax_in_labels_in_jupyterlab(hostile_copy: Path, browser_page: object) -> None:
+    page, port, token = browser_page, free_port(), secrets.token_hex(16)
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
+               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={hostile_copy}"]
+    base = f"http://127.0.0.1:{port}"
+    with server(command, hostile_copy, f"{base}/api/status?token={token}"):
+        run_all(page, f"{base}/lab/tree/notebooks/workshop.ipynb?reset&token={token}", LABEL)
+        page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+        check_not_typeset(page)
+        page.passed = True
+
+
+def test_no_mathjax_in_labels_in_voila(hostile_copy: Path, browser_page: object) -> None:
+    page, port, token = browser_page, free_port(), secrets.token_hex(16)
+    command = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
+               str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    base = f"http://127.0.0.1:{port}"
+    with server(command, hostile_copy, f"{base}/voila/static/voila.js"):
+        page.goto(f"{base}/?token={token}")
+        page.locator(LABEL).first.wait_for(state="attached", timeout=120_000)
+        page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+        check_not_typeset(page)
+        page.passed = True
