@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pmo_nb
+from pmo_nb import _milp
 from pmo_nb import plan as pl
 from pmo_nb.errors import UnknownServiceError
 
@@ -124,6 +125,23 @@ def test_plan_matches_brute_force(case):
     assert set(must) <= chosen and not chosen & set(exclude)
     assert chosen <= set(ws.assignments["service_id"]) | set(must)
     assert plan.gaps["value"].sum() == pytest.approx(plan.covered_weight)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.booleans())
+def test_plan_with_proven_fixings_matches_brute_force(case, float_budget):
+    """The reductions (fixings by LP duals, RENS plan, smaller model) on every instance."""
+    ws, budget, must, exclude = case
+    budget = budget if float_budget else math.floor(budget)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_milp, "REDUCE_FROM", 0)
+        plan = pl.select_services(ws, budget, must=must, exclude=exclude)
+    value, cheapest = brute_force(ws, budget, must, exclude)
+    assert plan.covered_weight == pytest.approx(value)
+    assert plan.cost == pytest.approx(cheapest) and plan.cost <= budget
+    assert plan.optimal and plan.gap == 0.0 and plan.bound >= plan.covered_weight
+    assert set(must) <= set(plan.services["service_id"])
+    assert not set(plan.services["service_id"]) & set(exclude)
 
 
 @settings(max_examples=60, deadline=None)
