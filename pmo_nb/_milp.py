@@ -46,10 +46,9 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
-from . import _reduce
+from . import _highs, _reduce
 
 GRID_DIGITS = 6
 REDUCE_FROM = 150  # services: below, HiGHS on the whole model is quicker
@@ -138,7 +137,8 @@ def solve(m: Model, budget: float, time_limit: float, rel_gap: float,
         first, known, target = _root(m, budget, avail, known, pen, deadline)
     while True:
         fixed = _fix(m, budget, avail, known, target, pen, deadline, first)
-        chosen, bound, message, proven = _solve_rest(m, budget, *fixed, rel_gap, pen, deadline)
+        chosen, bound, message, proven = _solve_rest(m, budget, *fixed, rel_gap, pen, known,
+                                                     deadline)
         chosen, first = _better(m, chosen, known), None
         reached = _objective(m, chosen, pen) >= target - _reduce.slack(target)
         if reached or not proven or target == _objective(m, known, pen):
@@ -205,21 +205,28 @@ def _fix(m: Model, budget: float, avail: np.ndarray, known: np.ndarray, target: 
 
 
 def _solve_rest(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.ndarray,
-                rel_gap: float, pen: np.ndarray, deadline: float):
+                rel_gap: float, pen: np.ndarray, known: np.ndarray, deadline: float):
     """HiGHS on the services left: the plan, a bound on its value, the message, proven?"""
     sub, free, const = _restrict(m, fixed_in, fixed_out)
     if not len(free):
         return fixed_in.copy(), const, "every service fixed by proof", True
     spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
-    res = _run(sub, spare, _left(deadline), rel_gap, pen[free])
-    dual, bound = getattr(res, "mip_dual_bound", None), np.inf
-    if dual is not None and np.isfinite(dual):  # + the most the penalties can take off
-        bound = const + 0.4 * grain(m.weight) - dual
+    res = _run(sub, spare, _left(deadline), rel_gap, pen[free], _start(m, known, fixed_in,
+                                                                       fixed_out, free))
+    bound = np.inf  # below: + the most the penalties can take off
+    if np.isfinite(res.dual_bound):
+        bound = const + 0.4 * grain(m.weight) - res.dual_bound
     chosen = fixed_in.copy()
     if res.x is not None:
         chosen[free] = _picked(sub, res.x)
         chosen = _repair(m, chosen, budget)
-    return chosen, bound, res.message, res.status == 0 and res.x is not None
+    return chosen, bound, res.message, res.proven
+
+
+def _start(m: Model, known: np.ndarray, fixed_in: np.ndarray, fixed_out: np.ndarray,
+           free: np.ndarray) -> np.ndarray | None:
+    """The known plan on the free services, when it keeps the fixings (else None)."""
+    return known[free] if (known >= fixed_in).all() and not (known & fixed_out).any() else None
 
 
 def _left(deadline: float) -> float:
@@ -302,8 +309,14 @@ def _terms(m: Model) -> tuple[np.ndarray, list[tuple[int, ...]], np.ndarray]:
 
 
 def _penalty(m: Model, step: float) -> np.ndarray:
-    """Per service, ``0.4 step (cost + k) / sum(cost + k)``: all together below one step."""
-    k = 1e-4 * (m.cost.mean() if m.cost.sum() > 0 else 1.0)
+    """Per service, ``0.4 step (cost + k) / sum(cost + k)``: all together below one step.
+
+    Among plans of equal value the cheaper wins, then the one with fewer services: for
+    whole-number costs ``k`` times the number of services stays below one cost step.
+    """
+    unit = _reduce.cost_step(m.cost)
+    k = 0.5 * unit / (len(m.cost) + 1) if unit else 1e-4 * (m.cost.mean() if m.cost.sum() > 0
+                                                             else 1.0)
     return 0.4 * step * (m.cost + k) / (m.cost + k).sum()
 
 
@@ -323,14 +336,23 @@ def _program(m: Model, pen: np.ndarray) -> tuple[np.ndarray, csr_array, int]:
     return np.r_[own - pen, coef], a, n
 
 
-def _run(m: Model, budget: float, time_limit: float, rel_gap: float, pen: np.ndarray):
-    """HiGHS on the whole model (``m.forced`` held at 1), ``budget`` the last row's bound."""
+def _run(m: Model, budget: float, time_limit: float, rel_gap: float, pen: np.ndarray,
+         start: np.ndarray | None = None) -> _highs.Result:
+    """HiGHS on the whole model (``m.forced`` held at 1), ``budget`` the last row's bound.
+
+    ``start``: a plan within the budget, for HiGHS to start from.
+    """
     obj, a, n = _program(m, pen)
     lb = np.r_[m.forced.astype(float), np.zeros(a.shape[1] - n)]
-    high = np.r_[np.zeros(a.shape[0] - 1), budget if np.isfinite(budget) else 1e30]
-    return milp(-obj, integrality=np.r_[np.ones(n), np.zeros(a.shape[1] - n)],
-                bounds=Bounds(lb, 1.0), constraints=[LinearConstraint(a, -np.inf, high)],
-                options={"time_limit": time_limit, "mip_rel_gap": rel_gap, "presolve": False})
+    high = np.r_[np.zeros(a.shape[0] - 1), budget]
+    return _highs.mip(-obj, a, np.full(a.shape[0], -np.inf), high, lb, n, time_limit, rel_gap,
+                      None if start is None else _with_t(a, start))
+
+
+def _with_t(a: csr_array, x: np.ndarray) -> np.ndarray:
+    """A plan ``x`` with each set's ``t = min(1, x(S))``: a whole solution of the program."""
+    n, u = len(x), a.shape[0] - 1
+    return np.r_[x, np.clip(-(a[:u, :n] @ x.astype(float)), 0.0, 1.0)]
 
 
 def _repair(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:

@@ -25,7 +25,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy.sparse import csc_array, csr_array
+from scipy.sparse import csr_array
+
+from . import _highs
 
 
 def reduced_costs(obj: np.ndarray, a: csr_array, b: np.ndarray, y: np.ndarray
@@ -45,23 +47,12 @@ class Relaxation:
 
     def __init__(self, obj: np.ndarray, a: csr_array, rhs: np.ndarray, n: int,
                  time_limit: float):
-        import highspy  # the LP is re-solved from its last basis: scipy cannot do that
+        import highspy
 
         self.obj, self.a, self.rhs, self.n = obj, a, rhs, n
         self.lo, self.hi = np.zeros(a.shape[1]), np.ones(a.shape[1])
-        self._h = h = highspy.Highs()
-        for option, value in (("output_flag", False), ("presolve", "off"),
-                              ("time_limit", max(time_limit, 1e-3))):
-            h.setOptionValue(option, value)
-        cols = csc_array(a)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
-        lp.col_cost_, lp.col_lower_, lp.col_upper_ = -obj, self.lo, self.hi
-        lp.row_lower_, lp.row_upper_ = np.full(a.shape[0], -highspy.kHighsInf), rhs
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_ = cols.indptr, cols.indices
-        lp.a_matrix_.value_ = cols.data
-        h.passModel(lp)
+        self._h = h = _highs.model(-obj, a, np.full(len(rhs), -np.inf), rhs, self.lo, self.hi,
+                                   time_limit=max(time_limit, 1e-3))
         h.run()
         done = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         self.x = np.asarray(h.getSolution().col_value)[:n] if done else None
@@ -142,13 +133,16 @@ def restrict(weight: np.ndarray, rows: np.ndarray, cols: np.ndarray, level: np.n
     return new_weight, r, pos[cols[keep]], new_level, free, const
 
 
+def cost_step(cost: np.ndarray) -> float:
+    """The gcd of whole-number costs (every plan's cost is a multiple); 0 for other costs."""
+    whole = len(cost) and np.all(cost == np.round(cost)) and np.all(np.abs(cost) <= 2**52)
+    return float(np.gcd.reduce(np.round(cost).astype(np.int64))) if whole else 0.0
+
+
 def budget_grid(cost: np.ndarray, budget: float) -> float:
     """``budget`` rounded down to what whole-number costs can add up to (their gcd's multiple).
 
     Exact: every plan's cost is such a multiple. Other costs: ``budget`` unchanged.
     """
-    if not np.isfinite(budget) or not len(cost) or np.any(cost != np.round(cost)) \
-            or np.any(np.abs(cost) > 2**52):
-        return budget
-    step = int(np.gcd.reduce(np.round(cost).astype(np.int64)))
-    return float(np.floor(budget / step) * step) if step > 0 else budget
+    step = cost_step(cost)
+    return float(np.floor(budget / step) * step) if step and np.isfinite(budget) else budget

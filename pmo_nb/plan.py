@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _milp
+from . import _milp, _reduce
 from .coverage import CONTRIBUTION_VALUE, gap_status
 from .errors import UnknownServiceError
 
@@ -34,6 +34,8 @@ CONTRIBUTION = CONTRIBUTION_VALUE  # full 1, partial 0.5: the same as the covera
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]
+CURVE_COLUMNS = ["budget", "cost", "covered_weight", "covered_share", "optimal", "gap",
+                 "added", "removed", "services"]
 DEFAULT_LEAD_TIME = 1.0  # months, for services without lead_time_months
 
 
@@ -126,15 +128,23 @@ def greedy_services(ws: Any, budget: float, *, must: Iterable[str] = (),
 def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
                  must: Iterable[str] = (), exclude: Iterable[str] = (),
                  time_limit: float = 30) -> pd.DataFrame:
-    """What each budget buys: one optimal plan per budget, ascending (the efficient frontier).
+    """What each budget buys: the exact efficient frontier, or one optimal plan per budget.
 
-    ``budgets`` default: 13 steps from the must-haves' cost to the cost of every
-    candidate. ``added``/``removed``/``services`` are ``"; "``-joined service ids;
-    ``added``/``removed`` compare with the previous row. A plan cut short by
-    ``time_limit`` never shows less value than the previous (cheaper) row's.
+    Default (``budgets=None``): one row per budget at which the best plan gets better,
+    from the must-haves' cost up to the plan that covers all the weight within reach.
+    Each row's ``budget`` is the cost of the best plan at that budget, found as the least
+    cost of any plan worth more than the row before (then the best plan at that cost,
+    the cheapest among equals). So the value at any budget ``B`` is the value of the last
+    row with ``budget <= B`` (:func:`value_at`). With ``budgets``, one optimal plan per
+    budget given, ascending. ``added``/``removed``/``services`` are ``"; "``-joined
+    service ids; ``added``/``removed`` compare with the previous row. ``time_limit``
+    holds for each MILP; a row whose MILPs stopped short is not ``optimal``. A plan cut
+    short never shows less value than the previous (cheaper) row's.
 
     Examples
     --------
+    >>> budget_curve(ws)[["budget", "covered_weight"]].values.tolist()
+    [[0.0, 0.0], [10.0, 4.5], [20.0, 5.0], [30.0, 9.5], [50.0, 14.0], [80.0, 15.0]]
     >>> budget_curve(ws, [0, 30, 50])[["budget", "covered_weight", "added"]].values.tolist()
     [[0.0, 0.0, ''], [30.0, 9.5, 'S-A; S-D'], [50.0, 14.0, 'S-C']]
     """
@@ -144,14 +154,51 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
         raise ValueError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
     s = _read(ws, must, exclude, math.inf)
     rows, before = [], None
-    for b in _curve_budgets(s, budgets):
-        choice = _milp.solve(s.model, b, float(time_limit), 0.0)
+    points = (_frontier(s, float(time_limit)) if budgets is None else
+              ((b, _milp.solve(s.model, b, float(time_limit), 0.0), True)
+               for b in _curve_budgets(s, budgets)))
+    for b, choice, proven in points:
         if before is not None and before.value > choice.value:  # keep the better plan
             choice = _milp.judge(s.model, before.chosen, choice.bound, choice.message)
-        rows.append(_curve_row(s, b, choice, before))
+        rows.append(_curve_row(s, b, choice, before, proven))
         before = choice
-    return pd.DataFrame(rows, columns=["budget", "cost", "covered_weight", "covered_share",
-                                       "optimal", "gap", "added", "removed", "services"])
+    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+
+
+def value_at(curve: pd.DataFrame, budget: float) -> float:
+    """The weight covered at ``budget``, read off an exact frontier (:func:`budget_curve`).
+
+    That of the last row with ``budget <= budget``; NaN below the first row (the
+    must-haves' cost).
+
+    Examples
+    --------
+    >>> curve = budget_curve(ws)
+    >>> value_at(curve, 45), value_at(curve, 50), value_at(curve, 1e9)
+    (9.5, 14.0, 15.0)
+    """
+    reached = curve.loc[curve["budget"] <= budget, "covered_weight"]
+    return float(reached.iloc[-1]) if len(reached) else math.nan
+
+
+def _frontier(s: _Session, time_limit: float) -> list[tuple[float, _milp.Choice, bool]]:
+    """``(budget, choice, proven)`` at each budget where the best plan gets better.
+
+    From the top down: the best plan within a budget is the cheapest of its value, so its
+    cost is a budget where the best value rises; just below that cost the best plan is the
+    one of the next budget down. One exact plan per point.
+    """
+    m = s.model
+    low, unit = float(m.cost[m.forced].sum()), _reduce.cost_step(m.cost)
+    budget, points = float(m.cost[~m.banned | m.forced].sum()), []
+    while True:
+        choice = _milp.solve(m, budget, time_limit, 0.0)
+        cost = float(m.cost[choice.chosen].sum())
+        points.append((cost, choice, choice.optimal))
+        if cost <= low:
+            return points[::-1]
+        below = cost - unit if unit else cost - 1e-9 * max(1.0, cost)  # the next cost down
+        budget = max(low, below)
 
 
 def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
@@ -234,26 +281,23 @@ def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[
     return np.asarray(wave, int), notes
 
 
-def _curve_budgets(s: _Session, budgets: Sequence[float] | None) -> list[float]:
-    m = s.model
-    low = float(m.cost[m.forced].sum())
-    if budgets is None:
-        high = float(m.cost[~m.banned].sum())
-        return sorted(set(np.linspace(low, high, 13).round(6).tolist()))
+def _curve_budgets(s: _Session, budgets: Sequence[float]) -> list[float]:
     checked = sorted({_check_budget(b) for b in budgets})
     if checked:
         _check_must_cost(s, checked[0])
     return checked
 
 
-def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None) -> dict:
+def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None,
+               proven: bool = True) -> dict:
     ids = s.services["service_id"]
     prev = before.chosen if before is not None else np.zeros_like(c.chosen)
     total = float(s.model.weight.sum())
     return {"budget": budget, "cost": float(s.model.cost[c.chosen].sum()),
             "covered_weight": c.value, "covered_share": c.value / total if total else math.nan,
-            "optimal": c.optimal, "gap": c.gap, "added": "; ".join(ids[c.chosen & ~prev]),
-            "removed": "; ".join(ids[prev & ~c.chosen]), "services": "; ".join(ids[c.chosen])}
+            "optimal": c.optimal and proven, "gap": c.gap,
+            "added": "; ".join(ids[c.chosen & ~prev]), "removed": "; ".join(ids[prev & ~c.chosen]),
+            "services": "; ".join(ids[c.chosen])}
 
 
 def _plan(s: _Session, c: _milp.Choice, budget: float, method: str) -> Plan:

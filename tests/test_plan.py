@@ -315,18 +315,56 @@ def test_budget_curve_demo():
     assert curve[["budget", "covered_weight", "added", "removed", "services"]].values.tolist() == [
         [0.0, 0.0, "", "", ""], [30.0, 9.5, "S-A; S-D", "", "S-A; S-D"],
         [50.0, 14.0, "S-C", "S-D", "S-A; S-C"]]
-    default = pl.budget_curve(demo_ws())
-    assert len(default) == 13 and default["budget"].iloc[-1] == 90  # S-A..S-D, S-E unassigned
-    assert default["covered_share"].iloc[-1] == 1.0
 
 
-@settings(max_examples=40, deadline=None)
-@given(instances())
-def test_budget_curve_is_monotone(case):
+def test_budget_curve_default_is_the_exact_frontier():
+    curve = pl.budget_curve(demo_ws())
+    assert curve[["budget", "cost", "covered_weight", "services"]].values.tolist() == [
+        [0.0, 0.0, 0.0, ""], [10.0, 10.0, 4.5, "S-D"], [20.0, 20.0, 5.0, "S-A"],
+        [30.0, 30.0, 9.5, "S-A; S-D"], [50.0, 50.0, 14.0, "S-A; S-C"],
+        [80.0, 80.0, 15.0, "S-A; S-B; S-C"]]  # S-E is assigned to no gap: never worth it
+    assert curve["optimal"].all() and (curve["gap"] == 0).all()
+    assert curve["covered_share"].iloc[-1] == 1.0
+    assert [pl.value_at(curve, b) for b in (0, 9.99, 10, 45, 79, 80, 1e9)] == [
+        0.0, 0.0, 4.5, 9.5, 14.0, 15.0, 15.0]
+    assert math.isnan(pl.value_at(pl.budget_curve(demo_ws(), must=["S-B"]), 29))
+
+
+def brute_frontier(ws, must=(), exclude=()):
+    """Every (cost, value) where the best value within a budget rises: all subsets."""
+    cov, cat, asg = ws.coverage(), ws.catalog, ws.assignments
+    weight = dict(zip(cov["gap_id"], cov["weight"].where(cov["status"] != "handed over", 0)))
+    cost = dict(zip(cat["service_id"], cat["cost"]))
+    cands = sorted((set(asg["service_id"]) | set(must)) - set(exclude) - set(must))
+    plans = []
+    for r in range(len(cands) + 1):
+        for extra in itertools.combinations(cands, r):
+            chosen = set(extra) | set(must)
+            lvl: dict[str, float] = {}
+            for g, s, c in asg[["gap_id", "service_id", "contribution"]].itertuples(index=False):
+                if s in chosen:
+                    lvl[g] = max(lvl.get(g, 0.0), LEVEL[c])
+            plans.append((sum(cost[s] for s in chosen), sum(weight[g] * v for g, v in lvl.items())))
+    out: list[tuple[float, float]] = []
+    for total, value in sorted(plans, key=lambda p: (p[0], -p[1])):  # best first at a cost
+        if not out or value > out[-1][1] + 1e-9:
+            out.append((total, value))
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.lists(st.floats(0, 400), max_size=5))
+def test_budget_curve_is_the_brute_force_frontier(case, budgets):
     ws, _, must, exclude = case
     curve = pl.budget_curve(ws, must=must, exclude=exclude)
-    assert curve["covered_weight"].is_monotonic_increasing
-    assert (curve["cost"] <= curve["budget"]).all() and curve["optimal"].all()
+    expected = brute_frontier(ws, must, exclude)
+    got = curve[["budget", "covered_weight"]].to_numpy(float)
+    assert got.shape == (len(expected), 2) and np.allclose(got, expected)
+    assert (curve["cost"] == curve["budget"]).all() and curve["optimal"].all()
+    for budget in budgets:  # any budget read off the curve is the best value there
+        if budget >= expected[0][0]:
+            best = brute_force(ws, budget, must, exclude)[0]
+            assert pl.value_at(curve, budget) == pytest.approx(best)
 
 
 def test_roadmap_demo():
