@@ -306,9 +306,8 @@ def _plan(s: _Session, c: _milp.Choice, budget: float, method: str) -> Plan:
     counted = ~s.gaps["handed_over"].to_numpy()
     gaps = s.gaps.assign(best_contribution=np.where(counted, _milp.levels(m, c.chosen), 0.0))
     gaps["value"] = gaps["weight"] * gaps["best_contribution"]
-    served = s.links[c.chosen[s.links["col"]] & (m.weight[s.links["row"]] > 0)]
-    names = served.sort_values("col").groupby("row")["service_id"].agg("; ".join)
-    gaps["service_ids"] = names.reindex(range(len(gaps)), fill_value="").to_numpy()
+    served = s.links[c.chosen[s.links["col"]] & (m.weight[s.links["row"]] > 0)]  # row, col order
+    gaps["service_ids"] = _joined(served["row"].to_numpy(), served["service_id"], len(gaps))
     gap = math.nan if method == "greedy" else c.gap
     return Plan(budget, services.reset_index(drop=True), float(m.cost[c.chosen].sum()), c.value,
                 float(m.weight.sum()), c.optimal, gap, gaps, c.bound, method)
@@ -348,13 +347,18 @@ def _links(assignments: pd.DataFrame, gaps: pd.DataFrame, services: pd.DataFrame
 
 def _with_reach(services: pd.DataFrame, links: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
     mine = links[weight[links["row"]] > 0]
-    by = mine.groupby("col")
-    n = len(services)
+    n, col = len(services), mine["col"].to_numpy()
     return services.assign(
-        n_gaps=by.size().reindex(range(n), fill_value=0).to_numpy(),
-        gap_ids=by["gap_id"].agg("; ".join).reindex(range(n), fill_value="").to_numpy(),
-        standalone_value=np.bincount(mine["col"], weight[mine["row"]] * mine["level"],
-                                     minlength=n))
+        n_gaps=np.bincount(col, minlength=n), gap_ids=_joined(col, mine["gap_id"], n),
+        standalone_value=np.bincount(col, weight[mine["row"]] * mine["level"], minlength=n))
+
+
+def _joined(keys: np.ndarray, values: pd.Series, n: int) -> list[str]:
+    """For each key 0..n-1, its ``values`` ``"; "``-joined, in their order."""
+    order = np.argsort(keys, kind="stable")
+    items, ends = values.to_numpy(dtype=object)[order].tolist(), np.cumsum(
+        np.bincount(keys, minlength=n)).tolist()
+    return ["; ".join(items[a:b]) for a, b in zip([0, *ends][:n], ends, strict=True)]
 
 
 def _ids(ids: Iterable[str]) -> tuple[str, ...]:
