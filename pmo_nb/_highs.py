@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csc_array, csr_array
 
-
 # We always pass a start (greedy or better); HiGHS's own searches for a first plan cost
 # more than they find here (the 120 x 80 frontier: 4.3 s -> 2.9 s).
 MIP_OPTIONS: dict[str, object] = {

@@ -209,7 +209,7 @@ def _solve_rest(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.nda
     """HiGHS on the services left: the plan, a bound on its value, the message, proven?"""
     sub, free, const = _restrict(m, fixed_in, fixed_out)
     if not len(free):
-        return fixed_in.copy(), const, "every service fixed by proof", True
+        return _repair(m, fixed_in.copy(), budget), const, "every service fixed by proof", True
     spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
     res = _run(sub, spare, _left(deadline), rel_gap, pen[free], _start(m, known, fixed_in,
                                                                        fixed_out, free))

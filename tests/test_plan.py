@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pmo_nb
-from pmo_nb import _milp
+from pmo_nb import _milp, _reduce
 from pmo_nb import plan as pl
 from pmo_nb.errors import UnknownServiceError
 
@@ -180,8 +180,11 @@ def random_ws(n_gaps: int, n_services: int, seed: int) -> FakeWorkshop:
                         rng.integers(5, 60, n_services), sorted(links))
 
 
+@pytest.mark.parametrize("reduce_from", [_milp.REDUCE_FROM, 0])
 @pytest.mark.parametrize("time_limit, rel_gap", [(0, 0.0), (0.05, 0.0), (30, 0.05)])
-def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, rel_gap):
+def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, rel_gap,
+                                                                   reduce_from, monkeypatch):
+    monkeypatch.setattr(_milp, "REDUCE_FROM", reduce_from)
     ws = random_ws(400, 60, seed=3)
     budget = 0.3 * ws.catalog["cost"].sum()
     plan = pl.select_services(ws, budget, time_limit=time_limit, rel_gap=rel_gap)
@@ -191,6 +194,27 @@ def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, re
     assert plan.covered_weight <= exact.covered_weight <= plan.bound + 1e-9
     if not plan.optimal:
         assert plan.gap == pytest.approx((plan.bound - plan.covered_weight) / plan.bound)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reductions_agree_with_the_plain_milp_and_fix_services(seed, monkeypatch):
+    """Mid-size workshops: with and without the fixings, the same value and cost."""
+    ws = random_ws(300, 40, seed=seed)
+    s = pl._read(ws, (), (), math.inf)
+    fixed, probe = [], _reduce.Relaxation.fix
+
+    def counted(self, *args):
+        one, zero = probe(self, *args)
+        fixed.append(one.sum() + zero.sum())
+        return one, zero
+    monkeypatch.setattr(_reduce.Relaxation, "fix", counted)
+    for share in (0.1, 0.3, 0.6):
+        budget = share * s.model.cost.sum()
+        plain = _milp.solve(s.model, budget, 30, 0.0, reduce=False)
+        reduced = _milp.solve(s.model, budget, 30, 0.0, reduce=True)
+        assert plain.optimal and reduced.optimal and reduced.value == plain.value
+        assert s.model.cost[reduced.chosen].sum() == s.model.cost[plain.chosen].sum()
+    assert sum(fixed) > 0  # the probing did fix services
 
 
 def test_plan_fields():
