@@ -1,4 +1,4 @@
-"""The budget plan as a 0-1 program: arrays in, a choice of services out (scipy's HiGHS MILP).
+"""The budget plan as a 0-1 program: arrays in, a choice of services out (HiGHS, via highspy).
 
 Model. One binary ``x_s`` per candidate service. Per gap ``g`` of weight ``w_g`` two
 continuous variables in [0, 1]: ``z_g`` (some chosen service helps g) and ``f_g`` (a
@@ -34,8 +34,8 @@ Honesty. The value is recomputed from the chosen set. The upper bound is the lar
 the solver's dual bound plus ``delta`` (capped by the weight within reach) and what the
 fixings leave to plans they cut (below the target); a plan is *optimal* when
 ``bound - value < grain``: no better plan value fits in between. HiGHS runs without its
-own presolve: with it, HiGHS (as bundled with scipy 1.17) reported a suboptimal plan as
-optimal on a 5,000-gap workshop (cf. ERGO-Code/HiGHS#3073, #3094); the reductions above
+own presolve: with it, HiGHS (1.12, as bundled with scipy 1.17) reported a suboptimal plan
+as optimal on a 5,000-gap workshop (cf. ERGO-Code/HiGHS#3073, #3094); the reductions above
 are our presolve. A dual bound below the recomputed value is ignored, never trusted.
 """
 
@@ -43,79 +43,27 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import coo_array, csr_array
 
 from . import _highs, _reduce
+from ._model import (  # noqa: F401  (plan.py reads them here)
+    Choice,
+    Model,
+    grain,
+    greedy,
+    judge,
+    levels,
+    ratio_order,
+    repair,
+    unique_values,
+    value,
+)
 
-GRID_DIGITS = 6
 REDUCE_FROM = 150  # services: below, HiGHS on the whole model is quicker
 ROUNDS = 60  # at most, of fixing by the LP's reduced costs
 HOPE = 3e-4  # the first target: this share below the LP bound (or 4 grains)
-
-
-@dataclass(frozen=True)
-class Model:
-    """Services (``cost``, ``forced``, ``banned``), gaps (``weight``) and their links.
-
-    Link ``i`` joins gap ``rows[i]`` to service ``cols[i]`` at ``level[i]`` (1.0 full,
-    0.5 partial); one link per pair. A gap of weight 0 (handed over) counts for nothing.
-    """
-
-    cost: np.ndarray
-    weight: np.ndarray
-    rows: np.ndarray
-    cols: np.ndarray
-    level: np.ndarray
-    forced: np.ndarray
-    banned: np.ndarray
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The chosen services, their value, a proven upper bound and whether it is optimal."""
-
-    chosen: np.ndarray
-    value: float
-    bound: float
-    optimal: bool
-    message: str
-
-    @property
-    def gap(self) -> float:
-        """Relative distance to the bound: 0.0 when optimal."""
-        return 0.0 if self.optimal else (self.bound - self.value) / self.bound
-
-
-def levels(m: Model, chosen: np.ndarray) -> np.ndarray:
-    """Best contribution of the chosen services for each gap (0.0 when none)."""
-    best = np.zeros(len(m.weight))
-    keep = chosen[m.cols]
-    np.maximum.at(best, m.rows[keep], m.level[keep])
-    return best
-
-
-def value(m: Model, chosen: np.ndarray) -> float:
-    """Total value of a set of services: sum of weight x best contribution."""
-    return float(m.weight @ levels(m, chosen))
-
-
-def grain(weight: np.ndarray) -> float:
-    """The step between distinct plan values: 0.5 / 10**k for weights on a 10**-k grid."""
-    for k in range(GRID_DIGITS + 1):
-        scaled = 2 * weight * 10**k
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, scaled)):
-            break
-    return 0.5 / 10**k
-
-
-def judge(m: Model, chosen: np.ndarray, bound: float, message: str) -> Choice:
-    """A choice with its value, the bound (never below the value) and the optimality verdict."""
-    v = value(m, chosen)
-    optimal = bound - v < grain(m.weight) * (1 - 1e-6)  # no better value fits below the bound
-    return Choice(chosen, v, v if optimal else bound, optimal, message)
 
 
 def solve(m: Model, budget: float, time_limit: float, rel_gap: float,
@@ -209,7 +157,7 @@ def _solve_rest(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.nda
     """HiGHS on the services left: the plan, a bound on its value, the message, proven?"""
     sub, free, const = _restrict(m, fixed_in, fixed_out)
     if not len(free):
-        return _repair(m, fixed_in.copy(), budget), const, "every service fixed by proof", True
+        return repair(m, fixed_in.copy(), budget), const, "every service fixed by proof", True
     spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
     res = _run(sub, spare, _left(deadline), rel_gap, pen[free], _start(m, known, fixed_in,
                                                                        fixed_out, free))
@@ -219,7 +167,7 @@ def _solve_rest(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.nda
     chosen = fixed_in.copy()
     if res.x is not None:
         chosen[free] = _picked(sub, res.x)
-        chosen = _repair(m, chosen, budget)
+        chosen = repair(m, chosen, budget)
     return chosen, bound, res.message, res.proven
 
 
@@ -263,7 +211,7 @@ def _rounded(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.ndarra
         res = _run(small, spare, min(1.0, _left(deadline) / 4), 0.0, pen[rest])
         if res.x is not None:
             keep[rest] = _picked(small, res.x)
-    return _repair(m, keep, budget)
+    return repair(m, keep, budget)
 
 
 def _picked(m: Model, x: np.ndarray) -> np.ndarray:
@@ -353,59 +301,3 @@ def _with_t(a: csr_array, x: np.ndarray) -> np.ndarray:
     """A plan ``x`` with each set's ``t = min(1, x(S))``: a whole solution of the program."""
     n, u = len(x), a.shape[0] - 1
     return np.r_[x, np.clip(-(a[:u, :n] @ x.astype(float)), 0.0, 1.0)]
-
-
-def _repair(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
-    """Drop the least useful non-forced service while solver tolerance left cost > budget."""
-    while m.cost[chosen].sum() > budget:
-        loss = unique_values(m, chosen) / np.maximum(m.cost, 1e-12)
-        loss[~chosen | m.forced] = np.inf
-        chosen[int(np.argmin(loss))] = False
-    return chosen
-
-
-def unique_values(m: Model, chosen: np.ndarray) -> np.ndarray:
-    """Per service: the value lost if it alone left the chosen set (0 when not chosen)."""
-    keep = chosen[m.cols]
-    rows, cols, lvl = m.rows[keep], m.cols[keep], m.level[keep]
-    top, second = np.zeros(len(m.weight)), np.zeros(len(m.weight))
-    np.maximum.at(top, rows, lvl)
-    at_top = lvl == top[rows]
-    n_top = np.bincount(rows[at_top], minlength=len(m.weight))
-    np.maximum.at(second, rows[~at_top], lvl[~at_top])
-    alone = at_top & (n_top[rows] == 1)
-    loss = np.where(alone, (top[rows] - second[rows]) * m.weight[rows], 0.0)
-    return np.bincount(cols, weights=loss, minlength=len(m.cost))
-
-
-def greedy(m: Model, budget: float) -> np.ndarray:
-    """Greedy: add the affordable service of most marginal value per cost while one helps."""
-    chosen, _, _ = _steps(m, m.forced.copy(), ~m.forced & ~m.banned, budget, stop=True)
-    return chosen
-
-
-def ratio_order(m: Model, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The chosen services, highest marginal value per cost first, and each marginal value."""
-    _, order, gains = _steps(m, np.zeros(len(m.cost), bool), chosen.copy(), np.inf, stop=False)
-    return np.asarray(order, int), np.asarray(gains, float)
-
-
-def _steps(m: Model, chosen: np.ndarray, open_: np.ndarray, budget: float, stop: bool):
-    cur = levels(m, chosen)
-    order, gains = [], []
-    while True:
-        fits = open_ & (m.cost[chosen].sum() + m.cost <= budget)
-        if not fits.any():
-            return chosen, order, gains
-        up = m.weight[m.rows] * np.maximum(0.0, m.level - cur[m.rows])
-        gain = np.bincount(m.cols, weights=up, minlength=len(m.cost))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(m.cost > 0, gain / m.cost, np.where(gain > 0, np.inf, 0.0))
-        s = int(np.argmax(np.where(fits, ratio, -1.0)))
-        if stop and gain[s] <= 0:
-            return chosen, order, gains
-        chosen[s], open_[s] = True, False
-        mine = m.cols == s
-        np.maximum.at(cur, m.rows[mine], m.level[mine])
-        order.append(s)
-        gains.append(float(gain[s]))
