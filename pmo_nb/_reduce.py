@@ -134,15 +134,25 @@ def restrict(weight: np.ndarray, rows: np.ndarray, cols: np.ndarray, level: np.n
 
 
 def cost_step(cost: np.ndarray) -> float:
-    """The gcd of whole-number costs (every plan's cost is a multiple); 0 for other costs."""
-    whole = len(cost) and np.all(cost == np.round(cost)) and np.all(np.abs(cost) <= 2**52)
-    return float(np.gcd.reduce(np.round(cost).astype(np.int64))) if whole else 0.0
+    """The step every plan's cost is a multiple of: the gcd of the costs on their decimal grid
+    (1 for whole numbers, 0.25 for 0.5 and 1.25; at most 6 decimals), else 0."""
+    for k in range(7):
+        scaled = np.asarray(cost, float) * 10**k
+        whole = np.round(scaled)
+        if np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, scaled)) and \
+                np.all(whole <= 2**52):
+            return float(np.gcd.reduce(whole.astype(np.int64))) / 10**k if len(cost) else 0.0
+    return 0.0
 
 
 def budget_grid(cost: np.ndarray, budget: float) -> float:
-    """``budget`` rounded down to what whole-number costs can add up to (their gcd's multiple).
+    """``budget`` rounded down to a multiple of :func:`cost_step` (what costs can add up to).
 
-    Exact: every plan's cost is such a multiple. Other costs: ``budget`` unchanged.
+    Exact, up to the 1e-9 by which a float budget may fall short of a multiple. Costs on
+    no grid: ``budget`` unchanged.
     """
     step = cost_step(cost)
-    return float(np.floor(budget / step) * step) if step and np.isfinite(budget) else budget
+    if not step or not np.isfinite(budget):
+        return budget
+    units = budget / step
+    return min(budget, float(np.floor(units + 1e-9 * max(1.0, units)) * step))

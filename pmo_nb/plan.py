@@ -197,7 +197,7 @@ def _frontier(s: _Session, time_limit: float) -> list[tuple[float, _milp.Choice,
         points.append((cost, choice, choice.optimal))
         if cost <= low:
             return points[::-1]
-        below = cost - unit if unit else cost - 1e-9 * max(1.0, cost)  # the next cost down
+        below = cost - unit if unit else cost - 1e-6 * max(1.0, cost)  # the next cost down
         budget = max(low, below)
 
 

@@ -89,13 +89,14 @@ def brute_force(ws, budget, must=(), exclude=()):
 
 
 @st.composite
-def instances(draw, float_weights=False):
+def instances(draw, float_weights=False, quarter_costs=False):
     n_g, n_s = draw(st.integers(0, 8)), draw(st.integers(1, 8))
     pool = [0.3, 0.25, 1.7, 2.5, 4.1] if float_weights else [1, 2, 3, 4, 6, 9]
     weights = draw(st.lists(st.sampled_from(pool), min_size=n_g, max_size=n_g))
     statuses = draw(st.lists(st.sampled_from(["open", "open", "open", "handed over"]),
                              min_size=n_g, max_size=n_g))
     costs = draw(st.lists(st.integers(0, 50), min_size=n_s, max_size=n_s))
+    costs = [c / 4 for c in costs] if quarter_costs else costs  # 0.25 steps: exact in binary
     pairs = list(itertools.product(range(n_g), range(n_s)))
     kinds = draw(st.lists(st.sampled_from([None, None, "full", "partial"]),
                           min_size=len(pairs), max_size=len(pairs)))
@@ -128,11 +129,12 @@ def test_plan_matches_brute_force(case):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.booleans())
+@given(st.booleans().flatmap(lambda q: instances(quarter_costs=q)), st.booleans())
 def test_plan_with_proven_fixings_matches_brute_force(case, float_budget):
     """The reductions (fixings by LP duals, RENS plan, smaller model) on every instance."""
     ws, budget, must, exclude = case
-    budget = budget if float_budget else math.floor(budget)
+    must_cost = ws.catalog.set_index("service_id")["cost"].reindex(must).sum()
+    budget = budget if float_budget else max(math.floor(budget), must_cost)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_milp, "REDUCE_FROM", 0)
         plan = pl.select_services(ws, budget, must=must, exclude=exclude)
@@ -377,7 +379,8 @@ def brute_frontier(ws, must=(), exclude=()):
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.lists(st.floats(0, 400), max_size=5))
+@given(st.booleans().flatmap(lambda q: instances(quarter_costs=q)),
+       st.lists(st.floats(0, 400), max_size=5))
 def test_budget_curve_is_the_brute_force_frontier(case, budgets):
     ws, _, must, exclude = case
     curve = pl.budget_curve(ws, must=must, exclude=exclude)
