@@ -335,14 +335,20 @@ def _read(ws: Any, must: Iterable[str], exclude: Iterable[str], budget: float) -
 
 
 def _links(assignments: pd.DataFrame, gaps: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    row = pd.Series(range(len(gaps)), index=gaps["gap_id"])
-    col = pd.Series(range(len(services)), index=services["service_id"])
-    out = assignments[["gap_id", "service_id"]].assign(
-        row=assignments["gap_id"].map(row), col=assignments["service_id"].map(col),
-        level=assignments["contribution"].map(CONTRIBUTION).fillna(0.0))
-    out = out.dropna(subset=["row", "col"]).astype({"row": int, "col": int})
-    out = out.sort_values(["row", "col", "level"], ascending=[True, True, False])
-    return out.drop_duplicates(["row", "col"]).reset_index(drop=True)
+    """One link per (gap, candidate) pair, its best contribution; by row, then col."""
+    row = pd.Index(gaps["gap_id"]).get_indexer(assignments["gap_id"])
+    col = pd.Index(services["service_id"]).get_indexer(assignments["service_id"])
+    kind = assignments["contribution"].to_numpy(dtype=object)
+    level = np.select([kind == k for k in CONTRIBUTION], list(CONTRIBUTION.values()), 0.0)
+    keep = np.flatnonzero((row >= 0) & (col >= 0))
+    keep = keep[np.lexsort((-level[keep], col[keep], row[keep]))]
+    r, c = row[keep], col[keep]
+    keep = keep[np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])] if len(keep) else keep]
+    return pd.DataFrame({
+        "gap_id": pd.array(assignments["gap_id"].to_numpy(dtype=object)[keep], dtype="str"),
+        "service_id": pd.array(assignments["service_id"].to_numpy(dtype=object)[keep],
+                               dtype="str"),
+        "row": row[keep], "col": col[keep], "level": level[keep]})
 
 
 def _with_reach(services: pd.DataFrame, links: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
