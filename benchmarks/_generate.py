@@ -1,7 +1,9 @@
 """Synthetic workshops for benchmarks: gaps, catalog and assignments as a workshop makes them.
 
-Each gap has an aspect; each service addresses one or two aspects; each gap gets 1-4
-services (about 3), mostly among those addressing its aspect, about half of them ``full``.
+:func:`workshop_frames`: each gap has an aspect; each service addresses one or two aspects;
+each gap gets 1-4 services (about 3), mostly among those addressing its aspect, about half
+of them ``full``. :func:`aspect_frames` (issue 15, harder for the exact plan): 40 aspects,
+each service addressing 2 of them, each gap given 1-5 of the services for its aspect.
 :class:`FakeWorkshop` serves the frames with the columns of the Workshop contract
 (``coverage()`` from :func:`pmo_nb.coverage.gap_coverage`), no SQLite needed.
 
@@ -86,6 +88,52 @@ def _assignments(rng: np.random.Generator, gaps: pd.DataFrame, catalog: pd.DataF
     out = pd.DataFrame(rows, columns=["gap_id", "service_id"])
     out["contribution"] = np.where(rng.random(len(out)) < 0.55, "full", "partial")
     return out.assign(note="", updated_at="2025-01-01T00:00:00")
+
+
+def aspect_frames(n_gaps: int, n_services: int, *, n_aspects: int = 40,
+                  seed: int = 6) -> dict[str, pd.DataFrame]:
+    """Issue 15's workshop: every service addresses 2 of ``n_aspects`` aspects; every gap gets
+    1-5 (uniform) of the services for its aspect, ``full`` or ``partial`` at even odds;
+    costs 10-249 (whole numbers). Seed 6 is the default: its exact plan at a 25% budget
+    took 11-12 s before issue 15, as in the issue (seeds 0-7 took 1-12 s).
+
+    >>> frames = aspect_frames(200, 30, seed=1)
+    >>> frames["assignments"].groupby("gap_id").size().between(1, 5).all()
+    np.True_
+    """
+    rng = np.random.default_rng(seed)
+    aspects = [f"Aspect {i:02d}" for i in range(n_aspects)]
+    serves = [rng.choice(n_aspects, 2, replace=False) for _ in range(n_services)]
+    by_aspect: list[list[int]] = [[] for _ in aspects]
+    for s, pair in enumerate(serves):
+        for a in pair:
+            by_aspect[a].append(s)
+    catalog = pd.DataFrame({
+        "service_id": [f"S-{i:04d}" for i in range(n_services)],
+        "name": [f"Service {i}" for i in range(n_services)],
+        "category": [CATEGORIES[i % len(CATEGORIES)] for i in range(n_services)],
+        "tier": rng.choice(["basic", "advanced"], n_services),
+        "aspects": [";".join(aspects[a] for a in sorted(p)) for p in serves],
+        "description": "Synthetic service.",
+        "cost": rng.integers(10, 250, n_services).astype(float),
+        "lead_time_months": rng.integers(1, 10, n_services).astype(float), "origin": "catalog"})
+    role = rng.choice(["close", "close", "close", "partial", "none"], n_gaps)
+    gaps = pd.DataFrame({
+        "gap_id": [f"G-{i:05d}" for i in range(n_gaps)],
+        "aspect": [aspects[a] for a in rng.integers(0, n_aspects, n_gaps)],
+        "current_state": "Today.", "future_state": "Tomorrow.", "description": "",
+        "size": LEVELS[rng.integers(0, 3, n_gaps)], "priority": LEVELS[rng.integers(0, 3, n_gaps)],
+        "pmo_role": role, "other_owner": np.where(role == "close", "", "Finance"),
+        "handover_note": ""})
+    index, rows = {a: i for i, a in enumerate(aspects)}, []
+    for gap_id, aspect in zip(gaps["gap_id"], gaps["aspect"], strict=True):
+        pool = by_aspect[index[aspect]]
+        k = min(len(pool), int(rng.integers(1, 6)))
+        rows += [(gap_id, f"S-{s:04d}") for s in sorted(rng.choice(pool, k, replace=False))]
+    asg = pd.DataFrame(rows, columns=["gap_id", "service_id"])
+    asg["contribution"] = rng.choice(["full", "partial"], len(asg))
+    return {"gaps": gaps, "catalog": catalog,
+            "assignments": asg.assign(note="", updated_at="2025-01-01T00:00:00")}
 
 
 class FakeWorkshop:

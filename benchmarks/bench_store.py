@@ -168,7 +168,8 @@ def main() -> None:
 
 def run(url: str, args: argparse.Namespace) -> None:
     gaps, catalog, asg = generate(args.gaps, 300, 3 * args.gaps)
-    sid, ids = catalog["service_id"].iloc[0], gaps["gap_id"].tolist()
+    acted = gaps["pmo_role"] != "none"  # a handed-over gap refuses services
+    sid, ids = catalog["service_id"].iloc[0], gaps.loc[acted, "gap_id"].tolist()
     rows, notes = [], []
     with tempfile.TemporaryDirectory() as tmp:
         stores = {"sqlite": Path(tmp) / "big.sqlite",

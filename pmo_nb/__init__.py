@@ -7,7 +7,7 @@ close it, see the coverage, and choose what a budget buys.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .display import setup_notebook
 from .errors import (
@@ -26,10 +26,13 @@ from .errors import (
 )
 from .events import Change
 from .io import load_catalog, load_gaps
-from .participant import Participant
-from .start import open_workshop
-from .store import list_workshops
-from .workshop import Workshop
+
+if TYPE_CHECKING:
+    from .participant import Participant
+    from .start import open_workshop
+    from .store import list_workshops
+    from .workshop import Workshop
+
 
 __all__ = [
     "Change",
@@ -63,10 +66,18 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "votes", "widgets"}
+# the session (sqlite3, the stores) loads on first use
+_LAZY_NAMES = {"Workshop": "workshop", "Participant": "participant", "open_workshop": "start",
+               "list_workshops": "store"}
 
 
 def __getattr__(name: str) -> Any:
-    # scipy, plotly, ipywidgets and nbconvert load on first use: `import pmo_nb` stays fast.
+    # scipy, plotly, ipywidgets, nbconvert and the session load on first use:
+    # `import pmo_nb` stays fast.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'pmo_nb' has no attribute '{name}'")

@@ -1,4 +1,4 @@
-"""The budget plan as a 0-1 program: arrays in, a choice of services out (scipy's HiGHS MILP).
+"""The budget plan as a 0-1 program: arrays in, a choice of services out (HiGHS, via highspy).
 
 Model. One binary ``x_s`` per candidate service. Per gap ``g`` of weight ``w_g`` two
 continuous variables in [0, 1]: ``z_g`` (some chosen service helps g) and ``f_g`` (a
@@ -23,115 +23,199 @@ below ``delta = 0.4 * grain``, where ``grain`` is the step between distinct plan
 (0.5 for whole weights; weights are read on a 1e-6 grid). No penalty can outweigh a step
 of value, so the penalised optimum is a plan of maximum value.
 
-Honesty. The value is recomputed from the chosen set. The upper bound is the solver's
-dual bound plus ``delta`` (capped by the weight within reach); a plan is *optimal* when
+Reductions (large models). Services are fixed in or out by proof before HiGHS sees the
+model (:mod:`pmo_nb._reduce`: LP duals and probing, each bound recomputed by us from the
+duals), against a target objective: every plan at least as good as the target keeps the
+fixings, so the best plan of the smaller model is the best of all once it reaches the
+target. The first target is a hope (a little below the LP bound); if the plan found falls
+short, that plan becomes the target and the search is repeated, which always holds.
+
+Honesty. The value is recomputed from the chosen set. The upper bound is the largest of
+the solver's dual bound plus ``delta`` (capped by the weight within reach) and what the
+fixings leave to plans they cut (below the target); a plan is *optimal* when
 ``bound - value < grain``: no better plan value fits in between. HiGHS runs without its
-own presolve: with it, HiGHS (as bundled with scipy 1.17) reported a suboptimal plan as
-optimal on a 5,000-gap workshop (cf. ERGO-Code/HiGHS#3073, #3094); the reductions above
+own presolve: with it, HiGHS (1.12, as bundled with scipy 1.17) reported a suboptimal plan
+as optimal on a 5,000-gap workshop (cf. ERGO-Code/HiGHS#3073, #3094); the reductions above
 are our presolve. A dual bound below the recomputed value is ignored, never trusted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import time
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 
-GRID_DIGITS = 6
+from . import _highs, _reduce
+from ._model import (  # noqa: F401  (plan.py reads them here)
+    Choice,
+    Model,
+    grain,
+    greedy,
+    judge,
+    levels,
+    ratio_order,
+    repair,
+    unique_values,
+    value,
+)
+
+REDUCE_FROM = 150  # services: below, HiGHS on the whole model is quicker
+ROUNDS = 60  # at most, of fixing by the LP's reduced costs
+HOPE = 3e-4  # the first target: this share below the LP bound (or 4 grains)
 
 
-@dataclass(frozen=True)
-class Model:
-    """Services (``cost``, ``forced``, ``banned``), gaps (``weight``) and their links.
-
-    Link ``i`` joins gap ``rows[i]`` to service ``cols[i]`` at ``level[i]`` (1.0 full,
-    0.5 partial); one link per pair. A gap of weight 0 (handed over) counts for nothing.
-    """
-
-    cost: np.ndarray
-    weight: np.ndarray
-    rows: np.ndarray
-    cols: np.ndarray
-    level: np.ndarray
-    forced: np.ndarray
-    banned: np.ndarray
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The chosen services, their value, a proven upper bound and whether it is optimal."""
-
-    chosen: np.ndarray
-    value: float
-    bound: float
-    optimal: bool
-    message: str
-
-    @property
-    def gap(self) -> float:
-        """Relative distance to the bound: 0.0 when optimal."""
-        return 0.0 if self.optimal else (self.bound - self.value) / self.bound
-
-
-def levels(m: Model, chosen: np.ndarray) -> np.ndarray:
-    """Best contribution of the chosen services for each gap (0.0 when none)."""
-    best = np.zeros(len(m.weight))
-    keep = chosen[m.cols]
-    np.maximum.at(best, m.rows[keep], m.level[keep])
-    return best
-
-
-def value(m: Model, chosen: np.ndarray) -> float:
-    """Total value of a set of services: sum of weight x best contribution."""
-    return float(m.weight @ levels(m, chosen))
-
-
-def grain(weight: np.ndarray) -> float:
-    """The step between distinct plan values: 0.5 / 10**k for weights on a 10**-k grid."""
-    for k in range(GRID_DIGITS + 1):
-        scaled = 2 * weight * 10**k
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1, scaled)):
-            break
-    return 0.5 / 10**k
-
-
-def judge(m: Model, chosen: np.ndarray, bound: float, message: str) -> Choice:
-    """A choice with its value, the bound (never below the value) and the optimality verdict."""
-    v = value(m, chosen)
-    optimal = bound - v < grain(m.weight) * (1 - 1e-6)  # no better value fits below the bound
-    return Choice(chosen, v, v if optimal else bound, optimal, message)
-
-
-def solve(m: Model, budget: float, time_limit: float, rel_gap: float) -> Choice:
+def solve(m: Model, budget: float, time_limit: float, rel_gap: float,
+          reduce: bool | None = None) -> Choice:
     """The best set of services within ``budget``, as proven as ``time_limit`` allows.
 
-    When the solver stops short of a proof, the greedy plan is taken if it is better.
+    With ``reduce`` (default: for ``REDUCE_FROM`` services or more), services are first
+    fixed by proof against a target (:func:`_fix`), and HiGHS solves what is left. The
+    target is hopeful: a little below the LP bound. When the plan found reaches it, no
+    plan cut by a fixing can beat it; when not, the plan found becomes the target (then
+    it always holds). When the solver stops short of a proof, the best plan known is taken.
     """
-    free = _available(m, budget) & ~m.forced
-    if not free.any():
+    deadline = time.perf_counter() + time_limit
+    avail = _available(m, budget)
+    if not (avail & ~m.forced).any():
         return judge(m, m.forced.copy(), 0.0, "nothing else fits the budget")
-    cols = np.flatnonzero(free | m.forced)
-    res = _run(m, cols, budget, time_limit, rel_gap)
-    reach, dual = _reach(m, cols), getattr(res, "mip_dual_bound", None)
-    ok = dual is not None and np.isfinite(dual)
-    bound, message = min(reach, 0.4 * grain(m.weight) - dual) if ok else reach, res.message
-    chosen = greedy(m, budget) if res.x is None else _repair(m, _picked(m, cols, res.x), budget)
+    pen, known, target, first = _penalty(m, grain(m.weight)), greedy(m, budget), -np.inf, None
+    if reduce or (reduce is None and avail.sum() >= REDUCE_FROM):
+        first, known, target = _root(m, budget, avail, known, pen, deadline)
+    while True:
+        fixed = _fix(m, budget, avail, known, target, pen, deadline, first)
+        chosen, bound, message, proven = _solve_rest(m, budget, *fixed, rel_gap, pen, known,
+                                                     deadline)
+        chosen, first = _better(m, chosen, known), None
+        reached = _objective(m, chosen, pen) >= target - _reduce.slack(target)
+        if reached or not proven or target == _objective(m, known, pen):
+            break
+        known, target = chosen, _objective(m, chosen, pen)  # hoped too high: what we know
+    bound = max(bound, target + 0.4 * grain(m.weight), value(m, known))  # cut: below target
     if value(m, chosen) > bound + 1e-6 * max(1.0, bound):  # a solver bound we cannot trust
-        bound, message = reach, f"{message} (solver bound ignored: below the plan)"
-    choice = judge(m, chosen, bound, message)
-    if choice.optimal or res.x is None:
-        return choice
-    other = greedy(m, budget)
-    better = value(m, other) > choice.value
-    return judge(m, other, bound, f"{message} (greedy plan: better)") if better else choice
+        bound, message = _reach(m, avail), f"{message} (solver bound ignored: below the plan)"
+    return judge(m, chosen, min(bound, _reach(m, avail)), message)
 
 
-def _picked(m: Model, cols: np.ndarray, x: np.ndarray) -> np.ndarray:
-    chosen = np.zeros(len(m.cost), bool)
-    chosen[cols] = x[: len(cols)] > 0.5
-    return chosen
+def _objective(m: Model, chosen: np.ndarray, pen: np.ndarray) -> float:
+    """Value less the tie-break penalties: what the MILP maximises."""
+    return value(m, chosen) - float(pen[chosen].sum())
+
+
+def _root(m: Model, budget: float, avail: np.ndarray, known: np.ndarray, pen: np.ndarray,
+          deadline: float):
+    """The first LP (kept for :func:`_fix`), the plan known with RENS, the hopeful target."""
+    fixed_in = m.forced.copy()
+    sub, free, const = _restrict(m, fixed_in, ~avail)
+    spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
+    obj, a, n = _program(sub, pen[free])
+    lp = _reduce.Relaxation(obj, a, np.r_[np.zeros(a.shape[0] - 1), spare], n, _left(deadline))
+    if lp.x is None:
+        return None, known, -np.inf
+    known = _better(m, known, _rounded(m, budget, fixed_in, ~avail, free, lp.x, pen, deadline))
+    top = lp.bound()[0] + const - float(pen[fixed_in].sum())
+    hope = max(4 * grain(m.weight), HOPE * abs(top))
+    return (sub, free, lp), known, max(_objective(m, known, pen), top - hope)
+
+
+def _fix(m: Model, budget: float, avail: np.ndarray, known: np.ndarray, target: float,
+         pen: np.ndarray, deadline: float, first=None) -> tuple[np.ndarray, np.ndarray]:
+    """Services fixed in and out: every plan of objective >= ``target`` keeps them so.
+
+    Rounds: the LP of the model left, fixing by its reduced costs, the model restricted;
+    each new LP's duals fix more (the LP is very degenerate). When a round fixes little,
+    the columns left are probed one by one (:meth:`_reduce.Relaxation.fix`).
+    """
+    fixed_in, fixed_out = m.forced.copy(), ~avail
+    for _ in range(ROUNDS if np.isfinite(target) else 0):
+        sub, free, lp = first or (*_restrict(m, fixed_in, fixed_out)[:2], None)
+        if not len(free) or time.perf_counter() > deadline:
+            break
+        if lp is None:
+            spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
+            obj, a, n = _program(sub, pen[free])
+            lp = _reduce.Relaxation(obj, a, np.r_[np.zeros(a.shape[0] - 1), spare], n,
+                                    _left(deadline))
+        first, floor = None, target - value(m, fixed_in) + float(pen[fixed_in].sum())
+        bound, d = lp.bound()
+        if lp.x is None:
+            break
+        one, zero = _reduce.fixings(bound, d[: lp.n], floor)
+        probe = one.sum() + zero.sum() < max(1, lp.n // 50)  # the duals have given their all
+        if probe:
+            one, zero = lp.fix(known[free], floor, deadline)
+        fixed_in, fixed_out = fixed_in.copy(), fixed_out.copy()
+        fixed_in[free[one]], fixed_out[free[zero]] = True, True
+        if probe:
+            break
+    return fixed_in, fixed_out
+
+
+def _solve_rest(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.ndarray,
+                rel_gap: float, pen: np.ndarray, known: np.ndarray, deadline: float):
+    """HiGHS on the services left: the plan, a bound on its value, the message, proven?"""
+    sub, free, const = _restrict(m, fixed_in, fixed_out)
+    if not len(free):
+        return repair(m, fixed_in.copy(), budget), const, "every service fixed by proof", True
+    spare = _reduce.budget_grid(sub.cost, budget - m.cost[fixed_in].sum())
+    res = _run(sub, spare, _left(deadline), rel_gap, pen[free], _start(m, known, fixed_in,
+                                                                       fixed_out, free))
+    bound = np.inf  # below: + the most the penalties can take off
+    if np.isfinite(res.dual_bound):
+        bound = const + 0.4 * grain(m.weight) - res.dual_bound
+    chosen = fixed_in.copy()
+    if res.x is not None:
+        chosen[free] = _picked(sub, res.x)
+        chosen = repair(m, chosen, budget)
+    return chosen, bound, res.message, res.proven
+
+
+def _start(m: Model, known: np.ndarray, fixed_in: np.ndarray, fixed_out: np.ndarray,
+           free: np.ndarray) -> np.ndarray | None:
+    """The known plan on the free services, when it keeps the fixings (else None)."""
+    return known[free] if (known >= fixed_in).all() and not (known & fixed_out).any() else None
+
+
+def _left(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
+
+
+def _better(m: Model, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The plan of more value; on a tie the cheaper one (``a`` when equal)."""
+    va, vb = value(m, a), value(m, b)
+    if vb > va + 1e-9 * max(1.0, va):
+        return b
+    return b if abs(vb - va) <= 1e-9 * max(1.0, va) and m.cost[b].sum() < m.cost[a].sum() else a
+
+
+def _restrict(m: Model, fixed_in: np.ndarray, fixed_out: np.ndarray
+              ) -> tuple[Model, np.ndarray, float]:
+    """The model over the free services, their indices, and the value of ``fixed_in``."""
+    w, r, c, lv, free, const = _reduce.restrict(m.weight, m.rows, m.cols, m.level, fixed_in,
+                                                fixed_out)
+    none = np.zeros(len(free), bool)
+    return Model(m.cost[free], w, r, c, lv, none, none.copy()), free, const
+
+
+def _rounded(m: Model, budget: float, fixed_in: np.ndarray, fixed_out: np.ndarray,
+             free: np.ndarray, x: np.ndarray, pen: np.ndarray, deadline: float) -> np.ndarray:
+    """The best plan with the LP's whole services in and its unused ones out (RENS)."""
+    keep, drop = fixed_in.copy(), fixed_out.copy()
+    keep[free[x > 1 - 1e-6]], drop[free[x < 1e-6]] = True, True
+    spare = budget - m.cost[keep].sum()
+    if spare < 0:
+        return fixed_in.copy()
+    small, rest, _ = _restrict(m, keep, drop)
+    if len(rest):
+        res = _run(small, spare, min(1.0, _left(deadline) / 4), 0.0, pen[rest])
+        if res.x is not None:
+            keep[rest] = _picked(small, res.x)
+    return repair(m, keep, budget)
+
+
+def _picked(m: Model, x: np.ndarray) -> np.ndarray:
+    return x[: len(m.cost)] > 0.5
 
 
 def _available(m: Model, budget: float) -> np.ndarray:
@@ -141,109 +225,79 @@ def _available(m: Model, budget: float) -> np.ndarray:
     return m.forced | (useful & ~m.banned & (m.cost <= spare))
 
 
-def _reach(m: Model, cols: np.ndarray) -> float:
-    mask = np.zeros(len(m.cost), bool)
-    mask[cols] = True
+def _reach(m: Model, mask: np.ndarray) -> float:
     return value(m, mask)
 
 
-def _terms(m: Model, pos: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+def _terms(m: Model) -> tuple[np.ndarray, list[tuple[int, ...]], np.ndarray]:
     """The value as ``sum(coef * min(1, sum(x_s, s in S)))`` over service sets ``S``.
 
     A gap gives (all its services, w) when all are full, (all, w/2) when none is, else
     (all, w/2) + (full ones, w/2). Equal sets are merged; a one-service set is folded
     into that service's own objective (``min(1, x_s) = x_s``): no variable, no row.
-    Returns the per-service coefficients, the sets and their coefficients.
+    Returns the per-service coefficients, the sets and their coefficients. (Plain Python
+    over lists: one pass, no numpy call per gap.)
     """
-    keep = (pos[m.cols] >= 0) & (m.weight[m.rows] > 0)
-    rows, cols, lvl = m.rows[keep], pos[m.cols[keep]], m.level[keep]
-    order = np.lexsort((cols, rows))
-    rows, cols, lvl = rows[order], cols[order], lvl[order]
-    cuts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else rows
-    own, sets = np.zeros(int(pos.max()) + 1), {}
-    for a, b in zip(cuts, np.r_[cuts[1:], len(rows)].astype(int), strict=True):
-        w, every, full = m.weight[rows[a]], cols[a:b], cols[a:b][lvl[a:b] == 1.0]
-        parts = [(every, w)] if len(full) == len(every) else [(every, w / 2), (full, w / 2)]
-        for group, coef in parts:
+    keep = np.flatnonzero(m.weight[m.rows] > 0)
+    keep = keep[np.lexsort((m.cols[keep], m.rows[keep]))]
+    rows, cols, full = m.rows[keep], m.cols[keep].tolist(), (m.level[keep] == 1.0).tolist()
+    cuts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]).tolist() if len(rows) else []
+    weight = m.weight[rows[cuts]].tolist() if cuts else []
+    own, sets = [0.0] * len(m.cost), {}
+    for a, b, w in zip(cuts, (cuts[1:] + [len(cols)])[: len(cuts)], weight, strict=True):
+        every = tuple(cols[a:b])
+        whole = tuple(c for c, f in zip(every, full[a:b], strict=True) if f)
+        for group, coef in [(every, w)] if len(whole) == len(every) else [(every, w / 2),
+                                                                          (whole, w / 2)]:
             if len(group) == 1:
                 own[group[0]] += coef
-            elif len(group):
-                sets[group.tobytes()] = sets.get(group.tobytes(), 0.0) + coef
-    groups = [np.frombuffer(k, dtype=cols.dtype) for k in sets]
-    return own, groups, np.fromiter(sets.values(), float, len(sets))
+            elif group:
+                sets[group] = sets.get(group, 0.0) + coef
+    return np.array(own), list(sets), np.fromiter(sets.values(), float, len(sets))
 
 
-def _run(m: Model, cols: np.ndarray, budget: float, time_limit: float, rel_gap: float):
-    pos = np.full(len(m.cost), -1)
-    pos[cols] = np.arange(len(cols))
-    own, groups, coef = _terms(m, pos)
-    n, u = len(cols), len(groups)
-    r = np.repeat(np.arange(u), [len(g) + 1 for g in groups])  # t_u - sum(x_s, s in S_u) <= 0
-    c = np.concatenate([np.r_[n + i, g] for i, g in enumerate(groups)]) if u else r
-    v = np.concatenate([np.r_[1.0, -np.ones(len(g))] for g in groups]) if u else r * 1.0
-    rows = [LinearConstraint(csr_array(coo_array((v, (r, c)), shape=(u, n + u))), -np.inf, 0.0)]
-    cost = m.cost[cols]
-    if np.isfinite(budget):
-        rows.append(LinearConstraint(np.r_[cost, np.zeros(u)][None, :], -np.inf, budget))
-    k = 1e-4 * (cost.mean() if cost.sum() > 0 else 1.0)
-    pen = 0.4 * grain(m.weight) * (cost + k) / (cost + k).sum()
-    lb = np.r_[m.forced[cols].astype(float), np.zeros(u)]
-    return milp(np.r_[pen - own, -coef], integrality=np.r_[np.ones(n), np.zeros(u)],
-                bounds=Bounds(lb, 1.0), constraints=rows,
-                options={"time_limit": time_limit, "mip_rel_gap": rel_gap, "presolve": False})
+def _penalty(m: Model, step: float) -> np.ndarray:
+    """Per service, ``0.4 step (cost + k) / sum(cost + k)``: all together below one step.
+
+    Among plans of equal value the cheaper wins, then the one with fewer services: for
+    whole-number costs ``k`` times the number of services stays below one cost step.
+    """
+    unit = _reduce.cost_step(m.cost)
+    k = 0.5 * unit / (len(m.cost) + 1) if unit else 1e-4 * (m.cost.mean() if m.cost.sum() > 0
+                                                             else 1.0)
+    return 0.4 * step * (m.cost + k) / (m.cost + k).sum()
 
 
-def _repair(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
-    """Drop the least useful non-forced service while solver tolerance left cost > budget."""
-    while m.cost[chosen].sum() > budget:
-        loss = unique_values(m, chosen) / np.maximum(m.cost, 1e-12)
-        loss[~chosen | m.forced] = np.inf
-        chosen[int(np.argmin(loss))] = False
-    return chosen
+def _program(m: Model, pen: np.ndarray) -> tuple[np.ndarray, csr_array, int]:
+    """``max obj.(x, t)`` subject to ``A (x, t) <= (0.., budget)``; the budget row last.
+
+    ``pen``: each service's tie-break penalty (see :func:`_penalty`).
+    """
+    own, groups, coef = _terms(m)
+    n, u = len(m.cost), len(groups)
+    lens = np.fromiter(map(len, groups), int, u)
+    flat = np.fromiter(itertools.chain.from_iterable(groups), int, int(lens.sum()))
+    r = np.r_[np.arange(u), np.repeat(np.arange(u), lens), np.full(n, u)]  # t_u - x(S_u) <= 0
+    c = np.r_[n + np.arange(u), flat, np.arange(n)]
+    v = np.r_[np.ones(u), -np.ones(len(flat)), m.cost]
+    a = csr_array(coo_array((v, (r, c)), shape=(u + 1, n + u)))
+    return np.r_[own - pen, coef], a, n
 
 
-def unique_values(m: Model, chosen: np.ndarray) -> np.ndarray:
-    """Per service: the value lost if it alone left the chosen set (0 when not chosen)."""
-    keep = chosen[m.cols]
-    rows, cols, lvl = m.rows[keep], m.cols[keep], m.level[keep]
-    top, second = np.zeros(len(m.weight)), np.zeros(len(m.weight))
-    np.maximum.at(top, rows, lvl)
-    at_top = lvl == top[rows]
-    n_top = np.bincount(rows[at_top], minlength=len(m.weight))
-    np.maximum.at(second, rows[~at_top], lvl[~at_top])
-    alone = at_top & (n_top[rows] == 1)
-    loss = np.where(alone, (top[rows] - second[rows]) * m.weight[rows], 0.0)
-    return np.bincount(cols, weights=loss, minlength=len(m.cost))
+def _run(m: Model, budget: float, time_limit: float, rel_gap: float, pen: np.ndarray,
+         start: np.ndarray | None = None) -> _highs.Result:
+    """HiGHS on the whole model (``m.forced`` held at 1), ``budget`` the last row's bound.
+
+    ``start``: a plan within the budget, for HiGHS to start from.
+    """
+    obj, a, n = _program(m, pen)
+    lb = np.r_[m.forced.astype(float), np.zeros(a.shape[1] - n)]
+    high = np.r_[np.zeros(a.shape[0] - 1), budget]
+    return _highs.mip(-obj, a, np.full(a.shape[0], -np.inf), high, lb, n, time_limit, rel_gap,
+                      None if start is None else _with_t(a, start))
 
 
-def greedy(m: Model, budget: float) -> np.ndarray:
-    """Greedy: add the affordable service of most marginal value per cost while one helps."""
-    chosen, _, _ = _steps(m, m.forced.copy(), ~m.forced & ~m.banned, budget, stop=True)
-    return chosen
-
-
-def ratio_order(m: Model, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The chosen services, highest marginal value per cost first, and each marginal value."""
-    _, order, gains = _steps(m, np.zeros(len(m.cost), bool), chosen.copy(), np.inf, stop=False)
-    return np.asarray(order, int), np.asarray(gains, float)
-
-
-def _steps(m: Model, chosen: np.ndarray, open_: np.ndarray, budget: float, stop: bool):
-    cur = levels(m, chosen)
-    order, gains = [], []
-    while True:
-        fits = open_ & (m.cost[chosen].sum() + m.cost <= budget)
-        if not fits.any():
-            return chosen, order, gains
-        up = m.weight[m.rows] * np.maximum(0.0, m.level - cur[m.rows])
-        gain = np.bincount(m.cols, weights=up, minlength=len(m.cost))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(m.cost > 0, gain / m.cost, np.where(gain > 0, np.inf, 0.0))
-        s = int(np.argmax(np.where(fits, ratio, -1.0)))
-        if stop and gain[s] <= 0:
-            return chosen, order, gains
-        chosen[s], open_[s] = True, False
-        mine = m.cols == s
-        np.maximum.at(cur, m.rows[mine], m.level[mine])
-        order.append(s)
-        gains.append(float(gain[s]))
+def _with_t(a: csr_array, x: np.ndarray) -> np.ndarray:
+    """A plan ``x`` with each set's ``t = min(1, x(S))``: a whole solution of the program."""
+    n, u = len(x), a.shape[0] - 1
+    return np.r_[x, np.clip(-(a[:u, :n] @ x.astype(float)), 0.0, 1.0)]

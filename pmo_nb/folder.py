@@ -71,7 +71,7 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     >>> made = new_folder(Path(tempfile.mkdtemp()) / "acme", "data/sample_gaps.csv",
     ...                   title="ACME")
     >>> sorted(p.name for p in made.iterdir())[:4]
-    ['README.md', 'coverage.ipynb', 'data', 'prioritize.ipynb']
+    ['README.md', 'coverage.ipynb', 'data', 'participant.ipynb']
     """
     folder = Path(folder)
     inputs = _inputs(gaps, catalog, sample)

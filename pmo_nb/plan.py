@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _milp
+from . import _milp, _reduce
 from ._plan_report import CURVE_COLUMNS, curve_row, curve_with_plan, plan_summary, plan_table
 from .coverage import CONTRIBUTION_VALUE, deployed_coverage
 from .errors import PlanError, UnknownServiceError
 
 __all__ = ["Plan", "budget_curve", "curve_with_plan", "greedy_services", "plan_coverage",
-           "plan_summary", "plan_table", "roadmap", "select_services"]
+           "plan_summary", "plan_table", "roadmap", "select_services", "value_at"]
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]
@@ -128,15 +128,23 @@ def greedy_services(ws: Any, budget: float, *, must: Iterable[str] = (),
 def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
                  must: Iterable[str] = (), exclude: Iterable[str] = (),
                  time_limit: float = 30) -> pd.DataFrame:
-    """What each budget buys: one optimal plan per budget, ascending (the efficient frontier).
+    """What each budget buys: the exact efficient frontier, or one optimal plan per budget.
 
-    ``budgets`` default: 13 steps from the must-haves' cost to the cost of every
-    candidate. ``added``/``removed``/``services`` are ``"; "``-joined service ids;
-    ``added``/``removed`` compare with the previous row. A plan cut short by
-    ``time_limit`` never shows less value than the previous (cheaper) row's.
+    Default (``budgets=None``): one row per budget at which the best plan gets better,
+    from the must-haves' cost up to the plan that covers all the weight within reach.
+    Each row's ``budget`` is the cost of the best plan at that budget, found as the least
+    cost of any plan worth more than the row before (then the best plan at that cost,
+    the cheapest among equals). So the value at any budget ``B`` is the value of the last
+    row with ``budget <= B`` (:func:`value_at`). With ``budgets``, one optimal plan per
+    budget given, ascending. ``added``/``removed``/``services`` are ``"; "``-joined
+    service ids; ``added``/``removed`` compare with the previous row. ``time_limit``
+    holds for each MILP; a row whose MILPs stopped short is not ``optimal``. A plan cut
+    short never shows less value than the previous (cheaper) row's.
 
     Examples
     --------
+    >>> budget_curve(ws)[["budget", "covered_weight"]].values.tolist()
+    [[0.0, 0.0], [10.0, 4.5], [20.0, 5.0], [30.0, 9.5], [50.0, 14.0], [80.0, 15.0]]
     >>> budget_curve(ws, [0, 30, 50])[["budget", "covered_weight", "added"]].values.tolist()
     [[0.0, 0.0, ''], [30.0, 9.5, 'S-A; S-D'], [50.0, 14.0, 'S-C']]
     """
@@ -146,13 +154,51 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
         raise PlanError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
     s = _read(ws, must, exclude, math.inf)
     rows, before = [], None
-    for b in _curve_budgets(s, budgets):
-        choice = _milp.solve(s.model, b, float(time_limit), 0.0)
+    points = (_frontier(s, float(time_limit)) if budgets is None else
+              ((b, _milp.solve(s.model, b, float(time_limit), 0.0), True)
+               for b in _curve_budgets(s, budgets)))
+    for b, choice, proven in points:
         if before is not None and before.value > choice.value:  # keep the better plan
             choice = _milp.judge(s.model, before.chosen, choice.bound, choice.message)
-        rows.append(_curve_row(s, b, choice, before))
+        rows.append(_curve_row(s, b, choice, before, proven))
         before = choice
     return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+
+
+def value_at(curve: pd.DataFrame, budget: float) -> float:
+    """The weight covered at ``budget``, read off an exact frontier (:func:`budget_curve`).
+
+    That of the last row with ``budget <= budget``; NaN below the first row (the
+    must-haves' cost).
+
+    Examples
+    --------
+    >>> curve = budget_curve(ws)
+    >>> value_at(curve, 45), value_at(curve, 50), value_at(curve, 1e9)
+    (9.5, 14.0, 15.0)
+    """
+    reached = curve.loc[curve["budget"] <= budget, "covered_weight"]
+    return float(reached.iloc[-1]) if len(reached) else math.nan
+
+
+def _frontier(s: _Session, time_limit: float) -> list[tuple[float, _milp.Choice, bool]]:
+    """``(budget, choice, proven)`` at each budget where the best plan gets better.
+
+    From the top down: the best plan within a budget is the cheapest of its value, so its
+    cost is a budget where the best value rises; just below that cost the best plan is the
+    one of the next budget down. One exact plan per point.
+    """
+    m = s.model
+    low, unit = float(m.cost[m.forced].sum()), _reduce.cost_step(m.cost)
+    budget, points = float(m.cost[~m.banned | m.forced].sum()), []
+    while True:
+        choice = _milp.solve(m, budget, time_limit, 0.0)
+        cost = float(m.cost[choice.chosen].sum())
+        points.append((cost, choice, choice.optimal))
+        if cost <= low:
+            return points[::-1]
+        below = cost - unit if unit else cost - 1e-6 * max(1.0, cost)  # the next cost down
+        budget = max(low, below)
 
 
 def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
@@ -223,23 +269,20 @@ def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[
     return np.asarray(wave, int), notes
 
 
-def _curve_budgets(s: _Session, budgets: Sequence[float] | None) -> list[float]:
-    m = s.model
-    low = float(m.cost[m.forced].sum())
-    if budgets is None:
-        high = float(m.cost[~m.banned].sum())
-        return sorted(set(np.linspace(low, high, 13).round(6).tolist()))
+def _curve_budgets(s: _Session, budgets: Sequence[float]) -> list[float]:
     checked = sorted({_check_budget(b) for b in budgets})
     if checked:
         _check_must_cost(s, checked[0])
     return checked
 
 
-def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None) -> dict:
+def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None,
+               proven: bool = True) -> dict:
     ids = s.services["service_id"]
     prev = ids[before.chosen].tolist() if before is not None else []
     return curve_row(budget, float(s.model.cost[c.chosen].sum()), c.value,
-                     float(s.model.weight.sum()), c.optimal, c.gap, ids[c.chosen].tolist(), prev)
+                     float(s.model.weight.sum()), c.optimal and proven, c.gap,
+                     ids[c.chosen].tolist(), prev)
 
 
 def _plan(s: _Session, c: _milp.Choice, budget: float, method: str) -> Plan:
@@ -248,9 +291,8 @@ def _plan(s: _Session, c: _milp.Choice, budget: float, method: str) -> Plan:
     counted = ~s.gaps["handed_over"].to_numpy()
     gaps = s.gaps.assign(best_contribution=np.where(counted, _milp.levels(m, c.chosen), 0.0))
     gaps["value"] = gaps["weight"] * gaps["best_contribution"]
-    served = s.links[c.chosen[s.links["col"]] & (m.weight[s.links["row"]] > 0)]
-    names = served.sort_values("col").groupby("row")["service_id"].agg("; ".join)
-    gaps["service_ids"] = names.reindex(range(len(gaps)), fill_value="").to_numpy()
+    served = s.links[c.chosen[s.links["col"]] & (m.weight[s.links["row"]] > 0)]  # row, col order
+    gaps["service_ids"] = _joined(served["row"].to_numpy(), served["service_id"], len(gaps))
     gap = math.nan if method == "greedy" else c.gap
     return Plan(budget, services.reset_index(drop=True), float(m.cost[c.chosen].sum()), c.value,
                 float(m.weight.sum()), c.optimal, gap, gaps, c.bound, method)
@@ -278,25 +320,38 @@ def _read(ws: Any, must: Iterable[str], exclude: Iterable[str], budget: float) -
 
 
 def _links(assignments: pd.DataFrame, gaps: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    row = pd.Series(range(len(gaps)), index=gaps["gap_id"])
-    col = pd.Series(range(len(services)), index=services["service_id"])
-    out = assignments[["gap_id", "service_id"]].assign(
-        row=assignments["gap_id"].map(row), col=assignments["service_id"].map(col),
-        level=assignments["contribution"].map(CONTRIBUTION_VALUE).fillna(0.0))
-    out = out.dropna(subset=["row", "col"]).astype({"row": int, "col": int})
-    out = out.sort_values(["row", "col", "level"], ascending=[True, True, False])
-    return out.drop_duplicates(["row", "col"]).reset_index(drop=True)
+    """One link per (gap, candidate) pair, its best contribution; by row, then col."""
+    row = pd.Index(gaps["gap_id"]).get_indexer(assignments["gap_id"])
+    col = pd.Index(services["service_id"]).get_indexer(assignments["service_id"])
+    kind = assignments["contribution"].to_numpy(dtype=object)
+    level = np.select([kind == k for k in CONTRIBUTION_VALUE],
+                      list(CONTRIBUTION_VALUE.values()), 0.0)
+    keep = np.flatnonzero((row >= 0) & (col >= 0))
+    keep = keep[np.lexsort((-level[keep], col[keep], row[keep]))]
+    r, c = row[keep], col[keep]
+    keep = keep[np.r_[True, (r[1:] != r[:-1]) | (c[1:] != c[:-1])] if len(keep) else keep]
+    return pd.DataFrame({
+        "gap_id": pd.array(assignments["gap_id"].to_numpy(dtype=object)[keep], dtype="str"),
+        "service_id": pd.array(assignments["service_id"].to_numpy(dtype=object)[keep],
+                               dtype="str"),
+        "row": row[keep], "col": col[keep], "level": level[keep]})
 
 
 def _with_reach(services: pd.DataFrame, links: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
     mine = links[weight[links["row"]] > 0]
-    by = mine.groupby("col")
-    n = len(services)
+    n, col = len(services), mine["col"].to_numpy()
     return services.assign(
-        n_gaps=by.size().reindex(range(n), fill_value=0).to_numpy(),
-        gap_ids=by["gap_id"].agg("; ".join).reindex(range(n), fill_value="").to_numpy(),
-        standalone_value=np.bincount(mine["col"], weight[mine["row"]] * mine["level"],
-                                     minlength=n))
+        n_gaps=np.bincount(col, minlength=n),
+        gap_ids=pd.array(_joined(col, mine["gap_id"], n), dtype="str"),
+        standalone_value=np.bincount(col, weight[mine["row"]] * mine["level"], minlength=n))
+
+
+def _joined(keys: np.ndarray, values: pd.Series, n: int) -> list[str]:
+    """For each key 0..n-1, its ``values`` ``"; "``-joined, in their order."""
+    order = np.argsort(keys, kind="stable")
+    items, ends = values.to_numpy(dtype=object)[order].tolist(), np.cumsum(
+        np.bincount(keys, minlength=n)).tolist()
+    return ["; ".join(items[a:b]) for a, b in zip([0, *ends][:n], ends, strict=True)]
 
 
 def _ids(ids: Iterable[str]) -> tuple[str, ...]:

@@ -23,6 +23,10 @@ def test_plan_benchmark_quick_run_proves_its_plans():
                           capture_output=True, text=True, timeout=600, check=True)
     assert re.search(r"all proven optimal +True", done.stdout)
     assert "proven gap" in done.stdout
+    assert re.search(r"^  exact at 25% .* optimal True ", done.stdout, re.M)  # issue 15's workshop
+    for name in ("budget_curve 120 x 80", "budget_curve sample"):
+        assert re.search(rf"{name} +\d+\.\d\d s \(CPU .*points.*all optimal True$", done.stdout,
+                         re.M), name
 
 
 def test_store_benchmark_reports_both_stores(pg_server):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmo_nb import coverage as cov
 
@@ -115,3 +118,78 @@ def test_matrix_of_no_gaps_is_nine_empty_cells():
     empty = cov.gap_coverage(GAPS.iloc[0:0], CATALOG, ASSIGNMENTS.iloc[0:0])
     m = cov.coverage_matrix(empty)
     assert len(m) == 9 and m["gaps"].sum() == 0 and m["covered_share"].isna().all()
+
+
+# --- against a plain, slow reference ---------------------------------------------------
+
+def reference_coverage(gaps, catalog, assignments, weights=None):
+    """gap_coverage written the obvious way: one gap at a time."""
+    w = {"L": 1.0, "M": 2.0, "H": 3.0, **(weights or {})}
+    names = dict(zip(catalog["service_id"], catalog["name"], strict=True))
+    rows = []
+    for gap in gaps.itertuples(index=False):
+        mine = assignments[assignments["gap_id"] == gap.gap_id]
+        best = max((1.0 if c == "full" else 0.5 for c in mine["contribution"]), default=0.0)
+        role, ids = gap.pmo_role, list(mine["service_id"])
+        status = ("handed over" if role == "none" else
+                  "covered" if best == 1.0 and role == "close" else
+                  "partial" if best > 0 or role == "partial" else "open")
+        rows.append([gap.gap_id, gap.aspect, gap.size, gap.priority,
+                     w[gap.size] * w[gap.priority], role, gap.other_owner, status,
+                     0.0 if role == "none" else best, len(ids), "; ".join(ids),
+                     "; ".join(names.get(i, i) for i in ids)])
+    return pd.DataFrame(rows, columns=[
+        "gap_id", "aspect", "size", "priority", "weight", "pmo_role", "other_owner", "status",
+        "best_contribution", "n_services", "service_ids", "services"])
+
+
+def reference_matrix(coverage):
+    """coverage_matrix with a boolean mask per cell."""
+    rows = []
+    for p in "HML":
+        for s in "LMH":
+            cell = coverage[(coverage["priority"] == p) & (coverage["size"] == s)]
+            acted = cell.loc[cell["status"] != "handed over", "weight"].sum()
+            part = {k: cell.loc[cell["status"] == k, "weight"].sum() for k in cov.STATUSES}
+            rows.append([p, s, len(cell)] + [int((cell["status"] == k).sum())
+                                             for k in cov.STATUSES]
+                        + [acted, part["covered"], part["covered"] / acted if acted else np.nan,
+                           part["partial"] / acted if acted else np.nan])
+    return pd.DataFrame(rows, columns=[
+        "priority", "size", "gaps", "covered", "partial", "open", "handed_over", "weight",
+        "covered_weight", "covered_share", "partial_share"])
+
+
+@st.composite
+def workshops(draw):
+    n_g, n_s = draw(st.integers(0, 10)), draw(st.integers(1, 5))
+    level = st.sampled_from("LMH")
+    gaps = pd.DataFrame({
+        "gap_id": [f"G{i}" for i in range(n_g)], "aspect": ["A"] * n_g,
+        "size": draw(st.lists(level, min_size=n_g, max_size=n_g)),
+        "priority": draw(st.lists(level, min_size=n_g, max_size=n_g)),
+        "pmo_role": draw(st.lists(st.sampled_from(["close", "close", "partial", "none"]),
+                                  min_size=n_g, max_size=n_g)),
+        "other_owner": [""] * n_g})
+    catalog = pd.DataFrame({"service_id": [f"S{i}" for i in range(n_s)],
+                            "name": [f"Service {i}" for i in range(n_s)]})
+    pairs = [(f"G{g}", f"S{s}") for g in range(n_g + 1) for s in range(n_s + 1)]  # + unknowns
+    picked = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=20)) if pairs else []
+    assignments = pd.DataFrame({
+        "gap_id": [g for g, _ in picked], "service_id": [s for _, s in picked],
+        "contribution": draw(st.lists(st.sampled_from(["full", "partial"]),
+                                      min_size=len(picked), max_size=len(picked)))})
+    weights = draw(st.none() | st.fixed_dictionaries({"H": st.sampled_from([3.0, 5.0, 0.5])}))
+    return gaps, catalog, assignments, weights
+
+
+@settings(max_examples=300, deadline=None)
+@given(workshops())
+def test_coverage_and_matrix_match_the_plain_reference(case):
+    gaps, catalog, assignments, weights = case
+    got = cov.gap_coverage(gaps, catalog, assignments, weights)
+    pd.testing.assert_frame_equal(got, reference_coverage(gaps, catalog, assignments, weights),
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(cov.coverage_matrix(got), reference_matrix(got),
+                                  check_dtype=False)
+    assert got["n_services"].dtype == np.int64 and got["weight"].dtype == np.float64

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import pmo_nb
 from conftest import SAMPLE
+from pmo_nb import _milp, _reduce
 from pmo_nb import plan as pl
 from pmo_nb.errors import UnknownServiceError
 
@@ -86,13 +87,14 @@ def brute_force(ws, budget, must=(), exclude=()):
 
 
 @st.composite
-def instances(draw, float_weights=False):
+def instances(draw, float_weights=False, quarter_costs=False):
     n_g, n_s = draw(st.integers(0, 8)), draw(st.integers(1, 8))
     pool = [0.3, 0.25, 1.7, 2.5, 4.1] if float_weights else [1, 2, 3, 4, 6, 9]
     weights = draw(st.lists(st.sampled_from(pool), min_size=n_g, max_size=n_g))
     statuses = draw(st.lists(st.sampled_from(["open", "open", "open", "handed over"]),
                              min_size=n_g, max_size=n_g))
     costs = draw(st.lists(st.integers(0, 50), min_size=n_s, max_size=n_s))
+    costs = [c / 4 for c in costs] if quarter_costs else costs  # 0.25 steps: exact in binary
     pairs = list(itertools.product(range(n_g), range(n_s)))
     kinds = draw(st.lists(st.sampled_from([None, None, "full", "partial"]),
                           min_size=len(pairs), max_size=len(pairs)))
@@ -122,6 +124,24 @@ def test_plan_matches_brute_force(case):
     assert set(must) <= chosen and not chosen & set(exclude)
     assert chosen <= set(ws.assignments["service_id"]) | set(must)
     assert plan.gaps["value"].sum() == pytest.approx(plan.covered_weight)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans().flatmap(lambda q: instances(quarter_costs=q)), st.booleans())
+def test_plan_with_proven_fixings_matches_brute_force(case, float_budget):
+    """The reductions (fixings by LP duals, RENS plan, smaller model) on every instance."""
+    ws, budget, must, exclude = case
+    must_cost = ws.catalog.set_index("service_id")["cost"].reindex(must).sum()
+    budget = budget if float_budget else max(math.floor(budget), must_cost)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_milp, "REDUCE_FROM", 0)
+        plan = pl.select_services(ws, budget, must=must, exclude=exclude)
+    value, cheapest = brute_force(ws, budget, must, exclude)
+    assert plan.covered_weight == pytest.approx(value)
+    assert plan.cost == pytest.approx(cheapest) and plan.cost <= budget
+    assert plan.optimal and plan.gap == 0.0 and plan.bound >= plan.covered_weight
+    assert set(must) <= set(plan.services["service_id"])
+    assert not set(plan.services["service_id"]) & set(exclude)
 
 
 @settings(max_examples=60, deadline=None)
@@ -160,8 +180,11 @@ def random_ws(n_gaps: int, n_services: int, seed: int) -> FakeWorkshop:
                         rng.integers(5, 60, n_services), sorted(links))
 
 
+@pytest.mark.parametrize("reduce_from", [_milp.REDUCE_FROM, 0])
 @pytest.mark.parametrize("time_limit, rel_gap", [(0, 0.0), (0.05, 0.0), (30, 0.05)])
-def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, rel_gap):
+def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, rel_gap,
+                                                                   reduce_from, monkeypatch):
+    monkeypatch.setattr(_milp, "REDUCE_FROM", reduce_from)
     ws = random_ws(400, 60, seed=3)
     budget = 0.3 * ws.catalog["cost"].sum()
     plan = pl.select_services(ws, budget, time_limit=time_limit, rel_gap=rel_gap)
@@ -171,6 +194,27 @@ def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, re
     assert plan.covered_weight <= exact.covered_weight <= plan.bound + 1e-9
     if not plan.optimal:
         assert plan.gap == pytest.approx((plan.bound - plan.covered_weight) / plan.bound)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reductions_agree_with_the_plain_milp_and_fix_services(seed, monkeypatch):
+    """Mid-size workshops: with and without the fixings, the same value and cost."""
+    ws = random_ws(300, 40, seed=seed)
+    s = pl._read(ws, (), (), math.inf)
+    fixed, probe = [], _reduce.Relaxation.fix
+
+    def counted(self, *args):
+        one, zero = probe(self, *args)
+        fixed.append(one.sum() + zero.sum())
+        return one, zero
+    monkeypatch.setattr(_reduce.Relaxation, "fix", counted)
+    for share in (0.1, 0.3, 0.6):
+        budget = share * s.model.cost.sum()
+        plain = _milp.solve(s.model, budget, 30, 0.0, reduce=False)
+        reduced = _milp.solve(s.model, budget, 30, 0.0, reduce=True)
+        assert plain.optimal and reduced.optimal and reduced.value == plain.value
+        assert s.model.cost[reduced.chosen].sum() == s.model.cost[plain.chosen].sum()
+    assert sum(fixed) > 0  # the probing did fix services
 
 
 def test_plan_fields():
@@ -295,18 +339,57 @@ def test_budget_curve_demo():
     assert curve[["budget", "covered_weight", "added", "removed", "services"]].values.tolist() == [
         [0.0, 0.0, "", "", ""], [30.0, 9.5, "S-A; S-D", "", "S-A; S-D"],
         [50.0, 14.0, "S-C", "S-D", "S-A; S-C"]]
-    default = pl.budget_curve(demo_ws())
-    assert len(default) == 13 and default["budget"].iloc[-1] == 90  # S-A..S-D, S-E unassigned
-    assert default["covered_share"].iloc[-1] == 1.0
 
 
-@settings(max_examples=40, deadline=None)
-@given(instances())
-def test_budget_curve_is_monotone(case):
+def test_budget_curve_default_is_the_exact_frontier():
+    curve = pl.budget_curve(demo_ws())
+    assert curve[["budget", "cost", "covered_weight", "services"]].values.tolist() == [
+        [0.0, 0.0, 0.0, ""], [10.0, 10.0, 4.5, "S-D"], [20.0, 20.0, 5.0, "S-A"],
+        [30.0, 30.0, 9.5, "S-A; S-D"], [50.0, 50.0, 14.0, "S-A; S-C"],
+        [80.0, 80.0, 15.0, "S-A; S-B; S-C"]]  # S-E is assigned to no gap: never worth it
+    assert curve["optimal"].all() and (curve["gap"] == 0).all()
+    assert curve["covered_share"].iloc[-1] == 1.0
+    assert [pl.value_at(curve, b) for b in (0, 9.99, 10, 45, 79, 80, 1e9)] == [
+        0.0, 0.0, 4.5, 9.5, 14.0, 15.0, 15.0]
+    assert math.isnan(pl.value_at(pl.budget_curve(demo_ws(), must=["S-B"]), 29))
+
+
+def brute_frontier(ws, must=(), exclude=()):
+    """Every (cost, value) where the best value within a budget rises: all subsets."""
+    cov, cat, asg = ws.coverage(), ws.catalog, ws.assignments
+    weight = dict(zip(cov["gap_id"], cov["weight"].where(cov["status"] != "handed over", 0)))
+    cost = dict(zip(cat["service_id"], cat["cost"]))
+    cands = sorted((set(asg["service_id"]) | set(must)) - set(exclude) - set(must))
+    plans = []
+    for r in range(len(cands) + 1):
+        for extra in itertools.combinations(cands, r):
+            chosen = set(extra) | set(must)
+            lvl: dict[str, float] = {}
+            for g, s, c in asg[["gap_id", "service_id", "contribution"]].itertuples(index=False):
+                if s in chosen:
+                    lvl[g] = max(lvl.get(g, 0.0), LEVEL[c])
+            plans.append((sum(cost[s] for s in chosen), sum(weight[g] * v for g, v in lvl.items())))
+    out: list[tuple[float, float]] = []
+    for total, value in sorted(plans, key=lambda p: (p[0], -p[1])):  # best first at a cost
+        if not out or value > out[-1][1] + 1e-9:
+            out.append((total, value))
+    return out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans().flatmap(lambda q: instances(quarter_costs=q)),
+       st.lists(st.floats(0, 400), max_size=5))
+def test_budget_curve_is_the_brute_force_frontier(case, budgets):
     ws, _, must, exclude = case
     curve = pl.budget_curve(ws, must=must, exclude=exclude)
-    assert curve["covered_weight"].is_monotonic_increasing
-    assert (curve["cost"] <= curve["budget"]).all() and curve["optimal"].all()
+    expected = brute_frontier(ws, must, exclude)
+    got = curve[["budget", "covered_weight"]].to_numpy(float)
+    assert got.shape == (len(expected), 2) and np.allclose(got, expected)
+    assert (curve["cost"] == curve["budget"]).all() and curve["optimal"].all()
+    for budget in budgets:  # any budget read off the curve is the best value there
+        if budget >= expected[0][0]:
+            best = brute_force(ws, budget, must, exclude)[0]
+            assert pl.value_at(curve, budget) == pytest.approx(best)
 
 
 def test_roadmap_demo():
