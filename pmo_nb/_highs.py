@@ -8,6 +8,10 @@ known plan, and HiGHS's own options are set without warnings. Presolve stays off
 
 from __future__ import annotations
 
+import ctypes
+import functools
+import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +22,26 @@ from scipy.sparse import csc_array, csr_array
 MIP_OPTIONS: dict[str, object] = {
     "mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_root_reduced_cost": False,
     "mip_heuristic_run_rens": False, "mip_heuristic_run_rins": False}
+
+
+@functools.cache
+def _highspy() -> object:
+    """highspy, loaded with the first plan (`import pmo_nb` stays light). HiGHS 1.16
+    prints a banner on the process's stdout when its first model is made; in a notebook
+    that would land in a cell's output, so the first model is made with stdout closed."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+            ctypes.CDLL(None).fflush(None)  # what C++ buffered goes to /dev/null too
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highspy
 
 
 @dataclass(frozen=True)
@@ -35,8 +59,7 @@ def model(cost: np.ndarray, a: csr_array, row_lo: np.ndarray, row_hi: np.ndarray
           lo: np.ndarray, hi: np.ndarray, integer: int = 0, **options):
     """A ``highspy.Highs`` holding ``min cost.z``, ``row_lo <= A z <= row_hi``,
     ``lo <= z <= hi``, the first ``integer`` columns integral."""
-    import highspy  # loaded with the first plan: `import pmo_nb` stays light
-
+    highspy = _highspy()
     h = highspy.Highs()
     for option, value in {"output_flag": False, "presolve": "off", **options}.items():
         h.setOptionValue(option, value)

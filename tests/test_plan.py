@@ -471,3 +471,16 @@ def test_real_workshop_roadmap_and_curve(sample_ws):
     assert table["cumulative_value"].iloc[-1] == pytest.approx(plan.covered_weight)
     curve = pl.budget_curve(sample_ws)
     assert curve["covered_weight"].is_monotonic_increasing and curve["optimal"].all()
+
+
+def test_a_plan_prints_nothing(tmp_path):
+    """HiGHS 1.16 prints a banner with its first model: it must not reach a notebook cell."""
+    import subprocess
+    import sys
+
+    code = ("import pmo_nb; ws = pmo_nb.Workshop.open(r'%s', gaps='data/sample_gaps.csv', "
+            "catalog='data/catalog.csv', assignments='data/sample_assignments.csv'); "
+            "pmo_nb.plan.select_services(ws, 300)" % (tmp_path / "s.sqlite"))
+    done = subprocess.run([sys.executable, "-c", code], cwd=SAMPLE.parent, capture_output=True,
+                          text=True, check=True, timeout=120)
+    assert done.stdout == ""
