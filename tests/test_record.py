@@ -168,7 +168,10 @@ def test_must_haves_exclusions_and_what_the_plan_leaves_open(built: dict) -> Non
     assert "Excluded: Project manager training." in summary
     left = facts.left_open
     assert f"It leaves {len(left)} gaps open: {left['gap_id'].iloc[0]} " in summary
-    assert "G-01" in left["gap_id"].tolist()  # its only full service was excluded
+    gaps = facts.plan.gaps.set_index("gap_id")
+    assert gaps.at["G-01", "best_contribution"] < 1  # its only full service was excluded
+    nothing = gaps[(gaps["best_contribution"] == 0) & ~gaps["handed_over"]]
+    assert set(left["gap_id"]) == set(nothing.index)
 
 
 def test_tables_read_like_a_report(built: dict) -> None:
