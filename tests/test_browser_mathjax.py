@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -25,9 +26,18 @@ LABEL = f".pmo-svc-{SERVICE} .widget-checkbox"
 
 @pytest.fixture
 def hostile_copy(copy: Path) -> Path:
+    """The copy's workshop notebook on the sample gaps and a catalog with the hostile name
+    (the notebook's demo defaults would take the catalog that comes with pmo_nb)."""
     catalog = pd.read_csv(copy / "data" / "catalog.csv", dtype=str, keep_default_na=False)
     catalog.loc[catalog["service_id"] == SERVICE, "name"] = NAME
     catalog.to_csv(copy / "data" / "catalog.csv", index=False)
+    notebook = copy / "notebooks" / "workshop.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    cell.source = (cell.source.replace("gaps_path = None", 'gaps_path = "../data/sample_gaps.csv"')
+                   .replace("catalog_path = None", 'catalog_path = "../data/catalog.csv"'))
+    assert "../data/catalog.csv" in cell.source
+    nbformat.write(nb, notebook)
     return copy
 
 
