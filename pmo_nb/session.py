@@ -25,10 +25,11 @@ SEED_ACTION = "import assignments"
 
 def open_store(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
                *, assignments: Source | None = None, weights: dict[str, float] | None = None,
-               user: str | None = None) -> tuple[Store, bool]:
+               user: str | None = None, title: str | None = None) -> tuple[Store, bool]:
     """The session's store, and whether it was created now (``False``: reopened).
 
-    ``assignments`` seeds a session created now; a session that exists keeps its own.
+    ``assignments`` seeds a session created now, and ``title`` names it (a setting written
+    with it, not a step to undo); a session that exists keeps its own.
     """
     where = target(session_path)
     store = open_session(where, user)
@@ -44,16 +45,18 @@ def open_store(session_path: str | os.PathLike, gaps: Source | None, catalog: So
             f"'{_shown(where)}' does not exist yet; to start a new session give both "
             "gaps= and catalog= (a path or a DataFrame)."
         )
-    return _create(where, gaps, catalog, assignments, weights, user), True
+    return _create(where, gaps, catalog, assignments, weights, user, title), True
 
 
 def _create(where: Path | str, gaps: Source, catalog: Source, assignments: Source | None,
-            weights: dict[str, float] | None, user: str | None) -> Store:
+            weights: dict[str, float] | None, user: str | None,
+            title: str | None = None) -> Store:
     gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
     meta = {
         "weights": json.dumps(_rows.check_weights(weights)),
         "gaps_source": _rows.canonical(gap_frame),
         "catalog_source": _rows.canonical(cat_frame),
+        **({"title": title.strip()} if title and title.strip() else {}),
     }
     tables = {
         "gaps": _rows.gap_rows(gap_frame),

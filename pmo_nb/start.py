@@ -73,10 +73,10 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
         ws = Workshop.open(session_path, gaps_path, catalog_path)
     elif gaps_path is not None:
         catalog = _resources.default_catalog() if catalog_path is None else catalog_path
-        ws = Workshop.open(session_path, gaps_path, catalog, assignments=assignments_path)
+        ws = Workshop.open(session_path, gaps_path, catalog, assignments=assignments_path,
+                           title=title)
     elif sample:
-        ws = _sample(session_path, catalog_path, assignments_path)
-        title = title or _resources.SAMPLE_TITLE
+        ws = _sample(session_path, catalog_path, assignments_path, title)
     else:
         raise SessionError(
             f"Session '{session_path}' does not exist yet. Start it from the "
@@ -88,7 +88,7 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
 
 
 def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
-            assignments_path: Source | None) -> Workshop:
+            assignments_path: Source | None, title: str | None) -> Workshop:
     """The demo: the sample organisation, from the files that come with pmo_nb only."""
     if catalog_path is not None or assignments_path is not None:
         raise UsageError("The sample organisation (sample=True) comes with its own catalog and "
@@ -96,7 +96,8 @@ def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
                          "assignments_path as None.")
     files = _resources.sample_files()
     return Workshop.open(session_path, files["gaps"], files["catalog"],
-                         assignments=files["assignments"])
+                         assignments=files["assignments"],
+                         title=title or _resources.SAMPLE_TITLE)
 
 
 def _is_url(session_path: str | os.PathLike) -> bool:

@@ -65,17 +65,18 @@ class Workshop(GapEdits, VotingMixin):
     @classmethod
     def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
              catalog: Source | None = None, *, assignments: Source | None = None,
-             weights: dict[str, float] | None = None, user: str | None = None) -> Workshop:
+             weights: dict[str, float] | None = None, user: str | None = None,
+             title: str | None = None) -> Workshop:
         """Create the session (``gaps`` and ``catalog`` required) or reopen it as saved.
 
         ``session_path`` is an SQLite file or ``postgresql://USER@HOST:PORT/DB?workshop=NAME``.
         ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
         decisions, as part of creating it (a session exists with all of its seed or not at
         all); it is ignored when the session already exists, so re-running a notebook never
-        resets a live session.
+        resets a live session. ``title`` (the customer's name) names a session created now.
         """
         store, _ = open_store(session_path, gaps, catalog, assignments=assignments,
-                              weights=weights, user=user)
+                              weights=weights, user=user, title=title)
         return cls(store)
 
     def close(self) -> None:

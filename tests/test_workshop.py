@@ -428,3 +428,11 @@ def test_suggestions_follow_an_edited_aspect(ws):
     assert ws.suggest("G-09")["reason"].iloc[0] == "made for Project reporting"
     ws.undo()
     assert ws.suggest("G-09")["reason"].iloc[0] == "made for Methodology"
+
+
+def test_a_title_given_at_creation_is_part_of_the_session_not_a_step(new_session):
+    ws = pmo_nb.Workshop.open(new_session("titled"), gaps=SAMPLE_GAPS, catalog=CATALOG,
+                              title="  Hôpital Saint-Luc ")
+    assert ws.title == "Hôpital Saint-Luc"
+    assert ws.undo() is None and ws.title == "Hôpital Saint-Luc"  # nothing to undo
+    ws.close()
