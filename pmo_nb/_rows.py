@@ -56,12 +56,7 @@ def valid_service(fields: dict, source: str) -> dict:
     if not isinstance(values.get("aspects"), str) and values.get("aspects") is not None:
         values["aspects"] = ";".join(str(a) for a in values["aspects"])
     cells = {k: ("" if v is None else str(v)) for k, v in values.items() if k in SERVICE_COLUMNS}
-    raw = pd.DataFrame([cells]).assign(**{schema.ROW_COLUMN: 2})
-    try:
-        row = schema.validate(raw, schema.CATALOG, source).iloc[0]
-    except DataError as exc:  # one service, not a sheet: no row number to show
-        problems = [Problem(None, p.column, p.message) for p in exc.problems]
-        raise DataError(source, problems) from None
+    row = _validate_one(cells, schema.CATALOG, source)
     out = {c: row[c] for c in SERVICE_COLUMNS if c != "service_id"}
     out["cost"] = float(out["cost"])
     lead = out["lead_time_months"]
@@ -74,14 +69,19 @@ def valid_gap(fields: dict, source: str) -> dict:
 
     Returns the normalised columns (levels as L/M/H, pmo_role lower case, texts stripped).
     """
-    cells = {c: as_cell(fields.get(c)) for c in GAP_COLUMNS}
+    row = _validate_one({c: as_cell(fields.get(c)) for c in GAP_COLUMNS}, schema.GAPS, source)
+    return {c: str(row[c]) for c in GAP_COLUMNS}
+
+
+def _validate_one(cells: dict[str, str], columns: tuple, source: str) -> pd.Series:
+    """One row of text cells checked with a file's rules; problems without a row number
+    (one gap or service, not a sheet)."""
     raw = pd.DataFrame([cells]).assign(**{schema.ROW_COLUMN: 2})
     try:
-        row = schema.validate(raw, schema.GAPS, source).iloc[0]
-    except DataError as exc:  # one gap, not a sheet: no row number to show
+        return schema.validate(raw, columns, source).iloc[0]
+    except DataError as exc:
         problems = [Problem(None, p.column, p.message) for p in exc.problems]
         raise DataError(source, problems) from None
-    return {c: str(row[c]) for c in GAP_COLUMNS}
 
 
 def as_cell(value: object) -> str:

@@ -134,6 +134,13 @@ def browser_page(tmp_path: Path) -> Iterator[object]:
             browser.close()
 
 
+def lab_command(port: int, token: str, root: Path) -> list[str]:
+    """JupyterLab on 127.0.0.1:``port`` with ``token``, serving ``root`` (as root too)."""
+    return [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
+            "--port", str(port), f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}"]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

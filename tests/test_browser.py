@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import pmo_nb
-from conftest import BIN, NEEDS_CHROMIUM, free_port, run_all, screenshot_path, server
+from conftest import BIN, NEEDS_CHROMIUM, free_port, lab_command, run_all, screenshot_path, server
 
 SERVICE = "S-METH-TEMPLATES"  # not among the sample's decisions for G-01, the first gap
 ROW = f".pmo-svc-{SERVICE} input[type=checkbox]"
@@ -50,9 +50,7 @@ def show_panel(page: object) -> None:
 
 def test_panel_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -> None:
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
-               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={copy}"]
+    command = lab_command(port, token, copy)
     base = f"http://127.0.0.1:{port}"
     with server(command, copy, f"{base}/api/status?token={token}"):
         run_all(page, f"{base}/lab/tree/notebooks/workshop.ipynb?reset&token={token}", ROW)

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, NEEDS_CHROMIUM, REPO, free_port, run_all, screenshot_path, server
+from conftest import (
+    NEEDS_CHROMIUM,
+    REPO,
+    free_port,
+    lab_command,
+    run_all,
+    screenshot_path,
+    server,
+)
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -79,9 +87,7 @@ def lab(copy: Path, overrides: bool = True) -> tuple[list[str], str, str]:
     settings.mkdir()
     if overrides:
         shutil.copy(OVERRIDES, settings / "overrides.json")
-    return ([str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
-             "--port", str(port), f"--IdentityProvider.token={token}",
-             f"--ServerApp.root_dir={copy}", f"--LabApp.app_settings_dir={settings}"],
+    return ([*lab_command(port, token, copy), f"--LabApp.app_settings_dir={settings}"],
             f"http://127.0.0.1:{port}", token)
 
 

@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import BIN, NEEDS_CHROMIUM, free_port, run_all, server
+from conftest import BIN, NEEDS_CHROMIUM, free_port, lab_command, run_all, server
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -57,9 +57,7 @@ def check_not_typeset(page: object) -> None:
 
 def test_no_mathjax_in_labels_in_jupyterlab(hostile_copy: Path, browser_page: object) -> None:
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
-               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={hostile_copy}"]
+    command = lab_command(port, token, hostile_copy)
     base = f"http://127.0.0.1:{port}"
     with server(command, hostile_copy, f"{base}/api/status?token={token}"):
         run_all(page, f"{base}/lab/tree/notebooks/workshop.ipynb?reset&token={token}", LABEL)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, NEEDS_CHROMIUM, free_port, run_all, screenshot_path, server
+from conftest import NEEDS_CHROMIUM, free_port, lab_command, run_all, screenshot_path, server
 
 pytest.importorskip("playwright.sync_api")
 
@@ -38,9 +38,7 @@ def show_panel(page: object) -> None:
 
 def test_budget_slider_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -> None:
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
-               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={copy}"]
+    command = lab_command(port, token, copy)
     base = f"http://127.0.0.1:{port}"
     with server(command, copy, f"{base}/api/status?token={token}"):
         url = f"{base}/lab/tree/notebooks/prioritize.ipynb?reset&token={token}"

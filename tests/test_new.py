@@ -18,13 +18,13 @@ import pytest
 
 import pmo_nb
 from conftest import (
-    BIN,
     CATALOG,
     FIXTURES,
     NEEDS_CHROMIUM,
     REPO,
     SAMPLE_GAPS,
     free_port,
+    lab_command,
     run_all,
     screenshot_path,
     server,
@@ -292,9 +292,7 @@ def test_customer_folder_in_jupyterlab(tmp_path: Path, hospital: Path, browser_p
     folder = tmp_path / "hospital"
     assert cli.main(["new", str(folder), "--gaps", str(hospital), "--title", "Hôpital"]) == 0
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip",
-               "127.0.0.1", "--port", str(port), f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={folder}"]
+    command = lab_command(port, token, folder)
     base = f"http://127.0.0.1:{port}"
     with server(command, folder, f"{base}/api/status?token={token}"):
         row = ".pmo-panel input[type=checkbox]"
