@@ -1,9 +1,10 @@
 """The panels on a projector: JupyterLab at 1280x800 with the file browser open (its
 default) and at 1920x1080. Fails when any text in the panels overflows its box: table
 cells, labels, buttons and HTML wider than their box (scrollWidth > clientWidth, or
-sticking out of their widget), plotly text outside its figure, and a heatmap cell label
-wider or taller than its cell. Also: no news pop-up when Lab starts with the settings
-`make lab` writes, and after Run All the workshop panel is in view.
+sticking out of their widget; the live heatmaps' cells are table cells too), plotly
+text outside its figure, and a plotly heatmap's cell label wider or taller than its
+cell. Also: no news pop-up when Lab starts with the settings `make lab` writes, and
+after Run All the workshop panel is in view.
 
 Set ``PMO_NB_SCREENSHOTS=docs`` to write the screenshots to docs/.
 """

@@ -305,19 +305,37 @@ def test_hostile_text_shows_literally(tmp_path: Path) -> None:
 
 
 # -- live views ---------------------------------------------------------------------------
-def cell(panel: WorkshopPanel, priority: str, size: str) -> float | None:
-    fig = panel.heatmap_figure
-    return fig.data[0].z[list(fig.data[0].y).index(priority)][list(fig.data[0].x).index(size)]
-
-
 def test_heatmap_and_candidate_list_follow_a_click(panel: WorkshopPanel) -> None:
-    assert cell(panel, "High", "High") == 0.0  # G-01 is high x high; nothing assigned yet
+    assert panel.heatmap.value_at("High", "High") == 0.0  # G-01: high x high, nothing yet
     assert "No services assigned yet" in panel.candidates.value
+    before = panel.heatmap.widget.value
     panel.services.rows["S-TRAIN-PM"].assigned.value = True
-    assert cell(panel, "High", "High") > 0.0
-    shown = panel.heatmap.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert shown["data"][0]["z"] == [list(r) for r in panel.heatmap_figure.data[0].z]
+    share = panel.heatmap.value_at("High", "High")
+    assert share > 0.0
+    shown = panel.heatmap.widget.value
+    assert shown != before and f"{share:.0%}" in shown and shown.count("<td") == 9
     assert "Project manager training" in panel.candidates.value
+
+
+def test_heatmap_is_the_notebooks_heatmap_in_html(panel: WorkshopPanel) -> None:
+    """The panel's cells hold the numbers, colours and labels of the plotly heatmap."""
+    panel.services.rows["S-TRAIN-PM"].assigned.value = True
+    fig = pmo_nb.plots.coverage_heatmap(panel.ws)
+    trace = fig.data[0]
+    for i, priority in enumerate(trace.y):
+        for j, size in enumerate(trace.x):
+            assert panel.heatmap.value_at(priority, size) == trace.z[i][j]
+    labels = [a.text.split("<br>")[0] for a in fig.layout.annotations]
+    shown = panel.heatmap.widget.value
+    assert all(text.split("/")[0] in shown for text in labels)
+
+
+def test_an_unchanged_click_does_not_redraw_the_heatmap(panel: WorkshopPanel) -> None:
+    sent = []
+    panel.heatmap.widget.observe(lambda change: sent.append(change), "value")
+    panel.show_costs.value = not panel.show_costs.value  # nothing the heatmap shows
+    panel.refresh()
+    assert sent == []
 
 
 def test_the_notebook_output_is_stable_text(panel: WorkshopPanel) -> None:

@@ -76,11 +76,15 @@ def shorten(value: object, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def cell_colour(scale: str | list, value: float, zmin: float, zmax: float) -> str:
+    """The colour of ``value`` on ``scale`` (as plotly draws it), as ``"rgb(r, g, b)"``."""
+    frac = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
+    return sample_colorscale(scale, [frac], colortype="rgb")[0]
+
+
 def text_colour(scale: str | list, value: float, zmin: float, zmax: float) -> str:
     """Dark or light text, whichever contrasts more with the cell colour of ``value``."""
-    frac = 0.0 if zmax <= zmin else min(max((value - zmin) / (zmax - zmin), 0.0), 1.0)
-    colour = sample_colorscale(scale, [frac], colortype="rgb")[0]
-    lum = _luminance(colour)
+    lum = _luminance(cell_colour(scale, value, zmin, zmax))
     dark_contrast = (lum + 0.05) / (_luminance(DARK_TEXT) + 0.05)
     return DARK_TEXT if dark_contrast >= 1.05 / (lum + 0.05) else LIGHT_TEXT
 

@@ -27,6 +27,7 @@ from ._palette import (
     OPEN_SCALE,
     STATUS_COLOURS,
     TITLE_SPACE,
+    cell_colour,
     empty_figure,
     esc,
     esc_wrap,
@@ -36,22 +37,21 @@ from ._palette import (
     text_colour,
 )
 
-__all__ = ["aspect_category_heatmap", "coverage_heatmap", "service_load", "status_overview",
-           "traceability_matrix"]
+__all__ = ["aspect_category_heatmap", "coverage_heatmap", "heatmap_grid", "service_load",
+           "status_overview", "traceability_matrix"]
 
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
 
 
-def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool = False,
+def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
                      title: str | None = None) -> go.Figure:
     """Priority (H, M, L from the top) x gap size (L, M, H) heatmap of coverage.
 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
-    ``compact``: for a panel's narrow column (no colour bar, since each cell says its
-    share; short labels that fit a cell 80 px wide, smaller margins).
+    (The live panels draw the same heatmap in HTML from :func:`heatmap_grid`.)
 
     Examples
     --------
@@ -63,7 +63,7 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
     """
     matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
         else ws_or_matrix.coverage_matrix()
-    cells = heatmap_cells(matrix, show=show, compact=compact)
+    cells = heatmap_cells(matrix, show=show)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
     xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
     zmax = cells["zmax"]
@@ -81,36 +81,68 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered", compact: bool 
                      categoryarray=xs, showgrid=False, tickfont_size=16)
     fig.update_yaxes(title_text="Priority", type="category", categoryorder="array",
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
-    if compact:
-        fig.update_traces(showscale=False)
-        # fixed margins that fit the ticks and axis titles: no automargin pass, which
-        # would draw the figure twice on every click in a live panel
-        fig.update_xaxes(tickfont_size=14, title_standoff=6, automargin=False)
-        fig.update_yaxes(tickfont_size=14, title_standoff=6, automargin=False)
-        fig.update_layout(margin=dict(l=96, r=10, t=50, b=64), title_font_size=18)
-    return finish(fig, title, height=440 if compact else 560)
+    return finish(fig, title, height=560)
 
 
-def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered",
-                  compact: bool = False) -> dict[str, Any]:
-    """What changes in :func:`coverage_heatmap` when the numbers do, as plain lists and
-    dicts (no plotly objects: a live panel patches the figure it already drew with them):
+def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+    """The numbers and labels of :func:`coverage_heatmap`, as plain lists and dicts:
     ``z``, ``zmax``, ``hovertext``, ``annotations`` (the cell labels), ``shapes``."""
+    rows, z, zmax = _grid(matrix, show)
+    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
+    notes, tiles = _label_cells(rows, z, show, scale, zmax)
+    hover = [[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
+             for row, p in zip(rows, PRIORITY_ROWS)]
+    return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
+
+
+def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+    """The same heatmap as plain data for one drawn in HTML (the live panels): ``rows``
+    (priorities, High first), ``columns`` (gap sizes, Low first), ``zmax`` and ``cells``,
+    a list per row of dicts: ``value`` (None: no gaps, or all handed over), ``fill`` and
+    ``ink`` (the cell's colour and a text colour that contrasts with it), ``head`` (the
+    share, or the open count), ``lines`` (the counts under it) and ``hover`` (plain text,
+    a line per fact).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"priority": ["H"], "size": ["L"], "gaps": [3], "covered": [1],
+    ...                   "partial": [1], "open": [1], "handed_over": [0], "weight": [9.0],
+    ...                   "covered_weight": [4.5], "covered_share": [0.5]})
+    >>> cell = heatmap_grid(m)["cells"][0][0]
+    >>> cell["head"], cell["lines"], cell["value"]
+    ('50%', ['1/3 covered', '+1 partial'], 0.5)
+    >>> heatmap_grid(m)["cells"][0][1]["head"]  # High priority, Medium size: no gaps
+    'no gaps'
+    """
+    rows, z, zmax = _grid(matrix, show)
+    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
+
+    def one(cell: dict, value: float | None, priority: str, size: str) -> dict[str, Any]:
+        head, lines = _grid_label(cell, show)
+        return {"value": value, "head": head, "lines": lines,
+                "fill": EMPTY_CELL if value is None else cell_colour(scale, value, 0, zmax),
+                "ink": DARK_TEXT if value is None else text_colour(scale, value, 0, zmax),
+                "hover": _cell_hover(cell, priority, size).replace("<br>", "\n")}
+
+    return {"rows": [LEVEL_NAMES[p] for p in PRIORITY_ROWS],
+            "columns": [LEVEL_NAMES[s] for s in SIZE_COLUMNS], "zmax": zmax,
+            "cells": [[one(c, v, p, s) for c, v, s in zip(row, zs, SIZE_COLUMNS)]
+                      for row, zs, p in zip(rows, z, PRIORITY_ROWS)]}
+
+
+def _grid(matrix: pd.DataFrame, show: str) -> tuple[list[list[dict]], list[list], float]:
+    """The coverage matrix's rows as a priority x size grid of dicts, its values, their top."""
     if show not in ("covered", "open"):
         raise UsageError(f"show must be 'covered' or 'open', not {show!r}.")
     cells = {(r["priority"], r["size"]): r for r in matrix.to_dict("records")}
     rows = [[cells.get((p, s), {}) for s in SIZE_COLUMNS] for p in PRIORITY_ROWS]
     z = [[_cell_value(c, show) for c in row] for row in rows]
     zmax = 1.0 if show == "covered" else max([v or 0 for row in z for v in row] + [1])
-    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
-    notes, tiles = _label_cells(rows, z, show, scale, zmax, compact)
-    hover = [[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
-             for row, p in zip(rows, PRIORITY_ROWS)]
-    return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
+    return rows, z, zmax
 
 
-def _label_cells(rows: list, z: list, show: str, scale: Any, zmax: float,
-                 compact: bool = False) -> tuple[list[dict], list[dict]]:
+def _label_cells(rows: list, z: list, show: str, scale: Any,
+                 zmax: float) -> tuple[list[dict], list[dict]]:
     """Each cell's label (text contrasting with its colour); grey tiles behind blank cells."""
     xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
     notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
@@ -118,9 +150,8 @@ def _label_cells(rows: list, z: list, show: str, scale: Any, zmax: float,
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            text = _short_label(cell, show) if compact else _cell_label(cell, show)
-            notes.append(dict(x=xs[j], y=ys[i], text=text, showarrow=False,
-                              font=dict(size=14 if compact else 18, color=colour)))
+            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
+                              font=dict(size=18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
                                   fillcolor=EMPTY_CELL, line=dict(width=4, color="#FFFFFF"),
@@ -151,23 +182,19 @@ def _cell_label(cell: dict, show: str) -> str:
     return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
 
 
-def _short_label(cell: dict, show: str) -> str:
-    """A label of at most ten characters a line: the share (bold, larger), then counts."""
+def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
+    """A cell's headline (the share, or the open count) and the short counts under it."""
     gaps = int(cell.get("gaps") or 0)
-    share = cell.get("covered_share")
     if not gaps:
-        return "no gaps"
+        return "no gaps", []
     if show == "open":
-        return f'{_big(str(int(cell["open"])) + " open")}<br>of {gaps}'
+        return f"{int(cell['open'])} open", [f"of {gaps} gap{'s' * (gaps != 1)}"]
+    share = cell.get("covered_share")
     if share is None or pd.isna(share):
-        return f"{int(cell['handed_over'])}/{gaps}<br>handed over"
+        return f"{int(cell['handed_over'])}/{gaps}", ["handed over"]
     partial = int(cell.get("partial") or 0)
-    more = f"<br>+{partial} partial" if partial else ""
-    return f"{_big(f'{share:.0%}')}<br>{int(cell['covered'])}/{gaps} covered{more}"
-
-
-def _big(text: str) -> str:
-    return f'<span style="font-size:17px"><b>{text}</b></span>'
+    return f"{share:.0%}", [f"{int(cell['covered'])}/{gaps} covered",
+                            *([f"+{partial} partial"] if partial else [])]
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:

@@ -25,15 +25,14 @@ __all__ = ["budget_curve_figure", "plan_heatmap", "roadmap_timeline"]
 TIMELINE_COLUMNS = ("wave", "service_id", "name", "cost", "start_month", "end_month")
 
 
-def plan_heatmap(ws: Any, plan: Any, *, compact: bool = False) -> go.Figure:
+def plan_heatmap(ws: Any, plan: Any) -> go.Figure:
     """The size x priority coverage heatmap as it would be with only ``plan``'s services.
 
     ``plan`` is a :class:`pmo_nb.plan.Plan` (anything with ``services["service_id"]``).
     """
     matrix = cov.coverage_matrix(cov.deployed_coverage(
         ws.gaps, ws.catalog, ws.assignments, ws.weights, plan.services["service_id"]))
-    return coverage_heatmap(matrix, compact=compact,
-                            title="Coverage with this plan (share of weight covered)")
+    return coverage_heatmap(matrix, title="Coverage with this plan (share of weight covered)")
 
 
 def roadmap_timeline(roadmap_df: pd.DataFrame) -> go.Figure:

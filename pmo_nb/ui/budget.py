@@ -44,7 +44,7 @@ from ..errors import PmoError
 from ..workshop import Workshop
 from . import html as h
 from .base import Panel
-from .heatmap import LiveFigure
+from .heatmap import GridHeatmap
 
 NB_HYPHEN = "\u2011"
 CSS = """<style>
@@ -105,7 +105,7 @@ class BudgetPanel(Panel):
         self.exclude = w.SelectMultiple(rows=6, layout=box)
         self.summary = w.HTML(layout=w.Layout(width="100%"))
         self.table = w.HTML(layout=w.Layout(width="100%"))
-        self.heatmap = LiveFigure("coverage heatmap of the plan", min_height="400px")
+        self.heatmap = GridHeatmap("Coverage with this plan: share of weight covered")
         self.curve_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
         self.roadmap_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
         self.budget.observe(lambda _: self._safe(self._replan), "value")
@@ -125,7 +125,7 @@ class BudgetPanel(Panel):
         # side by side when there is room (a wide screen, no file browser), else stacked
         left = w.VBox([w.HTML(h.section("The services to deploy")), self.table],
                       layout=w.Layout(flex="1 1 520px", min_width="440px", padding="0 12px 0 0"))
-        right = w.VBox([self.heatmap.output], layout=w.Layout(flex="1 1 400px",
+        right = w.VBox([self.heatmap.widget], layout=w.Layout(flex="1 1 400px",
                                                                min_width="400px"))
         row = w.Layout(width="100%", flex_flow="row wrap")
         half = w.Layout(flex="1 1 520px", min_width="480px")
@@ -205,9 +205,7 @@ class BudgetPanel(Panel):
             self.curve_view.outputs = ()  # the message above says why
 
     def _draw_heatmap(self) -> None:
-        if self.heatmap.show(self._plan_matrix(), lambda _: plots.plan_heatmap(
-                self.ws, self.plan, compact=True)):
-            self.figures["heatmap"] = self.heatmap.figure
+        self.heatmap.show(self._plan_matrix())
 
     def _plan_matrix(self) -> pd.DataFrame:
         return coverage_matrix(pl.plan_coverage(self.ws, self.plan))

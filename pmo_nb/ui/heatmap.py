@@ -1,80 +1,101 @@
-"""Live figures in a panel: a plotly figure in an ``Output``, redrawn only when its data
-changed (no flicker, no cost on a click that moves nothing).
+"""The live size x priority heatmap of the panels, drawn as an HTML table.
 
-No FigureWidget: in plotly 7 it needs anywidget, and each executed instance stores all
-of plotly.js in the notebook. The figure goes out as plotly's own mime bundle, which
-JupyterLab and Voilà draw directly.
-
-Known problem (issue 16): in Voilà, plotly's JupyterLab renderer (jupyterlab-plotly 7.1)
-draws the figure, renders a PNG of it (``Plotly.toImage``) and stores it with
-``model.setData``; the model Voilà gives it for an ``Output`` widget's first content has
-no ``setData``, and the page logs ``r.setData is not a function`` once per figure (the
-figure itself shows). Filling the ``Output`` after the page has loaded avoids the error
-but then Voilà draws nothing. Ways out: a FigureWidget (anywidget; plotly.js sent per
-figure), an HTML heatmap for the live panel, or a guard in the renderer upstream.
+A click in the workshop panel (or a move of the budget slider) sets one ``HTML``
+widget's value, about 3 KB: the browser swaps the table in a few milliseconds. The
+plotly figure it replaces took 100-175 ms from click to drawn in JupyterLab (issue 15:
+Lab builds a new plot in the ``Output`` each time, then plotly renders a PNG snapshot of
+it). The numbers, the colours and the text contrast come from
+:func:`pmo_nb.plots.heatmap_grid`, the same as the notebooks' plotly heatmap
+(:func:`pmo_nb.plots.coverage_heatmap`). Its style sheet is in :data:`pmo_nb.ui.html.CSS`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from html import escape
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 
-from . import html as h
+from ..plots._palette import COVERED_SCALE, EMPTY_CELL, OPEN_SCALE
+from ..plots.coverage import heatmap_grid
 
-Parts = Callable[[pd.DataFrame], tuple[dict, dict]]  # data -> (first trace, layout) values
+_COLUMNS = ('<colgroup><col style="width:26px"><col style="width:80px"><col><col><col>'
+            "</colgroup>")
+_LEGEND = {"covered": "of weight covered", "open": "open gaps"}
 
 
-class LiveFigure:
-    """An ``Output`` showing the figure of the latest data given to :meth:`show`.
+def grid_html(grid: dict, title: str, show: str = "covered") -> str:
+    """The table of :func:`pmo_nb.plots.heatmap_grid`'s ``grid``, with ``title`` over it
+    and a colour key under it. Only our own words and numbers: no customer text.
 
-    A figure whose numbers change but not its shape (the coverage heatmap) is drawn once
-    with plotly and then patched: ``parts(data)`` gives the first trace's and the
-    layout's new values as plain lists, which replace those of the figure's JSON (plotly's
-    validation, 40 ms a heatmap, is skipped on a click)."""
+    Examples
+    --------
+    >>> m = pd.DataFrame({"priority": ["H"], "size": ["L"], "gaps": [2], "covered": [2],
+    ...                   "partial": [0], "open": [0], "handed_over": [0], "weight": [6.0],
+    ...                   "covered_weight": [6.0], "covered_share": [1.0]})
+    >>> page = grid_html(heatmap_grid(m), "Coverage")
+    >>> page.count("<td"), "100%" in page, "no gaps" in page
+    (9, True, True)
+    """
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid["columns"])
+    body = []
+    for k, (name, cells) in enumerate(zip(grid["rows"], grid["cells"], strict=True)):
+        axis = ('<th class="pmo-hm-yaxis" rowspan="3"><span>Priority</span></th>'
+                if k == 0 else "")
+        tds = "".join(_cell(c) for c in cells)
+        body.append(f'<tr>{axis}<th class="pmo-hm-row" scope="row">{escape(name)}</th>'
+                    f"{tds}</tr>")
+    scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
+    low, high = ("0%", "100%") if show == "covered" else ("0", f"{grid['zmax']:g}")
+    legend = (f'<span>{low}<span class="pmo-hm-swatch" style="background:linear-gradient('
+              f'to right, {scale[0][1]}, {scale[-1][1]})"></span>{high} {_LEGEND[show]}</span>'
+              f' <span><span class="pmo-hm-swatch pmo-hm-empty" style="background:{EMPTY_CELL}">'
+              "</span>no gaps, or all handed over</span>")
+    return (f'<div class="pmo-hm" role="figure" aria-label="{escape(title)}">'
+            f'<div class="pmo-hm-title">{escape(title)}</div><table>{_COLUMNS}'
+            '<thead><tr><th colspan="2" class="pmo-hm-yaxis"></th>'
+            '<th colspan="3" class="pmo-hm-axis">Gap size</th></tr>'
+            f'<tr><th colspan="2" class="pmo-hm-yaxis"></th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>'
+            f'<div class="pmo-hm-legend">{legend}</div></div>')
 
-    def __init__(self, name: str, min_height: str = "420px"):
-        self.name = name
-        self.output = w.Output(layout=w.Layout(width="100%", min_height=min_height))
-        self._spec: dict | None = None
-        self._figure: object | None = None
+
+def _cell(cell: dict) -> str:
+    lines = "".join(f"<div>{escape(line)}</div>" for line in cell["lines"])
+    return (f'<td style="background:{cell["fill"]};color:{cell["ink"]}" '
+            f'title="{escape(cell["hover"])}"><div class="pmo-hm-head">{escape(cell["head"])}'
+            f"</div>{lines}</td>")
+
+
+class GridHeatmap:
+    """An ``HTML`` widget showing the heatmap of the latest coverage matrix given to
+    :meth:`show`; ``show="open"`` colours by open gaps instead of the share covered."""
+
+    def __init__(self, title: str, *, show: str = "covered"):
+        self.title, self.kind = title, show
+        self.widget = w.HTML(layout=w.Layout(width="100%", min_height="440px"))
+        self.widget.add_class("pmo-heatmap")
+        self.grid: dict | None = None
         self._data: pd.DataFrame | None = None
 
-    @property
-    def outputs(self) -> tuple:
-        """What the ``Output`` shows (plotly's mime bundle, or nothing)."""
-        return self.output.outputs
-
-    @property
-    def figure(self) -> object | None:
-        """The figure shown, as a plotly ``Figure``."""
-        if self._figure is None and self._spec is not None:
-            self._figure = go.Figure(self._spec)
-        return self._figure
-
-    def show(self, data: pd.DataFrame, draw: Callable[[pd.DataFrame], object],
-             parts: Parts | None = None) -> bool:
-        """Draw ``draw(data)`` (or patch the figure shown with ``parts(data)``) unless
-        ``data`` equals what is shown; True if redrawn."""
-        if self._data is not None and data.equals(self._data):
+    def show(self, matrix: pd.DataFrame) -> bool:
+        """Draw ``matrix`` (a coverage matrix) unless it equals what is shown; True if
+        redrawn."""
+        if self._data is not None and matrix.equals(self._data):
             return False
-        self._data = data
-        if parts is not None and self._spec is not None:
-            trace, layout = parts(data)
-            old = self._spec
-            self._spec = {**old, "data": [{**old["data"][0], **trace}, *old["data"][1:]],
-                          "layout": {**old["layout"], **layout}}
-            self._figure = None
-        else:
-            self._figure = draw(data)
-            self._spec = json.loads(self._figure.to_json())
-        self.output.outputs = h.spec_outputs(self._spec, self.name)
+        self._data = matrix
+        self.grid = heatmap_grid(matrix, show=self.kind)
+        self.widget.value = grid_html(self.grid, self.title, self.kind)
         return True
+
+    def value_at(self, priority: str, size: str) -> float | None:
+        """The value shown in a cell, by level names (``value_at("High", "Low")``)."""
+        if self.grid is None:
+            return None
+        row, col = self.grid["rows"].index(priority), self.grid["columns"].index(size)
+        return self.grid["cells"][row][col]["value"]
 
     def clear(self) -> None:
         """Show nothing (e.g. no plan for this budget)."""
-        self._data, self._spec, self._figure = None, None, None
-        self.output.outputs = ()
+        self._data, self.grid = None, None
+        self.widget.value = ""

@@ -85,6 +85,24 @@ CSS = """<style>
 .pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
 .pmo-panel .pmo-detail { margin-left: 28px; }
 .pmo-scroll { max-height: 420px; overflow-y: auto; overflow-x: hidden; }
+.pmo-hm { font-size: 16px; line-height: 1.25; color: #1A1A1A; }
+.pmo-hm-title { font-size: 19px; font-weight: 700; margin: 4px 0 6px; }
+.pmo-hm table { width: 100%; table-layout: fixed; border-collapse: separate;
+  border-spacing: 4px; }
+.pmo-hm th { font-weight: 700; text-align: center; padding: 0 2px; overflow-wrap: normal; }
+.pmo-hm th.pmo-hm-row { text-align: right; padding-right: 4px; }
+.pmo-hm th.pmo-hm-yaxis { padding: 0; }
+.pmo-hm th.pmo-hm-yaxis span { writing-mode: vertical-rl; transform: rotate(180deg);
+  font-size: 17px; }
+.pmo-hm th.pmo-hm-axis { font-size: 17px; }
+.pmo-hm td { height: 96px; padding: 4px; text-align: center; vertical-align: middle;
+  border-radius: 4px; font-size: 15px; overflow-wrap: normal; word-break: normal; }
+.pmo-hm-head { font-size: 24px; font-weight: 700; }
+.pmo-hm-legend { font-size: 14px; color: #444; margin: 4px 0 0 30px; }
+.pmo-hm-legend > span { white-space: nowrap; margin-right: 12px; }
+.pmo-hm-swatch { display: inline-block; width: 64px; height: 12px; margin: 0 4px;
+  vertical-align: middle; border: 1px solid #bbb; }
+.pmo-hm-swatch.pmo-hm-empty { width: 14px; }
 </style>"""
 
 

@@ -21,13 +21,11 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
-from .. import plots
-from ..plots.coverage import heatmap_cells
 from ..workshop import Workshop
 from . import html as h
 from .base import Note, Panel
 from .gapform import GapForm
-from .heatmap import LiveFigure
+from .heatmap import GridHeatmap
 from .services import NewServiceForm, ServiceList, ServiceRow
 
 
@@ -42,8 +40,7 @@ class WorkshopPanel(Panel):
         self._syncing = False
         self._build_navigation()
         self._build_actions()
-        self.heatmap = LiveFigure("coverage heatmap", min_height="440px")
-        self.heatmap.output.add_class("pmo-heatmap")
+        self.heatmap = GridHeatmap("Coverage: share of weight covered")
         self.candidates = w.HTML(layout=w.Layout(width="100%"))
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
@@ -127,7 +124,7 @@ class WorkshopPanel(Panel):
             w.HBox([self.hand_over_button, self.take_back_button, self.handover_status],
                    layout=w.Layout(**row)), adding,
         ], layout=w.Layout(flex="1 1 430px", min_width="430px", padding="0 12px 0 0"))
-        right = w.VBox([self.heatmap.output, w.HTML(h.section("Candidate list")), self.candidates],
+        right = w.VBox([self.heatmap.widget, w.HTML(h.section("Candidate list")), self.candidates],
                        layout=w.Layout(flex="1 1 400px", min_width="400px"))
         toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
                          layout=w.Layout(**row))
@@ -207,13 +204,7 @@ class WorkshopPanel(Panel):
         self.take_back_button.disabled = not handed
 
     def _draw_heatmap(self) -> None:
-        self.heatmap.show(self.ws.coverage_matrix(), lambda matrix: plots.coverage_heatmap(
-            matrix, compact=True, title="Coverage: share of weight covered"), _heatmap_parts)
-
-    @property
-    def heatmap_figure(self) -> object:
-        """The coverage heatmap as last drawn (a plotly Figure)."""
-        return self.heatmap.figure
+        self.heatmap.show(self.ws.coverage_matrix())
 
     # -- actions -------------------------------------------------------------------------
     def _navigate(self) -> None:
@@ -306,9 +297,3 @@ def _soon(callback: object, delay: float = 1.0) -> None:
         return
     loop.call_later(delay, callback)
 
-
-def _heatmap_parts(matrix: pd.DataFrame) -> tuple[dict, dict]:
-    """The heatmap's new numbers and labels, to patch the figure already drawn."""
-    cells = heatmap_cells(matrix, compact=True)
-    return ({"z": cells["z"], "zmax": cells["zmax"], "hovertext": cells["hovertext"]},
-            {"annotations": cells["annotations"], "shapes": cells["shapes"]})
