@@ -5,13 +5,13 @@ No FigureWidget: in plotly 7 it needs anywidget, and each executed instance stor
 of plotly.js in the notebook. The figure goes out as plotly's own mime bundle, which
 JupyterLab and Voilà draw directly.
 
-Known problem (issue 16): in Voilà, plotly's JupyterLab renderer (jupyterlab-plotly 7.1)
-draws the figure, renders a PNG of it (``Plotly.toImage``) and stores it with
-``model.setData``; the model Voilà gives it for an ``Output`` widget's first content has
-no ``setData``, and the page logs ``r.setData is not a function`` once per figure (the
-figure itself shows). Filling the ``Output`` after the page has loaded avoids the error
-but then Voilà draws nothing. Ways out: a FigureWidget (anywidget; plotly.js sent per
-figure), an HTML heatmap for the live panel, or a guard in the renderer upstream.
+Voilà (issue 16, measured): plotly's JupyterLab renderer (jupyterlab-plotly 7.1) draws a
+figure, renders a PNG of it and stores it with ``model.setData``. What an ``Output``
+shows goes through JupyterLab's output area, whose models have ``setData``: these live
+figures draw in Voilà with no error, at the first content and after. Only a cell's own
+(top-level) figure fails there (``r.setData is not a function``: Voilà gives those
+outputs plain objects); :func:`pmo_nb.setup_notebook` shows such figures inside an
+``Output`` in a Voilà kernel (:mod:`pmo_nb.ui.figures`).
 """
 
 from __future__ import annotations
