@@ -178,6 +178,30 @@ def server(command: list[str], cwd: Path, ready_url: str, timeout: float = 60) -
         log.close()
 
 
+def page_errors(page: object) -> list[str]:
+    """The page's errors and console errors, collected from now on (filled as they come).
+
+    Left out: only the resources of other hosts that fail to load (Voilà asks a CDN for
+    its icon font; this machine is offline)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not (
+        m.text.startswith("Failed to load resource") and "127.0.0.1" not in m.location["url"])
+        else None)
+    return errors
+
+
+def figures_drawn(page: object) -> tuple[int, int]:
+    """Scroll each plotly figure into view (plotly's renderer works on what is visible);
+    the number of figures and of those with plotly's drawing (``.main-svg``) inside."""
+    figures = page.locator(".js-plotly-plot")
+    for i in range(figures.count()):
+        figures.nth(i).scroll_into_view_if_needed()
+        page.wait_for_timeout(700)
+    drawn = page.locator(".js-plotly-plot:has(.main-svg)").count()
+    return figures.count(), drawn
+
+
 def screenshot_path(tmp_path: Path, name: str) -> Path:
     folder = os.environ.get("PMO_NB_SCREENSHOTS")
     return (REPO / folder if folder else tmp_path) / name

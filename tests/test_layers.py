@@ -24,8 +24,8 @@ LAYERS = [
     {"_rows", "store"},
     {"session"},
     {"_gap_edits", "workshop", "_voting"},
-    {"views", "plots", "display", "start", "participant"},
-    {"ui", "widgets"},
+    {"views", "plots", "start", "participant"},
+    {"ui", "widgets", "display"},  # display: in Voilà, figures go out in a ui Output
     {"record", "folder"},
     {"cli", "_serve", "__main__", "__init__"},
 ]

@@ -1,0 +1,77 @@
+"""A cell's own plotly figure in Voilà: drawn, and no console error (issue 16).
+
+plotly's JupyterLab renderer stores a PNG of each figure with ``model.setData``, which the
+models Voilà gives a cell's top-level outputs lack: ``r.setData is not a function``.
+``pmo_nb.setup_notebook()`` shows figures inside an ``Output`` in a Voilà kernel
+(:mod:`pmo_nb.ui.figures`). A small notebook, written by the test, shows one figure as a
+cell's value and one with ``fig.show()``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import (
+    BIN,
+    KERNELSPEC,
+    NEEDS_CHROMIUM,
+    figures_drawn,
+    free_port,
+    page_errors,
+    screenshot_path,
+    server,
+)
+
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
+SET_DATA = "r.setData is not a function"
+CELLS = [
+    "import plotly.graph_objects as go\n\nimport pmo_nb\n\npmo_nb.setup_notebook()",
+    'go.Figure(go.Bar(x=["L", "M", "H"], y=[3, 1, 2]), layout={"title": "A cell\'s value"})',
+    'go.Figure(go.Scatter(y=[1, 3, 2]), layout={"title": "fig.show()"}).show()',
+]
+
+
+def write_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in CELLS]
+    path = folder / "figures.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def voila_page(page: object, folder: Path) -> tuple[tuple[int, int], list[str]]:
+    """Open the notebook as a Voilà app: (figures, drawn) and the page's errors."""
+    port, token = free_port(), secrets.token_hex(16)
+    command = [str(BIN / "voila"), str(write_notebook(folder)), "--no-browser", "--port",
+               str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    errors = page_errors(page)
+    with server(command, folder, f"http://127.0.0.1:{port}/voila/static/voila.js"):
+        page.goto(f"http://127.0.0.1:{port}/?token={token}")
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=120_000)
+        counts = figures_drawn(page)
+        page.wait_for_timeout(1500)  # the renderer's PNG snapshot comes after the drawing
+        return counts, list(errors)
+
+
+def test_figures_drawn_without_a_console_error(browser_page: object, tmp_path: Path) -> None:
+    counts, errors = voila_page(browser_page, tmp_path)
+    browser_page.screenshot(path=screenshot_path(tmp_path, "voila-figures.png"))
+    assert counts == (2, 2)
+    assert errors == []
+    browser_page.passed = True
+
+
+def test_without_the_switch_voila_logs_the_error(browser_page: object, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control: plotly's plain mime bundle (the renderer setting wins) still logs the
+    error once per figure. When this fails, jupyterlab-plotly or Voilà has fixed it, and
+    pmo_nb.ui.figures can go."""
+    monkeypatch.setenv("PMO_NB_PLOTLY_RENDERER", "plotly_mimetype")  # reaches Voilà's kernels
+    counts, errors = voila_page(browser_page, tmp_path)
+    assert counts == (2, 2)
+    assert errors == [SET_DATA, SET_DATA]
+    browser_page.passed = True
