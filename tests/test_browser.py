@@ -70,7 +70,7 @@ def test_panel_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -
         click_service_and_check(page, copy / "sessions" / "workshop.sqlite")
         show_panel(page)
         page.screenshot(path=screenshot_path(tmp_path, "workshop-lab.png"))
-        assert figures_drawn(page) == (3, 3)  # catalog; the record's heatmap and catalog
+        assert figures_drawn(page, 3) == (3, 3)  # catalog; the record's heatmap and catalog
         assert page.locator(".pmo-panel .pmo-hm td").count() == 9  # the live heatmap (HTML)
         assert errors == []  # plotly's renderer gets real models in Lab: no setData error
         page.passed = True
@@ -88,7 +88,7 @@ def test_panel_in_voila(copy: Path, browser_page: object, tmp_path: Path) -> Non
         page.goto(f"{base}/?token={token}")
         page.locator(ROW).first.wait_for(state="attached", timeout=120_000)
         show_panel(page)
-        assert figures_drawn(page) == (3, 3)  # catalog; the record's heatmap and catalog
+        assert figures_drawn(page, 3) == (3, 3)  # catalog; the record's heatmap and catalog
         assert page.locator(".pmo-panel .pmo-hm td").count() == 9  # the live heatmap (HTML)
         page.locator(".js-plotly-plot").nth(2).evaluate(
             "e => e.scrollIntoView({block: 'center'})")

@@ -124,7 +124,8 @@ def test_workshop_panel_fits_with_the_file_browser_open(copy: Path, browser_page
         assert page.locator(".jp-toast-container .jp-toast-button").count() == 0  # no news
         page.locator(".pmo-panel .widget-button", has_text="New gap").first.click()
         problems = overflow(page, ".pmo-panel")
-        page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
+        workshop = page.locator(".pmo-panel:has(.pmo-service-row)").first  # not the votes'
+        workshop.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(1000)
         page.screenshot(path=screenshot_path(tmp_path, f"workshop-{size[0]}x{size[1]}.png"))
         assert problems == []

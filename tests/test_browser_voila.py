@@ -52,7 +52,7 @@ def voila_page(page: object, folder: Path) -> tuple[tuple[int, int], list[str]]:
     with server(command, folder, f"http://127.0.0.1:{port}/voila/static/voila.js"):
         page.goto(f"http://127.0.0.1:{port}/?token={token}")
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=120_000)
-        counts = figures_drawn(page)
+        counts = figures_drawn(page, 2)
         page.wait_for_timeout(1500)  # the renderer's PNG snapshot comes after the drawing
         return counts, list(errors)
 
