@@ -113,6 +113,9 @@ def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, An
     ('50%', ['1/3 covered', '+1 partial'], 0.5)
     >>> heatmap_grid(m)["cells"][0][1]["head"]  # High priority, Medium size: no gaps
     'no gaps'
+    >>> m[["gaps", "handed_over"]] = [4, 1]  # the share leaves handed-over gaps out: say so
+    >>> heatmap_grid(m)["cells"][0][0]["lines"]
+    ['1/4 covered', '+1 partial', '1 handed over']
     """
     rows, z, zmax = _grid(matrix, show)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
@@ -177,8 +180,9 @@ def _cell_label(cell: dict, show: str) -> str:
     share = cell.get("covered_share")
     if share is None or pd.isna(share):
         return f"{int(cell['handed_over'])}/{gaps} handed over"
-    partial = int(cell.get("partial") or 0)
+    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
     more = f"<br>(+{partial} partial)" if partial else ""
+    more += f"<br>({handed} handed over)" if handed else ""
     return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
 
 
@@ -192,9 +196,10 @@ def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
     share = cell.get("covered_share")
     if share is None or pd.isna(share):
         return f"{int(cell['handed_over'])}/{gaps}", ["handed over"]
-    partial = int(cell.get("partial") or 0)
+    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
     return f"{share:.0%}", [f"{int(cell['covered'])}/{gaps} covered",
-                            *([f"+{partial} partial"] if partial else [])]
+                            *([f"+{partial} partial"] if partial else []),
+                            *([f"{handed} handed over"] if handed else [])]
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:
