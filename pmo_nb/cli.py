@@ -55,7 +55,9 @@ def record(args: argparse.Namespace) -> int:
     """Run ``pmo-nb record``: the exit code, with one clear message on failure."""
     from .errors import RecordError
     from .record import build_record
+    from .record.run import skip_slow_optional_imports
 
+    skip_slow_optional_imports()  # this process only makes the record
     start = time.perf_counter()
     try:
         paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,

@@ -12,6 +12,8 @@ import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -202,6 +204,20 @@ def test_notebooks_get_the_records_budget_and_choices(built: dict) -> None:
     nb = nbformat.read(built["out"] / "notebooks" / "probe.ipynb", as_version=4)
     assert nb.cells[-1].outputs[0].text == "300.0 100.0 ['S-RES-ALLOC'] ['S-TRAIN-PM']\n"
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3]
+    nbformat.validate(nb)
+
+
+def test_a_record_process_goes_without_the_slow_optional_import() -> None:
+    """rfc3987_syntax builds a parser at import (1.5 s); a record's processes skip it, and
+    jsonschema and nbformat still work."""
+    code = ("from pmo_nb.record.run import skip_slow_optional_imports\n"
+            "skip_slow_optional_imports()\n"
+            "import sys, nbformat\n"
+            "nbformat.validate(nbformat.v4.new_notebook())\n"
+            "print(repr(sys.modules['rfc3987_syntax']), 'jsonschema' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["None", "True"]
 
 
 def test_workbook_has_every_table_wrapped_and_text_only(built: dict) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -31,8 +32,20 @@ RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the stakeholders' page draw
 TIMEOUT = 600  # seconds a cell may take
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter
 _RESET = "get_ipython().reset(new_session=False)\nget_ipython().execution_count = 1"
+# plotly.io and papermill import nbformat, hence jsonschema, which imports rfc3987_syntax
+# when it is installed (Jupyter's own dependencies bring it): that builds a Lark parser at
+# import, 1.5 s in the kernel and 1.5 s in `pmo-nb record` itself, both on the critical
+# path. Nothing a record does checks IRI formats (jsonschema skips the check without it).
+SLOW_OPTIONAL = "rfc3987_syntax"
 # what the record notebooks import, loaded while the page is written (a warm kernel)
-_WARM = "import pmo_nb, pmo_nb.plan, pmo_nb.plots, pmo_nb.ui\npmo_nb.setup_notebook()"
+_WARM = (f"import sys\nsys.modules.setdefault({SLOW_OPTIONAL!r}, None)\n"
+         "import pmo_nb, pmo_nb.plan, pmo_nb.plots, pmo_nb.ui\npmo_nb.setup_notebook()")
+
+
+def skip_slow_optional_imports() -> None:
+    """In a process that makes records only (``pmo-nb record``, its kernel): leave out
+    :data:`SLOW_OPTIONAL`, an optional import nothing here uses."""
+    sys.modules.setdefault(SLOW_OPTIONAL, None)
 
 
 def declared(path: Path) -> set[str]:
