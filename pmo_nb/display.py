@@ -28,13 +28,17 @@ VOILA_ENV = ("VOILA_KERNEL_ID", "VOILA_SERVER_URL")  # set by Voilà in its kern
 
 
 def setup_notebook() -> None:
-    """Pin the plotly renderer (:func:`plotly_renderer`) and pandas display options."""
+    """Pin the plotly renderer (:func:`plotly_renderer`) and pandas display options (tables
+    in full, never typeset by MathJax)."""
     import pandas as pd
     import plotly.io as pio
 
     pio.renderers.default = plotly_renderer()
     pd.set_option("display.max_colwidth", None)  # a record shows every state in full
     pd.set_option("display.max_rows", 200)
+    # tables get the class mathjax_ignore: JupyterLab and Voilà would typeset a customer's
+    # `$\href{...}{...}$` in a table cell as a live link (pandas escapes only HTML)
+    pd.set_option("display.html.use_mathjax", False)
 
 
 def in_voila(environ: Mapping[str, str] | None = None) -> bool:
@@ -83,7 +87,7 @@ class Table:
 
     def _repr_html_(self) -> str:
         return self.frame.to_html(index=False, escape=True, border=0, na_rep="",
-                                  classes="dataframe pmo-table")
+                                  classes="pmo-table mathjax_ignore")
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False, na_rep="")
@@ -97,6 +101,8 @@ def show_table(frame: pd.DataFrame) -> Table:
     >>> import pandas as pd
     >>> t = show_table(pd.DataFrame({"current_state": ["<b>" + "x" * 200]}))
     >>> "&lt;b&gt;" in t._repr_html_() and "..." not in t._repr_html_()
+    True
+    >>> "mathjax_ignore" in t._repr_html_()  # a `$...$` in the text is not typeset either
     True
     """
     return Table(frame)

@@ -1,5 +1,6 @@
 """Customer text is never typeset by MathJax: a service named like a TeX link shows as
-text in the workshop panel, in JupyterLab and in the Voilà app (issue 16).
+text in the workshop panel and in the record's tables below it, in JupyterLab and in the
+Voilà app (issue 16).
 
 JupyterLab and Voilà typeset ``$...$`` in widget labels; unescaped, this name became a
 live link (``\\href``) and ``\\style`` coloured it.
@@ -26,8 +27,9 @@ LABEL = f".pmo-svc-{SERVICE} .widget-checkbox"
 
 @pytest.fixture
 def hostile_copy(copy: Path) -> Path:
-    """The copy's workshop notebook on the sample gaps and a catalog with the hostile name
-    (the notebook's demo defaults would take the catalog that comes with pmo_nb)."""
+    """The copy's workshop notebook on the sample gaps and decisions and a catalog with the
+    hostile name (the notebook's demo defaults would take the catalog that comes with
+    pmo_nb)."""
     catalog = pd.read_csv(copy / "data" / "catalog.csv", dtype=str, keep_default_na=False)
     catalog.loc[catalog["service_id"] == SERVICE, "name"] = NAME
     catalog.to_csv(copy / "data" / "catalog.csv", index=False)
@@ -35,24 +37,34 @@ def hostile_copy(copy: Path) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
     cell.source = (cell.source.replace("gaps_path = None", 'gaps_path = "../data/sample_gaps.csv"')
-                   .replace("catalog_path = None", 'catalog_path = "../data/catalog.csv"'))
-    assert "../data/catalog.csv" in cell.source
+                   .replace("catalog_path = None", 'catalog_path = "../data/catalog.csv"')
+                   .replace("assignments_path = None",  # the record's tables name it
+                            'assignments_path = "../data/sample_assignments.csv"'))
+    assert "../data/catalog.csv" in cell.source and "sample_assignments" in cell.source
     nbformat.write(nb, notebook)
     return copy
 
 
 def check_not_typeset(page: object) -> None:
     page.locator(LABEL).first.wait_for(timeout=60_000)
+    page.evaluate("""async () => {  // every output drawn (Lab draws what is near the screen)
+        for (const cell of document.querySelectorAll('.jp-Cell, .jp-OutputArea')) {
+            cell.scrollIntoView();
+            await new Promise(done => setTimeout(done, 60));
+        }}""")
     page.wait_for_timeout(3000)  # MathJax typesets asynchronously
-    # The panels only: the record's pandas tables below them are typeset by Lab's HTML
-    # renderer (a separate matter, not a widget).
-    where = page.evaluate("""() => [...document.querySelectorAll('.pmo-panel')].flatMap(
-        p => [...p.querySelectorAll('mjx-container, .MathJax, .MathJax_Preview')]).map(
+    # Nothing in the page is typeset: the panels' widgets and the record's pandas tables
+    # (the notebooks' markdown holds no TeX).
+    where = page.evaluate("""() => [...document.querySelectorAll(
+        'mjx-container, .MathJax, .MathJax_Preview')].map(
         e => (e.parentElement.textContent || '').slice(0, 80))""")
     assert where == []
-    assert page.locator(".pmo-panel a[href*='evil.example']").count() == 0
-    label = page.locator(LABEL).first.inner_text().replace("\u200b", "")
+    assert page.locator("a[href*='evil.example']").count() == 0
+    label = page.locator(LABEL).first.text_content().replace("\u200b", "")
     assert "href{https://evil.example/}{Free training}" in label, label
+    tables = page.evaluate("""() => [...document.querySelectorAll('table.dataframe')].map(
+        t => t.textContent).filter(text => text.includes('Free training'))""")
+    assert tables and all("href{https://evil.example/}{Free training}" in t for t in tables)
 
 
 def test_no_mathjax_in_labels_in_jupyterlab(hostile_copy: Path, browser_page: object) -> None:

@@ -76,3 +76,16 @@ def test_plotly_renderer_reads_the_given_environment() -> None:
     assert plotly_renderer({}) == "plotly_mimetype"
     assert plotly_renderer({"VOILA_SERVER_URL": "/", "VOILA_PREHEAT": "True"}) == "pmo_nb_output"
     assert plotly_renderer({RENDERER_ENV: "notebook"}) == "notebook"
+
+
+def test_tables_shown_in_notebooks_are_never_typeset() -> None:
+    """pandas tables get MathJax's ignore class (JupyterLab and Voilà typeset `$...$` in
+    an HTML output: a customer's `$\\href{...}{...}$` would become a live link)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": [r"$\href{https://evil.example/}{x}$"]})
+    with pd.option_context("display.html.use_mathjax", True):
+        pmo_nb.setup_notebook()
+        assert 'class="dataframe mathjax_ignore' in frame._repr_html_().replace(
+            "tex2jax_ignore ", "")
+        assert "mathjax_ignore" in pmo_nb.display.show_table(frame)._repr_html_()
