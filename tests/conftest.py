@@ -192,16 +192,17 @@ def page_errors(page: object) -> list[str]:
 
 
 def figures_drawn(page: object, expected: int) -> tuple[int, int]:
-    """Wait (up to 60 s) until ``expected`` plotly figures are in the page (Voilà creates
-    them as plotly.js loads), scroll each into view (plotly's renderer works on what is
-    visible); the number of figures and of those with plotly's drawing (``.main-svg``)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.wait_for_function("n => document.querySelectorAll('.js-plotly-plot').length >= n",
-                               arg=expected, timeout=60_000)
-    except PlaywrightTimeout:
-        pass  # the counts returned say how many came
+    """Scroll through the page until ``expected`` plotly figures are in it (Voilà draws a
+    widget's figure once it comes into view; up to 60 s), scroll each into view (plotly's
+    renderer works on what is visible); the number of figures and of those with plotly's
+    drawing (``.main-svg``) inside."""
+    deadline = time.monotonic() + 60
+    while page.locator(".js-plotly-plot").count() < expected and time.monotonic() < deadline:
+        page.evaluate("""async () => {
+            for (const e of document.querySelectorAll('.jp-Cell, .jp-OutputArea-output')) {
+                e.scrollIntoView();
+                await new Promise(done => setTimeout(done, 100));
+            }}""")
     figures = page.locator(".js-plotly-plot")
     for i in range(figures.count()):
         figures.nth(i).scroll_into_view_if_needed()

@@ -84,6 +84,7 @@ CSS = """<style>
 .pmo-ok { color: #00704F; font-weight: 700; }
 .pmo-error { color: #B00020; font-weight: 700; white-space: pre-wrap; }
 .pmo-panel .pmo-detail { margin-left: 28px; }
+.pmo-panel .pmo-hidden { display: none !important; }
 .pmo-scroll { max-height: 420px; overflow-y: auto; overflow-x: hidden; }
 .pmo-hm { font-size: 16px; line-height: 1.25; color: #1A1A1A; }
 .pmo-hm-title { font-size: 19px; font-weight: 700; margin: 4px 0 6px; }
