@@ -20,6 +20,7 @@ from conftest import (
     figures_drawn,
     free_port,
     lab_command,
+    open_voila,
     page_errors,
     run_all,
     screenshot_path,
@@ -85,8 +86,7 @@ def test_panel_in_voila(copy: Path, browser_page: object, tmp_path: Path) -> Non
     base = f"http://127.0.0.1:{port}"
     errors = page_errors(page)
     with server(command, copy, f"{base}/voila/static/voila.js"):  # served without a kernel
-        page.goto(f"{base}/?token={token}")
-        page.locator(ROW).first.wait_for(state="attached", timeout=120_000)
+        open_voila(page, f"{base}/?token={token}", ROW, errors)
         show_panel(page)
         assert figures_drawn(page, 3) == (3, 3)  # catalog; the record's heatmap and catalog
         assert page.locator(".pmo-panel .pmo-hm td").count() == 9  # the live heatmap (HTML)

@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import BIN, NEEDS_CHROMIUM, free_port, lab_command, run_all, server
+from conftest import BIN, NEEDS_CHROMIUM, free_port, lab_command, open_voila, run_all, server
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -84,8 +84,7 @@ def test_no_mathjax_in_labels_in_voila(hostile_copy: Path, browser_page: object)
                str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
     base = f"http://127.0.0.1:{port}"
     with server(command, hostile_copy, f"{base}/voila/static/voila.js"):
-        page.goto(f"{base}/?token={token}")
-        page.locator(LABEL).first.wait_for(state="attached", timeout=120_000)
+        open_voila(page, f"{base}/?token={token}", LABEL)
         page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
         check_not_typeset(page)
         page.passed = True

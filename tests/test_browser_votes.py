@@ -27,6 +27,7 @@ from conftest import (
     SAMPLE_ASSIGNMENTS,
     SAMPLE_GAPS,
     free_port,
+    open_voila,
     screenshot_path,
     server,
 )
@@ -119,28 +120,12 @@ def check_the_token(url: str) -> None:
         assert code in (302, 403, 404, 405), (path, code)
 
 
-def open_app(page: object, url: str, votes: object) -> None:
-    """Open the Voila app until the votes panel is there. On a loaded machine a Voila page
-    sometimes never gets its widgets (its kernel runs, the page stays blank; seen in 2 of
-    about 10 full runs, never alone): a second page load, with a new kernel, gets them."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(2):
-        page.goto(url)
-        try:
-            votes.wait_for(state="attached", timeout=90_000)
-            return
-        except PlaywrightTimeout:
-            if attempt:
-                raise
-
-
 def run_the_room(browser: object, url: str, app_url: str, session: Path,
                  tmp_path: Path) -> None:
     facilitator = browser.new_context(**LAPTOP).new_page()
     facilitator.set_default_timeout(120_000)
     votes = facilitator.locator(".pmo-votes")
-    open_app(facilitator, app_url, votes)
+    open_voila(facilitator, app_url, ".pmo-votes")
     pages = {name: participant(browser, url, name, PHONE if name == "Cy" else LAPTOP)
              for name in BALLOTS}
     votes.evaluate("e => e.scrollIntoView({block: 'start'})")
