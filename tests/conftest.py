@@ -196,11 +196,11 @@ BROKEN_WIDGET = "Error displaying widget"  # what Voilà writes where a widget f
 
 def open_voila(page: object, url: str, ready: str, errors: list[str] | None = None) -> None:
     """Open a Voilà app and wait until ``ready`` is in the page and every widget output is
-    drawn. Under load, Voilà 0.5 sometimes leaves the page's last widget as "Error displaying
-    widget: model not found" (jupyterlab-manager's renderer, with the kernel's widget states
-    answered in 0.1-0.4 s; 1-2 page loads in 8 beside 5 CPU-bound processes, with or without
-    our figures in Outputs; see the README). A second load, with a new kernel, is tried
-    once, and the first load's console errors are dropped."""
+    drawn. Under load, Voilà 0.5 sometimes leaves a widget (each time looked at: the last)
+    as "Error displaying widget: model not found" (jupyterlab-manager's renderer; the
+    kernel answers the widget states in 0.1-0.4 s; 1-2 page loads in 8 beside 5 CPU-bound
+    processes, with or without our figures in Outputs; see the README). A second load,
+    with a new kernel, is tried once, and the first load's console errors are dropped."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(2):
