@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
+from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..schema import TIERS
 from . import html as h
@@ -39,8 +41,7 @@ class RowLook:
         self.line = w.Layout(align_items="center", flex_flow="row wrap")
         self.toggles = w.Layout()
         self.detail = w.Layout()  # stretched across the row, less its indent
-        self.checkbox = w.Checkbox().style  # the style classes are not exported by name
-        self.html, self.text = w.HTML().style, w.Text().style
+        self.checkbox, self.html, self.text = CheckboxStyle(), HTMLStyle(), TextStyle()
         self.toggle = w.ToggleButtonsStyle(button_width="84px")
 
 
