@@ -129,9 +129,11 @@ def test_an_unreadable_file_is_named_as_the_missing_permission(shared):
 
 def test_a_new_session_in_a_read_only_folder_says_so(shared):
     shared.chmod(0o555)
+    # read as root: the checkout may sit in a folder "nobody" cannot enter (mktemp -d)
+    gaps, catalog = pmo_nb.load_gaps(SAMPLE_GAPS), pmo_nb.load_catalog(CATALOG)
     with as_nobody(), pytest.raises(SessionError, match=r"No permission to create files in "
                                                         rf"the folder '{shared}'"):
-        pmo_nb.Workshop.open(shared / "new.sqlite", gaps=SAMPLE_GAPS, catalog=CATALOG)
+        pmo_nb.Workshop.open(shared / "new.sqlite", gaps=gaps, catalog=catalog)
     assert list(shared.iterdir()) == []
 
 
