@@ -9,6 +9,7 @@ The tallies themselves are pure functions in :mod:`pmo_nb.votes`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -25,7 +26,7 @@ from .errors import (
     UsageError,
     VoteError,
 )
-from .store import Op, now
+from .store import Op, Store, now
 
 MAX_NAME = 40
 HIDDEN = "(hidden until the vote is revealed)"
@@ -146,31 +147,50 @@ class VotingMixin:
         return {"votes": overview[cols], **tally.record_tables(votes, ballots, order)}
 
     # -- the participants' side (used by pmo_nb.Participant) ----------------------------------
-    def _join(self, name: str | None) -> str:
-        """Register a participant (once; a rejoin with the same name resumes); their name."""
-        known = {p.casefold(): p for p in self.participants}
-        name = clean_name(name)
-        while not name or (name.startswith("anonymous-") and name.casefold() in known):
-            name = f"anonymous-{secrets.token_hex(2)}"
-        if name.casefold() in known:
-            return known[name.casefold()]
-        self._change("join", [Op("participant", (name,), {"joined_at": now()})])
-        return name
+    def _join(self, name: str | None, device: str | None = None) -> str:
+        """Register a participant; their name as shown.
+
+        Every joiner is a participant of their own: a name already taken (any case) gets
+        the next free number, "Ann (2)"; a blank one becomes ``anonymous-xxxx``. A
+        ``device`` (a random id the participant's page keeps, e.g. in a cookie) that
+        joined before comes back as that participant, whatever name is typed. The name is
+        chosen inside the transaction that saves it, so two joiners never share one.
+        """
+        wanted, digest = clean_name(name), _digest(device)
+        chosen: list[str] = []
+
+        def join(store: Store) -> list[Op]:
+            people = store.read("participants")
+            if digest is not None and len(mine := people[people["device"] == digest]):
+                chosen.append(mine["participant"].iat[0])
+                return []
+            chosen.append(_free_name(wanted, {p.casefold() for p in people["participant"]}))
+            return [Op("participant", (chosen[-1],), {"joined_at": now(), "device": digest})]
+        self._change("join", join)
+        return chosen[-1]
 
     def _cast(self, participant: str, gap_id: str, kind: str, choice: object) -> bool:
         """Save one ballot (replacing this participant's earlier one for the gap) as one
         history step; False when it is the same as the saved one. Checks by primary key
-        only (no table loads): thirty people vote at once."""
+        only (no table loads): thirty people vote at once. That the vote is still open
+        is checked again inside the transaction that saves the ballot: a ballot that
+        arrives after Reveal (or Close) is refused, never counted afterwards."""
         vote = self._ballot_vote(kind, gap_id)
         if kind == "services":
             choice = self._check_services(choice)
         key = (vote["vote_id"], participant, gap_id)
         text = json.dumps(choice, ensure_ascii=False)
-        before = self._store.row("ballot", key)
-        if before and before["choice"] == text:
-            return False
-        self._change("ballot", [Op("ballot", key, {"choice": text, "at": now()})])
-        return True
+
+        def ballot(store: Store) -> list[Op]:
+            now_ = store.row("vote", (vote["vote_id"],))
+            if now_ is None or now_["revealed_at"] or now_["closed_at"]:
+                raise VoteError(f"Vote {vote['vote_id']} was revealed or closed before this "
+                                "ballot arrived: it was not saved.")
+            before = store.row("ballot", key)
+            if before and before["choice"] == text:
+                return []
+            return [Op("ballot", key, {"choice": text, "at": now()})]
+        return bool(self._change("ballot", ballot))
 
     def _ballot_vote(self, kind: str, gap_id: str) -> dict:
         vote = self.current_vote()
@@ -290,6 +310,34 @@ class VotingMixin:
             if vote is None or pd.isna(vote["revealed_at"]):
                 out.at[i, "before"] = out.at[i, "after"] = HIDDEN
         return out
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    """``wanted`` if free (case-insensitive), else "wanted (2)", "(3)"...; blank: anonymous.
+
+    Examples
+    --------
+    >>> _free_name("Ann", {"ann"}), _free_name("Ann", {"ann", "ann (2)"}), _free_name("Bo", set())
+    ('Ann (2)', 'Ann (3)', 'Bo')
+    """
+    if not wanted:
+        while (name := f"anonymous-{secrets.token_hex(2)}").casefold() in taken:
+            pass
+        return name
+    number = 1
+    name = wanted
+    while name.casefold() in taken:
+        number += 1
+        suffix = f" ({number})"
+        name = wanted[:MAX_NAME - len(suffix)].rstrip() + suffix
+    return name
+
+
+def _digest(device: str | None) -> str | None:
+    """What the session keeps of a device's id: a hash (the id itself stays on the device)."""
+    if not device:
+        return None
+    return hashlib.sha256(str(device).encode()).hexdigest()
 
 
 def _vote_dict(row: pd.Series | dict) -> dict:

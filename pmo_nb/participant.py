@@ -42,18 +42,21 @@ class Participant:
         self._ws, self.name = ws, name
 
     @classmethod
-    def join(cls, session: str | os.PathLike, name: str | None = None) -> Participant:
+    def join(cls, session: str | os.PathLike, name: str | None = None, *,
+             device: str | None = None) -> Participant:
         """Join the session that the facilitator opened (blank name: ``anonymous-xxxx``).
 
-        Joining again with the same name (any case) resumes as that participant, e.g.
-        after a phone reloaded the page.
+        Every join is a participant of its own: a second "Ann" joins as "Ann (2)" and never
+        replaces the first one's ballots. ``device`` is a random id that the participant's
+        page keeps (e.g. in a cookie): joining again with it comes back as the same
+        participant, ballots included, e.g. after a phone reloaded the page.
         """
         if "://" not in str(session) and not Path(session).exists():
             raise SessionError(f"No workshop session at '{session}': the facilitator starts "
                                "the workshop first; then join.")
         ws = Workshop.open(session, user=clean_name(name) or "participant")
         try:
-            name = ws._join(name)
+            name = ws._join(name, device)
         except BaseException:
             ws.close()
             raise

@@ -4,15 +4,22 @@ Every method that changes something writes one transaction to the session before
 returns (see :mod:`pmo_nb.store`) and then tells every subscriber what changed
 (:meth:`Workshop.subscribe`). Every table is read through a cache that is dropped as
 soon as this handle changes the session, or another handle is seen to have changed it.
+
+Others' changes are taken in once per call, at its start (:meth:`Workshop._look`): a call
+that reads several tables never sees one of them dropped between two reads, whatever
+other handles, threads or processes do meanwhile.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -34,6 +41,19 @@ from .store import Op, Store, now
 # the session's tables as the workshop names them (catalog = the store's services table)
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
           "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes"}
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a reading method inside one look at the session (see :meth:`Workshop._look`)."""
+    @functools.wraps(method)
+    def looking(self, *args, **kwargs):
+        with self._look():
+            return method(self, *args, **kwargs)
+    return looking
 
 
 class Workshop(GapEdits, VotingMixin):
@@ -60,6 +80,7 @@ class Workshop(GapEdits, VotingMixin):
         self._subscribers = Subscribers()
         self._unannounced: frozenset[str] = frozenset()  # others' changes seen, not yet told
         self._lock = threading.RLock()  # one thread at a time reads or changes the cache
+        self._looking = 0  # depth of nested looks (see _look) in the thread holding the lock
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -160,12 +181,25 @@ class Workshop(GapEdits, VotingMixin):
             self._cache.pop("coverage", None)
 
     # -- tables --------------------------------------------------------------------------
-    def _frame(self, name: str) -> pd.DataFrame:
+    @contextmanager
+    def _look(self) -> Iterator[None]:
+        """One consistent look: others' changes are taken in (and dropped from the cache)
+        once, when the outermost look starts, never between two reads of one call."""
         with self._lock:
-            self._unannounced |= self._external()  # drops only what others changed
-            if name not in self._cache:
-                self._cache[name] = self._load(name)
-            return self._cache[name]
+            if not self._looking:
+                self._unannounced |= self._external()  # drops only what others changed
+            self._looking += 1
+            try:
+                yield
+            finally:
+                self._looking -= 1
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        with self._look():
+            frame = self._cache.get(name)
+            if frame is None:
+                frame = self._cache[name] = self._load(name)
+            return frame
 
     def _load(self, name: str) -> pd.DataFrame:
         if name == "gaps":
@@ -205,41 +239,49 @@ class Workshop(GapEdits, VotingMixin):
         return json.loads(self._store.meta("weights"))
 
     # -- analyses ------------------------------------------------------------------------
+    @_one_look
     def coverage(self) -> pd.DataFrame:
         """One row per gap: weight, status, best contribution, services."""
         return self._frame("coverage").copy()
 
+    @_one_look
     def coverage_matrix(self) -> pd.DataFrame:
         """Priority (H, M, L) x size (L, M, H): gap counts per status and covered share."""
         return cov.coverage_matrix(self._frame("coverage"))
 
+    @_one_look
     def candidate_list(self) -> pd.DataFrame:
         """Product / Service | Gap Size | Addresses Aspect, heaviest gaps first."""
         return cov.candidate_list(self._frame("coverage"), self._frame("catalog"),
                                   self._frame("assignments"))
 
+    @_one_look
     def handed_over(self) -> pd.DataFrame:
         """Gaps outside the PMO (wholly or the rest of them): owner and note."""
         return cov.handed_over(self._frame("gaps"))
 
+    @_one_look
     def gap_register(self) -> pd.DataFrame:
         """Every gap with current and future state, description, status and services."""
         return cov.gap_register(self._frame("gaps"), self._frame("coverage"))
 
+    @_one_look
     def open_gaps(self) -> pd.DataFrame:
         """What is still uncovered: open gaps with today and target, heaviest first."""
         return cov.open_gaps(self.gap_register())
 
+    @_one_look
     def suggest(self, gap_id: str) -> pd.DataFrame:
         """The catalog by relevance to the gap (made for its aspect, also covering it, then
         the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
         gap_id = schema.normalise_id(gap_id)
-        gap, key = self._gap(gap_id), f"ranked {gap_id}"  # kept until gaps or catalog change
-        if key not in self._cache:
-            self._cache[key] = rank_services(gap.to_dict(), self._frame("catalog"))
+        gap, catalog = self._gap(gap_id).to_dict(), self._frame("catalog")
+        key = f"ranked {gap_id}"  # kept until gaps or catalog change
+        ranked = self._cache.get(key)
+        if ranked is None:
+            ranked = self._cache[key] = rank_services(gap, catalog)
         asg = self._frame("assignments")
-        return cov.suggest(gap.to_dict(), self._frame("catalog"), asg[asg["gap_id"] == gap_id],
-                           self._cache[key])
+        return cov.suggest(gap, catalog, asg[asg["gap_id"] == gap_id], ranked)
 
     # -- changes -------------------------------------------------------------------------
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",
@@ -300,6 +342,7 @@ class Workshop(GapEdits, VotingMixin):
         return action
 
     # -- exports -------------------------------------------------------------------------
+    @_one_look
     def tables(self) -> dict[str, pd.DataFrame]:
         """The record's tables by name, ready to export."""
         return {"gap register": self.gap_register(), "candidate list": self.candidate_list(),
@@ -316,31 +359,39 @@ class Workshop(GapEdits, VotingMixin):
         return export.write_csvs(self.tables(), Path(folder))
 
     # -- internals -----------------------------------------------------------------------
-    def _change(self, action: str, ops: list[Op]) -> None:
+    def _change(self, action: str, ops: list[Op] | Callable[[Store], list[Op]]) -> list[Op]:
+        """Save one step (``ops``, or a function of the store that makes them inside the
+        transaction: see :meth:`Store.change`); tell the subscribers. Returns the ops."""
         with self._lock:
-            self._store.change(action, ops)
-            tables = frozenset(_NAMES[op.table] for op in ops)
+            made = self._store.change(action, ops)
+            tables = frozenset(_NAMES[op.table] for op in made)
             self._forget(tables)
-        self._subscribers.notify(Change(action, tables))
+        if made:
+            self._subscribers.notify(Change(action, tables))
+        return made
 
-    def _position(self, name: str, key: str, value: str) -> int | None:
-        """Row of ``value`` in a cached table, through a cached id -> row dict."""
-        frame = self._frame(name)  # first: it drops the cache if another handle wrote
-        if name not in self._index:
-            self._index[name] = {v: i for i, v in enumerate(frame[key].tolist())}
-        return self._index[name].get(value)
+    def _position(self, name: str, key: str, value: str) -> tuple[pd.DataFrame, int | None]:
+        """A cached table and the row of ``value`` in it (through a cached id -> row dict),
+        read in one look so that the row belongs to that very frame."""
+        with self._look():
+            frame = self._frame(name)
+            index = self._index.get(name)
+            if index is None:
+                index = self._index[name] = {v: i for i, v in enumerate(frame[key].tolist())}
+            return frame, index.get(value)
 
     def _gap(self, gap_id: str) -> pd.Series:
-        row = self._position("gaps", "gap_id", gap_id)
+        frame, row = self._position("gaps", "gap_id", gap_id)
         if row is None:
-            raise UnknownGapError(gap_id, self._frame("gaps")["gap_id"])
-        return self._frame("gaps").iloc[row]
+            raise UnknownGapError(gap_id, frame["gap_id"])
+        return frame.iloc[row]
 
     def _gap_row(self, gap_id: str) -> dict:
         self._gap(gap_id)
         return self._store.row("gap", (gap_id,))
 
     def _service(self, service_id: str) -> str:
-        if self._position("catalog", "service_id", service_id) is None:
-            raise UnknownServiceError(service_id, self._frame("catalog")["service_id"])
+        frame, row = self._position("catalog", "service_id", service_id)
+        if row is None:
+            raise UnknownServiceError(service_id, frame["service_id"])
         return service_id

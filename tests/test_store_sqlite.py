@@ -162,17 +162,18 @@ def test_a_read_that_fails_is_a_session_error(saved):
 
 
 def test_an_older_session_gains_a_table_added_later(saved, monkeypatch):
-    votes = tables.Table("ballots", tables._cols("participant gap_id answer"),
-                         key=("participant", "gap_id"), entity="ballot", since=2)
-    monkeypatch.setattr(tables, "TABLES", (*tables.TABLES, votes))
-    monkeypatch.setattr(tables, "SCHEMA_VERSION", 2)
+    later = tables.SCHEMA_VERSION + 1
+    extra = tables.Table("remarks", tables._cols("participant gap_id answer"),
+                         key=("participant", "gap_id"), entity="remark", since=later)
+    monkeypatch.setattr(tables, "TABLES", (*tables.TABLES, extra))
+    monkeypatch.setattr(tables, "SCHEMA_VERSION", later)
     for module in ("sqlite", "_sqlite_checks"):
-        monkeypatch.setattr(f"pmo_nb.store.{module}.SCHEMA_VERSION", 2)
+        monkeypatch.setattr(f"pmo_nb.store.{module}.SCHEMA_VERSION", later)
     ws = pmo_nb.Workshop.open(saved)
-    assert ws._store.meta("schema_version") == "2"
+    assert ws._store.meta("schema_version") == str(later)
     with sqlite3.connect(saved) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert "ballots" in names and len(ws.assignments) == 18
+    assert "remarks" in names and len(ws.assignments) == 18
     assert len(ws.history) == 18  # the migration is no step of its own: nothing to undo
 
 
@@ -190,6 +191,19 @@ def test_creation_cut_short_leaves_no_session(tmp_path):
     """)
     assert subprocess.run([sys.executable, "-c", script], timeout=60).returncode == 9
     assert not path.exists()
+    left = [p.name for p in tmp_path.iterdir()]
+    assert left and all(n.startswith("s.sqlite.unfinished-") for n in left)  # says what it is
     with pmo_nb.Workshop.open(path, gaps=SAMPLE_GAPS, catalog=CATALOG,
                               assignments=SAMPLE_ASSIGNMENTS) as ws:  # the seed is not lost
         assert len(ws.assignments) == 18
+    assert not [p for p in tmp_path.iterdir() if ".unfinished-" in p.name]  # cleaned
+
+
+def test_a_creation_under_way_in_a_live_process_is_not_cleaned(tmp_path):
+    path = tmp_path / "s.sqlite"
+    mine = _sqlite_checks.unfinished(path)  # this process is alive: its file stays
+    mine.write_bytes(b"")
+    dead = path.with_name(f"{path.name}.unfinished-999999999-0a1b2c3d.tmp-wal")
+    dead.write_bytes(b"")
+    assert _sqlite_checks.clean_unfinished(path) == [dead]
+    assert mine.exists() and not dead.exists()

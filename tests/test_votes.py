@@ -162,13 +162,36 @@ def test_undo_passes_over_ballots_and_joins(ws: pmo_nb.Workshop) -> None:
     assert ws.open_vote("services", ["G-01"]) == 2  # a vote number is never reused
 
 
-def test_rejoining_resumes_and_blank_names_are_anonymous(ws: pmo_nb.Workshop) -> None:
-    a1, a2, anon1, anon2 = join(ws, " Ann ", "ANN", "", "   ")
-    assert a1.name == a2.name == "Ann"
+def test_the_same_name_twice_is_two_participants_and_blank_names_are_anonymous(
+        ws: pmo_nb.Workshop) -> None:
+    ws.open_vote("services", ["G-01"])
+    a1, a2, a3, anon1, anon2 = join(ws, " Ann ", "ANN", "Ann", "", "   ")
+    assert [a1.name, a2.name, a3.name] == ["Ann", "ANN (2)", "Ann (3)"]
     assert anon1.name.startswith("anonymous-") and anon1.name != anon2.name
-    assert ws.participants == ["Ann", anon1.name, anon2.name]
+    assert ws.participants == ["Ann", "ANN (2)", "Ann (3)", anon1.name, anon2.name]
+    a1.vote_services("G-01", ["S-TRAIN-PM"])
+    a2.vote_services("G-01", ["S-METH-TEMPLATES"])  # the second Ann never replaces the first's ballot
+    progress = ws.vote_progress()
+    assert progress["participant"].tolist()[:2] == ["Ann", "ANN (2)"]
+    assert progress["answered"].tolist()[:2] == [1, 1]
     long = pmo_nb.Participant.join(ws.path, "x" * 100 + "\n<b>")
     assert long.name == "x" * 40
+    again = pmo_nb.Participant.join(ws.path, "x" * 100)
+    assert again.name == "x" * 36 + " (2)"  # still at most 40 characters
+
+
+def test_a_device_that_joined_comes_back_as_the_same_participant(ws: pmo_nb.Workshop) -> None:
+    ws.open_vote("services", ["G-01"])
+    phone = pmo_nb.Participant.join(ws.path, "Ann", device="d-1")
+    phone.vote_services("G-01", ["S-TRAIN-PM"])
+    phone.close()
+    reloaded = pmo_nb.Participant.join(ws.path, "", device="d-1")  # a reload: same device
+    other = pmo_nb.Participant.join(ws.path, "Ann", device="d-2")
+    assert (reloaded.name, other.name) == ("Ann", "Ann (2)")
+    assert reloaded.ballots() == {"G-01": ["S-TRAIN-PM"]} and other.ballots() == {}
+    assert ws.participants == ["Ann", "Ann (2)"]
+    saved = ws._store.read("participants")["device"].tolist()
+    assert "d-1" not in saved and all(len(d) == 64 for d in saved)  # a hash, not the id
 
 
 def test_join_refuses_a_missing_session(tmp_path: Path) -> None:
@@ -198,7 +221,7 @@ def test_an_older_session_gets_the_vote_tables_when_opened(tmp_path: Path) -> No
         assert ws.current_vote()["vote_id"] == 1
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
-            "2",)
+            str(pmo_nb.store.SCHEMA_VERSION),)
 
 
 def test_tallies_are_pure_and_leave_their_input_alone() -> None:

@@ -1,27 +1,35 @@
 """What is checked before a file is opened as a session, and SQLite's errors in words.
 
-The checks read only: the file's header, then its ``meta`` table through an
-``immutable`` connection (no lock, no ``-wal``/``-shm`` touched), then SQLite's
-``PRAGMA quick_check``. A file that fails any of them is refused, left exactly as it
-was, and never written. Every ``sqlite3`` error that reaches a user is a
-:class:`SessionError` saying what is wrong: a folder, a missing permission, a lock held
-by another program, not a session, or damaged.
+Every check goes through SQLite itself: an ``immutable`` connection (no lock, no
+``-wal``/``-shm`` touched) reads the file's ``meta`` table and page counts, then SQLite's
+``PRAGMA quick_check``. No descriptor of a session file is ever opened outside SQLite: on
+POSIX, closing *any* descriptor of a file drops every lock the process holds on it, and
+another process closing its last connection would then delete the ``-wal`` under ours
+(SQLite's "How To Corrupt An SQLite Database File", 2.2). SQLite's own connections in one
+process share their locks, so its checks are safe beside open handles. A file that fails
+any check is refused, left exactly as it was, and never written. Every ``sqlite3`` error
+that reaches a user is a :class:`SessionError` saying what is wrong: a folder, a missing
+permission, a lock held by another program, not a session, or damaged.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SessionError
 from .base import APP
 from .tables import SCHEMA_VERSION
 
-MAGIC = b"SQLite format 3\x00"
+_UNFINISHED = ".unfinished-"  # a new session's temporary name: SESSION.unfinished-PID-...
+_LOOKS = 6  # tries at reading a session's meta table while others may checkpoint
 OPEN_TIMEOUT = 5.0  # seconds opening waits for a lock held by another program
 _UNTOUCHED = "it was left untouched"
 
@@ -36,25 +44,59 @@ def check_new(path: Path) -> None:
                            "folder you can write to.")
 
 
+def unfinished(path: Path) -> Path:
+    """Where a new session is written before it is linked into place: named for what it
+    is and for the process writing it, so that a creation killed midway leaves a file
+    that says so, and that the next open of the session removes (:func:`clean_unfinished`).
+    """
+    return path.with_name(f"{path.name}{_UNFINISHED}{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
+def clean_unfinished(path: Path) -> list[Path]:
+    """Remove what creations of ``path`` killed midway left behind (their process is gone);
+    returns what was removed. A creation still running in a live process is left alone."""
+    removed = []
+    for left in path.parent.glob(glob.escape(path.name) + _UNFINISHED + "*"):
+        pid = left.name[len(path.name) + len(_UNFINISHED):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            left.unlink(missing_ok=True)
+            removed.append(left)
+    return removed
+
+
+def sidecars(path: Path) -> tuple[Path, Path]:
+    """SQLite's ``-wal`` and ``-shm`` files beside ``path``."""
+    return _wal(path), path.with_name(path.name + "-shm")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
 def check_existing(path: Path) -> None:
     """Check a file read-only: a pmo_nb session, not newer, writable, not damaged."""
     if path.is_dir():
         raise _folder(path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(100)
-    except PermissionError:
-        raise _permission(path, "read") from None
-    if not head.startswith(MAGIC):
-        raise SessionError(f"'{path.name}' is not a pmo_nb session (not an SQLite file); "
-                           f"{_UNTOUCHED}. Choose another session path.")
-    version(path, _identify(path))
+    if not _may(path, os.R_OK):
+        raise _permission(path, "read")
+    size = path.stat().st_size
+    if size == 0:
+        raise SessionError(f"'{path.name}' is not a pmo_nb session (an empty file); {_UNTOUCHED}. "
+                           "Choose another session path.")
+    found = _identify(path)
+    version(path, found.version)
     for target in (path, path.parent):
         if not _may(target, os.W_OK):
             raise _permission(path, "write", folder=target != path)
-    live = _wal(path).exists() and _wal(path).stat().st_size > 0
+    live = _live(path)
     if not live:  # with another handle open, SQLite's locks keep the check consistent
-        _check_size(path, head)
+        _check_size(path, size, found)
     _quick_check(path, live)
 
 
@@ -68,45 +110,83 @@ def version(path: Path, saved: int | str | None) -> int:
     return found
 
 
-def _identify(path: Path) -> int:
-    """The schema version in the file's meta table, read without a lock or a write."""
-    uri = f"{path.resolve().as_uri()}?immutable=1"
-    for attempt in range(3):  # another handle's checkpoint may be mid-write: read again
+@dataclass(frozen=True)
+class _Found:
+    """What an immutable look at a session file found."""
+
+    version: int
+    page_size: int
+    pages: int
+
+
+def _identify(path: Path) -> _Found:
+    """The schema version in the file's meta table and its page counts, read through
+    SQLite without a lock or a write (never with a descriptor of our own).
+
+    The first look is ``immutable`` (no lock, nothing created beside the file). Another
+    handle's checkpoint may be copying pages into the file meanwhile, so a failed look is
+    tried again, and, while the session is live (its ``-wal`` in use), through a
+    read-only connection that takes SQLite's locks and so reads a consistent state.
+    """
+    for attempt in range(_LOOKS):
+        mode = "mode=ro" if attempt and _live(path) else "immutable=1"
         try:
-            with closing(sqlite3.connect(uri, uri=True)) as conn:
+            with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
+                                         timeout=OPEN_TIMEOUT)) as conn:
                 names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
                 query = "SELECT key, value FROM meta WHERE key IN ('app', 'schema_version')"
                 rows = dict(conn.execute(query).fetchall()) if "meta" in names else {}
+                page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
             break
         except sqlite3.DatabaseError as exc:
-            if attempt == 2:
-                raise SessionError(f"'{path.name}' is not a readable pmo_nb session ({exc}): "
-                                   f"it is damaged or not a session; {_UNTOUCHED}. Choose "
-                                   "another session path.") from None
-            time.sleep(0.05)
+            if attempt == _LOOKS - 1:
+                raise _unreadable(path, exc) from None
+            time.sleep(0.05 * (attempt + 1))
     if rows.get("app") != APP or not str(rows.get("schema_version", "")).isdigit():
         raise SessionError(f"'{path.name}' is an SQLite file but not a pmo_nb session; "
                            f"{_UNTOUCHED}. Choose another session path.")
-    return int(rows["schema_version"])
+    return _Found(int(rows["schema_version"]), page_size, pages)
 
 
-def _check_size(path: Path, head: bytes) -> None:
-    page = int.from_bytes(head[16:18], "big")
-    page = 65536 if page == 1 else page
-    pages = int.from_bytes(head[28:32], "big") if head[24:28] == head[92:96] else 0
-    size = path.stat().st_size
-    if page and (size % page or size < pages * page):
-        raise _damaged(path, f"{size} bytes where its header says {pages * page}: cut short, "
-                             "e.g. by an incomplete copy or a full disk")
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> SessionError:
+    if "not a database" in str(exc):
+        return SessionError(f"'{path.name}' is not a pmo_nb session (not an SQLite file, or "
+                            f"its first page is damaged); {_UNTOUCHED}. Choose another "
+                            "session path.")
+    if "malformed" in str(exc):
+        return _damaged(path, str(exc))
+    return SessionError(f"'{path.name}' is not a readable pmo_nb session ({exc}): it is "
+                        f"damaged or not a session; {_UNTOUCHED}. Choose another session "
+                        "path.")
+
+
+def _check_size(path: Path, size: int, found: _Found) -> None:
+    page = found.page_size
+    if page and (size % page or size < found.pages * page):
+        raise _damaged(path, f"{size} bytes where its header says {found.pages * page}: cut "
+                             "short, e.g. by an incomplete copy or a full disk")
 
 
 def _quick_check(path: Path, live: bool) -> None:
+    found = _integrity(path, live)
+    if found != ["ok"] and not live and _live(path):  # a writer came meanwhile: look again
+        found = _integrity(path, True)
+    if found != ["ok"]:
+        raise _damaged(path, "SQLite's integrity check: " + "; ".join(found)[:300])
+
+
+def _integrity(path: Path, live: bool) -> list[str]:
     uri = f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}"
     with translated(path, "check"), closing(
             sqlite3.connect(uri, uri=True, timeout=OPEN_TIMEOUT)) as conn:
-        found = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
-    if found != ["ok"]:
-        raise _damaged(path, "SQLite's integrity check: " + "; ".join(found)[:300])
+        return [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+
+
+def _live(path: Path) -> bool:
+    """True while the session's ``-wal`` is in use (another handle may be writing)."""
+    wal = _wal(path)
+    return wal.exists() and wal.stat().st_size > 0
 
 
 @contextmanager

@@ -17,7 +17,7 @@ import datetime as dt
 import getpass
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,10 +161,19 @@ class Store:
                                                                         *key]
 
     # -- writing -------------------------------------------------------------------------
-    def change(self, action: str, ops: list[Op]) -> int:
-        """Apply ``ops`` and their history rows in one transaction; returns the step number."""
+    def change(self, action: str, ops: list[Op] | Callable[[Store], list[Op]]) -> list[Op]:
+        """Apply ``ops`` and their history rows in one transaction; returns the ops applied.
+
+        ``ops`` may be a function of this store that makes them inside the transaction,
+        once every other writer is locked out: what it reads cannot change before its ops
+        are written (a ballot checks that its vote is still open; a join picks a free
+        name). It may raise to refuse the change, or return no ops: nothing is written.
+        """
         with self._lock, self._transaction():
-            return self._apply(action, ops)
+            made = ops(self) if callable(ops) else ops
+            if made:
+                self._apply(action, made)
+            return list(made)
 
     def undo(self) -> str | None:
         """Revert the latest step not yet undone, whoever made it; returns its action.

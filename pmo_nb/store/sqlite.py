@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -50,7 +49,8 @@ class SqliteStore(Store):
                seed: tuple[str, list[Op]] | None = None, who: str | None = None) -> SqliteStore:
         """Write a new session (seed included) to a temp file and link it into place."""
         checks.check_new(path)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        checks.clean_unfinished(path)
+        tmp = checks.unfinished(path)
         try:
             store = cls(tmp, sqlite3.connect(tmp, isolation_level=None), who)
             try:
@@ -72,13 +72,15 @@ class SqliteStore(Store):
                 "exists and is writable."
             ) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            for left in (tmp, *checks.sidecars(tmp)):
+                left.unlink(missing_ok=True)
         return cls.open(path, who)
 
     @classmethod
     def open(cls, path: Path, who: str | None = None) -> SqliteStore:
         """Open an existing session file, refusing anything that is not a sound session."""
         checks.check_existing(path)  # read-only: a refused file is never written
+        checks.clean_unfinished(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=checks.OPEN_TIMEOUT,
                                check_same_thread=False)
         try:
@@ -97,6 +99,9 @@ class SqliteStore(Store):
 
     def _migrate(self, version: int) -> None:
         with self._transaction():
+            version = int(self._row("setting", ("schema_version",))["value"])
+            if version >= SCHEMA_VERSION:  # another handle migrated it while we waited
+                return
             for statement in migration(SQLITE, version):
                 self._execute(statement)
             self._put(Op("setting", ("schema_version",), {"value": str(SCHEMA_VERSION)}))

@@ -81,8 +81,11 @@ TABLES: tuple[Table, ...] = (
           key=("vote_id",), entity="vote", since=2),
     Table("ballots", _cols("vote_id:int participant gap_id choice at"),
           key=("vote_id", "participant", "gap_id"), entity="ballot", since=2),
-    Table("participants", _cols("participant joined_at"), key=("participant",),
-          entity="participant", since=2),
+    # a participant is one joiner (one device): names are unique in a session, a second
+    # "Ann" joins as "Ann (2)"; device is a hash of the device's random id (since 3), by
+    # which a page that reloads comes back as the same participant
+    Table("participants", (*_cols("participant joined_at"), Column("device", since=3)),
+          key=("participant",), entity="participant", since=2),
 )
 # history actions that undo() passes over (see Store.undo)
 NOT_UNDONE = ("undo", "join", "ballot")
