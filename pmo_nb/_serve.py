@@ -6,6 +6,11 @@ never through the URL, so a participant cannot point the page at another file. V
 runs only that notebook: nobody can run code, and the page offers voting only. The
 server binds 127.0.0.1 unless ``--host`` says otherwise, and every page and kernel
 needs the random token that the join URL (and its QR code) carries.
+
+Stopping the app stops everything it started: on SIGINT (Ctrl-C), SIGTERM (systemd,
+``docker stop``, a hub, a test's ``terminate()``) or SIGHUP (the terminal closed), Voilà
+and every participant's kernel are ended (kernels run in sessions of their own, so they
+are found as Voilà's descendants, not by process group), and the token dies with them.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +32,16 @@ from .errors import SessionError
 SESSION_ENV = "PMO_NB_SESSION"
 NOTEBOOK = "participant.ipynb"
 DEFAULT_PORT = 8866
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE = 10.0  # seconds Voilà and the kernels get to stop before they are killed
+
+
+class Stopped(Exception):
+    """A stop signal arrived: the app stops everything it started."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
 
 
 def notebook_path() -> Path:
@@ -117,10 +135,60 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {host}: anyone on this network with the link can vote.", file=out)
     out.flush()
-    proc = subprocess.Popen(voila_command(notebook, host, port, token),
-                            env={**os.environ, SESSION_ENV: session})
+    with _stop_signals():
+        proc = subprocess.Popen(voila_command(notebook, host, port, token),
+                                env={**os.environ, SESSION_ENV: session},
+                                start_new_session=True)  # our signals, forwarded by us
+        try:
+            return proc.wait()
+        except (Stopped, KeyboardInterrupt) as why:
+            name = why.args[0] if isinstance(why, Stopped) else "SIGINT"
+            print(f"\n{name}: stopping the participants' app...", file=out, flush=True)
+            ended = stop_tree(proc.pid)
+            print(f"Stopped: Voilà and {max(ended - 1, 0)} participant kernel(s) ended; the "
+                  "join link no longer works.", file=out, flush=True)
+            return 0
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` in the main thread meanwhile."""
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
     try:
-        return proc.wait()
-    except KeyboardInterrupt:  # Ctrl-C: stop Voilà and its kernels without its prompt
-        proc.terminate()
-        return proc.wait()
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def stop_tree(pid: int, grace: float = GRACE) -> int:
+    """End a process and every process it started (asked first, then killed after
+    ``grace`` seconds); returns how many there were."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        tree = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    root.terminate()  # Voilà first: it shuts its kernels down itself when it can
+    _, alive = psutil.wait_procs([root], timeout=grace)
+    for proc in [*alive, *tree[1:]]:
+        with _gone(psutil):
+            proc.terminate()
+    _, alive = psutil.wait_procs(tree, timeout=grace)
+    for proc in alive:
+        with _gone(psutil):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=grace)
+    return len(tree)
+
+
+@contextmanager
+def _gone(psutil) -> Iterator[None]:
+    try:
+        yield
+    except psutil.NoSuchProcess:
+        pass

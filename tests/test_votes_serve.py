@@ -3,10 +3,17 @@ a one-line error. (The live server and its token: tests/test_browser_votes.py.)"
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+
+import pytest
+from test_browser_votes import join_url
 
 import pmo_nb
 from conftest import REPO
@@ -53,3 +60,45 @@ def test_the_session_reaches_the_notebook_by_environment_only(ws: pmo_nb.Worksho
     assert _serve.check_session(str(ws.path)) == str(ws.path.resolve())
     text = (REPO / "notebooks" / "participant.ipynb").read_text()
     assert "QUERY_STRING" not in text and "ParticipantPage(session_path)" in text
+
+
+@pytest.mark.parametrize(("signum", "pages"), [(signal.SIGTERM, 3), (signal.SIGHUP, 1),
+                                               (signal.SIGINT, 1)])
+def test_a_stop_signal_ends_voila_and_every_kernel(ws, tmp_path, signum, pages) -> None:
+    """What systemd, `docker stop`, a hub or a closed terminal send: nothing is left
+    running, and the join link stops answering."""
+    psutil = pytest.importorskip("psutil")
+    port = _serve.free_port("127.0.0.1", 0)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", str(ws.path),
+                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                cwd=tmp_path, start_new_session=True)
+    try:
+        url = join_url(log, timeout=60)
+        deadline = time.monotonic() + 90
+        while True:  # Voilà answers a few seconds after the URL is printed
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js",
+                                       timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+                time.sleep(0.3)
+        for _ in range(pages):  # each page view starts a participant's kernel
+            with urllib.request.urlopen(url, timeout=120) as page:
+                assert page.status == 200
+        tree = psutil.Process(proc.pid).children(recursive=True)
+        assert len(tree) >= 1 + pages  # Voilà and a kernel per page
+        proc.send_signal(signum)  # to the app alone, not to its process group
+        assert proc.wait(timeout=60) == 0
+        _, alive = psutil.wait_procs(tree, timeout=5)
+        assert alive == []
+        with pytest.raises(OSError):
+            urllib.request.urlopen(url, timeout=5)
+        said = log.read_text()
+        assert f"{signal.Signals(signum).name}: stopping" in said
+        assert f"Voilà and {pages} participant kernel(s) ended" in said
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
