@@ -1,26 +1,26 @@
-"""``pmo-nb serve SESSION``: the participants' app, a Voilà page of
-``notebooks/participant.ipynb`` (one kernel per participant) on one workshop session.
+"""``pmo-nb serve SESSION``: the participants' app, ONE server process for the whole room.
 
-The session reaches the notebook through the ``PMO_NB_SESSION`` environment variable,
-never through the URL, so a participant cannot point the page at another file. Voilà
-runs only that notebook: nobody can run code, and the page offers voting only. The
-server binds 127.0.0.1 unless ``--host`` says otherwise, and every page and kernel
-needs the random token that the join URL (and its QR code) carries.
+Every phone gets the same ipywidgets page (:class:`pmo_nb.ui.ParticipantPage`) from
+Solara's server: a light virtual kernel per connection inside this one process (about
+1.5 MB each), not a Jupyter kernel per visitor (Voilà's ~140 MB and seconds of CPU
+each). The front-end is served from this machine (``solara-assets``): a phone asks
+nothing of any other host, so a room without internet works. Solara's telemetry is off.
 
-Stopping the app stops everything it started: on SIGINT (Ctrl-C), SIGTERM (systemd,
-``docker stop``, a hub, a test's ``terminate()``) or SIGHUP (the terminal closed), Voilà
-and every participant's kernel are ended (kernels run in sessions of their own, so they
-are found as Voilà's descendants, not by process group), and the token dies with them.
+The gate (:mod:`pmo_nb._room_gate`) refuses every page, asset and websocket without the
+random token that the join URL (and its QR code) carries; after the first visit a cookie
+carries it, and a second cookie gives the device a random id, so a reload comes back as
+the same participant and two people called Ann are two participants. The session
+reaches the page through the ``PMO_NB_SESSION`` environment variable, never through the
+URL. The server binds 127.0.0.1 unless ``--host`` says otherwise, and SIGINT, SIGTERM
+or SIGHUP stop it, with everything it started (it starts no other process).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import signal
 import socket
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,25 +30,19 @@ from typing import TextIO
 from .errors import SessionError
 
 SESSION_ENV = "PMO_NB_SESSION"
-NOTEBOOK = "participant.ipynb"
 DEFAULT_PORT = 8866
+PAGE_SCRIPT = Path(__file__).with_name("_room_page.py")  # run by Solara per connection
+TITLE = "PMO Planning: your vote"
+# Solara's settings (pydantic, read at import): our page, no banner, no telemetry, no CDN
+SOLARA_ENV = {
+    "SOLARA_APP": str(PAGE_SCRIPT),
+    "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_THEME_TITLE": TITLE,
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_PROXY": "True",  # the front-end from this server (solara-assets' copy)
+    "SOLARA_KERNEL_CULL_TIMEOUT": "90s",  # a closed tab releases its handle after 90 s
+}
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-GRACE = 10.0  # seconds Voilà and the kernels get to stop before they are killed
-
-
-class Stopped(Exception):
-    """A stop signal arrived: the app stops everything it started."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def notebook_path() -> Path:
-    """The participant notebook, found as the record finds its notebooks."""
-    from .record.build import NOTEBOOK_DIR
-
-    return NOTEBOOK_DIR / NOTEBOOK
 
 
 def join_url(host: str, port: int, token: str) -> str:
@@ -98,13 +92,6 @@ def qr_code(url: str, png: Path) -> str:
     return out.getvalue()
 
 
-def voila_command(notebook: Path, host: str, port: int, token: str) -> list[str]:
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    return [voila, str(notebook), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
-            f"--token={token}", "--theme=light", "--show_tracebacks=False",
-            "--VoilaConfiguration.file_allowlist=[]"]
-
-
 def check_session(session: str) -> str:
     """The session as the notebook will open it (absolute path); refuse a missing one."""
     if "://" in session:
@@ -119,76 +106,67 @@ def check_session(session: str) -> str:
     return str(path)
 
 
+def app(session: str, token: str):
+    """The participants' ASGI app for ``session``: Solara's server behind the token gate.
+
+    Solara reads its settings from the environment when first imported, so this sets
+    them first; one process serves one session."""
+    os.environ.update(SOLARA_ENV)
+    os.environ[SESSION_ENV] = session
+    from solara.server.starlette import app as solara_app
+
+    from ._room_gate import TokenGate
+
+    return TokenGate(solara_app, token)
+
+
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
           out: TextIO = sys.stdout) -> int:
-    """Run the participants' app until interrupted; returns Voilà's exit code."""
+    """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0."""
+    import uvicorn
+
     session = check_session(session)
-    notebook = notebook_path()
     port = port or free_port(host)
     token = secrets.token_urlsafe(24)
     url = join_url(host, port, token)
     png = (Path(session).with_name(Path(session).stem + "-join.png") if "://" not in session
            else Path.cwd() / "join.png")
+    server = _server(uvicorn)(uvicorn.Config(app(session, token), host=host, port=port,
+                                             log_level="warning", access_log=False,
+                                             timeout_graceful_shutdown=3), out)
     print(f"Participants join at:\n  {url}\n", file=out)
     print(qr_code(url, png), file=out)
     print(f"QR code saved to {png} (show it to the room; it carries the token).", file=out)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {host}: anyone on this network with the link can vote.", file=out)
-    out.flush()
-    with _stop_signals():
-        proc = subprocess.Popen(voila_command(notebook, host, port, token),
-                                env={**os.environ, SESSION_ENV: session},
-                                start_new_session=True)  # our signals, forwarded by us
-        try:
-            return proc.wait()
-        except (Stopped, KeyboardInterrupt) as why:
-            name = why.args[0] if isinstance(why, Stopped) else "SIGINT"
-            print(f"\n{name}: stopping the participants' app...", file=out, flush=True)
-            ended = stop_tree(proc.pid)
-            print(f"Stopped: Voilà and {max(ended - 1, 0)} participant kernel(s) ended; the "
-                  "join link no longer works.", file=out, flush=True)
-            return 0
+    print("One server process for the whole room; stop it with Ctrl-C.", file=out, flush=True)
+    server.run()
+    print("Stopped: the participants' app is closed and the join link no longer works.",
+          file=out, flush=True)
+    return 0
 
 
-@contextmanager
-def _stop_signals() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP raise :class:`Stopped` in the main thread meanwhile."""
-    def stop(signum: int, _frame: object) -> None:
-        raise Stopped(signum)
-    previous = {sig: signal.signal(sig, stop) for sig in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+def _server(uvicorn):
+    """uvicorn's server, stopped by SIGINT, SIGTERM or SIGHUP, saying so (uvicorn alone
+    takes SIGINT and SIGTERM, says nothing, and raises the signal again at the end)."""
+    class RoomServer(uvicorn.Server):
+        def __init__(self, config, out: TextIO):
+            super().__init__(config)
+            self.out = out
 
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.stop) for sig in STOP_SIGNALS}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
 
-def stop_tree(pid: int, grace: float = GRACE) -> int:
-    """End a process and every process it started (asked first, then killed after
-    ``grace`` seconds); returns how many there were."""
-    import psutil
-
-    try:
-        root = psutil.Process(pid)
-        tree = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    root.terminate()  # Voilà first: it shuts its kernels down itself when it can
-    _, alive = psutil.wait_procs([root], timeout=grace)
-    for proc in [*alive, *tree[1:]]:
-        with _gone(psutil):
-            proc.terminate()
-    _, alive = psutil.wait_procs(tree, timeout=grace)
-    for proc in alive:
-        with _gone(psutil):
-            proc.kill()
-    psutil.wait_procs(alive, timeout=grace)
-    return len(tree)
-
-
-@contextmanager
-def _gone(psutil) -> Iterator[None]:
-    try:
-        yield
-    except psutil.NoSuchProcess:
-        pass
+        def stop(self, signum: int, _frame: object) -> None:
+            if not self.should_exit:
+                print(f"\n{signal.Signals(signum).name}: stopping the participants' app...",
+                      file=self.out, flush=True)
+            self.force_exit = self.should_exit  # a second signal: at once
+            self.should_exit = True
+    return RoomServer

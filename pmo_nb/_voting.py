@@ -169,6 +169,15 @@ class VotingMixin:
         self._change("join", join)
         return chosen[-1]
 
+    def _participant_of(self, device: str | None) -> str | None:
+        """The participant a device joined as, or None (never joined, or no device)."""
+        digest = _digest(device)
+        if digest is None:
+            return None
+        people = self._store.read("participants")
+        found = people.loc[people["device"] == digest, "participant"]
+        return found.iat[0] if len(found) else None
+
     def _cast(self, participant: str, gap_id: str, kind: str, choice: object) -> bool:
         """Save one ballot (replacing this participant's earlier one for the gap) as one
         history step; False when it is the same as the saved one. Checks by primary key

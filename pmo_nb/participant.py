@@ -63,6 +63,20 @@ class Participant:
         ws._store.who = name  # the history says who made each step
         return cls(ws, name)
 
+    @classmethod
+    def rejoin(cls, session: str | os.PathLike, device: str | None) -> Participant | None:
+        """The participant this ``device`` joined as before (ballots included), or None
+        when it never joined: a page that reloads comes back without asking a name."""
+        if not device:
+            return None
+        ws = Workshop.open(session, user="participant")
+        name = ws._participant_of(device)
+        if name is None:
+            ws.close()
+            return None
+        ws._store.who = name
+        return cls(ws, name)
+
     def close(self) -> None:
         """Leave (every ballot is already saved)."""
         self._ws.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import _postgres
+import pandas as pd
 import pytest
 
 import pmo_nb
@@ -349,3 +351,77 @@ def open_offline(page_path: Path, first: Path | None = None,
                     "errors": errors}
         finally:
             browser.close()
+
+
+# -- shared sessions and the participants' app --------------------------------------------
+def replay(history: pd.DataFrame) -> set[tuple[str, str]]:
+    """The assignments the history says exist: its steps not undone, in order."""
+    state: dict[tuple[str, str], bool] = {}
+    kept = history[(history["action"] != "undo") & ~history["undone"]
+                   & (history["entity"] == "assignment")]
+    for row in kept.sort_values("seq").itertuples():
+        state[(row.gap_id, row.service_id)] = row.after is not None and row.after == row.after
+    return {pair for pair, present in state.items() if present}
+
+
+def check_history(ws: pmo_nb.Workshop) -> pd.DataFrame:
+    history = ws.history.sort_values("seq")
+    assert history["step"].is_monotonic_increasing  # no step's rows between another's
+    assert (history.groupby("step")["action"].nunique() == 1).all()
+    assert replay(history) == set(zip(ws.assignments["gap_id"], ws.assignments["service_id"],
+                                      strict=True))
+    return history
+
+
+def join_url(log: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"http://\S+/\?token=\S+", log.read_text())
+        if found:
+            return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no join URL printed:\n{log.read_text()[-2000:]}")
+
+
+def status(url: str) -> tuple[int, str]:
+    """HTTP status and body, without following redirects."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object) -> None:
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=10) as resp:
+            return resp.status, resp.read().decode(errors="replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode(errors="replace")
+
+
+def check_the_token(url: str) -> None:
+    base, token = url.split("/?token=")
+    code, body = status(url)
+    assert code == 200 and "solara" in body.lower()
+    for path in ("/", "/static/main-vuetify.js", "/static/assets/style.css",
+                 "/_solara/cdn/requirejs@2.3.6/require.js", "/jupyter/api/kernels/x",
+                 "/_solara/api/close/x"):
+        code, body = status(base + path)
+        assert code == 403 and "Ask the facilitator for the link" in body, path
+        code, _ = status(f"{base}{path}?token={secrets.token_hex(16)}")  # a wrong token
+        assert code == 403, path
+    assert websocket_status(base, "") == 403  # the widgets' websocket, without the token
+    assert websocket_status(base, token) == 101
+
+
+def websocket_status(base: str, token: str) -> int:
+    """The HTTP status of a websocket handshake on the kernel channel (101: accepted)."""
+    import http.client
+
+    host, port = base.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    cookie = {"Cookie": f"pmo_nb_token={token}"} if token else {}
+    conn.request("GET", "/jupyter/api/kernels/k1/channels?session_id=s1", headers={
+        "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", **cookie})
+    try:
+        return conn.getresponse().status
+    finally:
+        conn.close()

@@ -26,8 +26,8 @@ LAYERS = [
     {"_gap_edits", "workshop", "_voting"},
     {"views", "plots", "start", "participant"},
     {"ui", "widgets", "display"},  # display: in Voilà, figures go out in a ui Output
-    {"record", "folder"},
-    {"cli", "_serve", "__main__", "__init__"},
+    {"record", "folder", "_room_gate"},
+    {"cli", "_serve", "_room_page", "__main__", "__init__"},
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 # Never, whatever the layers say (DESIGN.md): what each module must not import.

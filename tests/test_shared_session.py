@@ -28,10 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_store_concurrency import check_history
 
 import pmo_nb
-from conftest import CATALOG
+from conftest import CATALOG, check_history
 
 pytestmark = pytest.mark.stores("sqlite", "postgresql")
 GAPS = [f"G-{i:02d}" for i in range(1, 18)]  # G-18 is handed over: it takes no service

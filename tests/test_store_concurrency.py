@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import pmo_nb
-from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
+from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS, check_history
 
 pytestmark = pytest.mark.stores("sqlite", "postgresql")
 GAPS = [f"G-{i:02d}" for i in range(1, 18)]  # G-18 is handed over: it takes no service
@@ -42,25 +42,6 @@ def run_threads(work, count: int) -> list[BaseException]:
     for t in threads:
         t.join(timeout=300)
     return errors
-
-
-def replay(history: pd.DataFrame) -> set[tuple[str, str]]:
-    """The assignments the history says exist: its steps not undone, in order."""
-    state: dict[tuple[str, str], bool] = {}
-    kept = history[(history["action"] != "undo") & ~history["undone"]
-                   & (history["entity"] == "assignment")]
-    for row in kept.sort_values("seq").itertuples():
-        state[(row.gap_id, row.service_id)] = row.after is not None and row.after == row.after
-    return {pair for pair, present in state.items() if present}
-
-
-def check_history(ws: pmo_nb.Workshop) -> pd.DataFrame:
-    history = ws.history.sort_values("seq")
-    assert history["step"].is_monotonic_increasing  # no step's rows between another's
-    assert (history.groupby("step")["action"].nunique() == 1).all()
-    assert replay(history) == set(zip(ws.assignments["gap_id"], ws.assignments["service_id"],
-                                      strict=True))
-    return history
 
 
 def test_threads_sharing_one_handle(ws):

@@ -170,7 +170,7 @@ def test_the_same_name_twice_is_two_participants_and_blank_names_are_anonymous(
     assert anon1.name.startswith("anonymous-") and anon1.name != anon2.name
     assert ws.participants == ["Ann", "ANN (2)", "Ann (3)", anon1.name, anon2.name]
     a1.vote_services("G-01", ["S-TRAIN-PM"])
-    a2.vote_services("G-01", ["S-METH-TEMPLATES"])  # the second Ann never replaces the first's ballot
+    a2.vote_services("G-01", ["S-METH-TEMPLATES"])  # never replaces the first Ann's ballot
     progress = ws.vote_progress()
     assert progress["participant"].tolist()[:2] == ["Ann", "ANN (2)"]
     assert progress["answered"].tolist()[:2] == [1, 1]

@@ -13,22 +13,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser_votes import join_url
 
 import pmo_nb
-from conftest import REPO
+from conftest import REPO, check_the_token, join_url
 from pmo_nb import _serve, cli
 
 
-def test_the_app_serves_the_participant_notebook_on_this_machine_only() -> None:
-    command = _serve.voila_command(_serve.notebook_path(), "127.0.0.1", 8866, "tok")
-    assert Path(command[1]) == REPO / "notebooks" / "participant.ipynb"
-    assert Path(command[1]).exists()
-    assert "--Voila.ip=127.0.0.1" in command and "--token=tok" in command
-    assert "--VoilaConfiguration.file_allowlist=[]" in command  # no files served
-    assert "--show_tracebacks=False" in command
+def test_the_app_is_one_process_on_this_machine_only_without_telemetry_or_cdn() -> None:
     parsed = cli._parser().parse_args(["serve", "s.sqlite"])
     assert (parsed.host, parsed.port) == ("127.0.0.1", None)
+    env = _serve.SOLARA_ENV
+    assert Path(env["SOLARA_APP"]).name == "_room_page.py" and Path(env["SOLARA_APP"]).exists()
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"  # nothing sent anywhere
+    assert env["SOLARA_ASSETS_PROXY"] == "True"  # the front-end from this server
+    assert env["SOLARA_THEME_SHOW_BANNER"] == "False"
 
 
 def test_join_url_names_a_reachable_address() -> None:
@@ -62,43 +60,52 @@ def test_the_session_reaches_the_notebook_by_environment_only(ws: pmo_nb.Worksho
     assert "QUERY_STRING" not in text and "ParticipantPage(session_path)" in text
 
 
-@pytest.mark.parametrize(("signum", "pages"), [(signal.SIGTERM, 3), (signal.SIGHUP, 1),
-                                               (signal.SIGINT, 1)])
-def test_a_stop_signal_ends_voila_and_every_kernel(ws, tmp_path, signum, pages) -> None:
-    """What systemd, `docker stop`, a hub or a closed terminal send: nothing is left
-    running, and the join link stops answering."""
-    psutil = pytest.importorskip("psutil")
+def serve_in_background(ws, tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
     port = _serve.free_port("127.0.0.1", 0)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", str(ws.path),
                                  "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
                                 cwd=tmp_path, start_new_session=True)
+    url = join_url(log, timeout=60)
+    deadline = time.monotonic() + 90
+    while True:  # the server answers a few seconds after the URL is printed
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).close()
+            return proc, url, log
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.3)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_signal_stops_the_app_and_everything_it_started(ws, tmp_path, signum) -> None:
+    """What systemd, `docker stop`, a hub or a closed terminal send: nothing is left
+    running, and the join link stops answering."""
+    psutil = pytest.importorskip("psutil")
+    proc, url, log = serve_in_background(ws, tmp_path)
     try:
-        url = join_url(log, timeout=60)
-        deadline = time.monotonic() + 90
-        while True:  # Voilà answers a few seconds after the URL is printed
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/static/voila.js",
-                                       timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.3)
-        for _ in range(pages):  # each page view starts a participant's kernel
+        for _ in range(3):  # three phones open the page: no process per phone
             with urllib.request.urlopen(url, timeout=120) as page:
                 assert page.status == 200
         tree = psutil.Process(proc.pid).children(recursive=True)
-        assert len(tree) >= 1 + pages  # Voilà and a kernel per page
+        assert tree == []  # one process for the whole room
         proc.send_signal(signum)  # to the app alone, not to its process group
         assert proc.wait(timeout=60) == 0
-        _, alive = psutil.wait_procs(tree, timeout=5)
-        assert alive == []
         with pytest.raises(OSError):
             urllib.request.urlopen(url, timeout=5)
         said = log.read_text()
-        assert f"{signal.Signals(signum).name}: stopping" in said
-        assert f"Voilà and {pages} participant kernel(s) ended" in said
+        assert f"{signal.Signals(signum).name}: stopping the participants' app" in said
+        assert "Stopped: the participants' app is closed" in said
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_nothing_is_served_without_the_token(ws, tmp_path) -> None:
+    proc, url, _ = serve_in_background(ws, tmp_path)
+    try:
+        check_the_token(url)  # pages, assets, the API and the websocket: 403
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)

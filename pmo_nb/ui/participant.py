@@ -47,8 +47,9 @@ class ParticipantPage(Panel):
     plain = "Participant page (interactive with a running kernel)."
 
     def __init__(self, session_path: str | os.PathLike | None = None,
-                 interval: float = POLL_SECONDS):
+                 interval: float = POLL_SECONDS, *, device: str | None = None):
         self.path = os.environ.get(SESSION_ENV) or session_path
+        self.device = device  # the phone's own id (a cookie): a reload is the same person
         self.participant: Participant | None = None
         self.status, self._at, self._vote_key = w.HTML(), 0, None
         self.name = w.Text(placeholder="Your name (leave blank to stay anonymous)",
@@ -81,10 +82,27 @@ class ParticipantPage(Panel):
             self.status.value = h.info("No workshop session yet: the facilitator starts the "
                                        "workshop; then reload this page.")
             self.join_button.disabled = True
+        elif device:
+            self._safe(self._rejoin)
+
+    def close(self) -> None:
+        """The page is gone (its tab closed): stop ticking and release the session."""
+        self.ticker.stop()
+        if self.participant is not None:
+            self.participant.close()
+            self.participant = None
 
     # -- joining -------------------------------------------------------------------------
+    def _rejoin(self) -> None:
+        self.participant = Participant.rejoin(self.path, self.device)
+        if self.participant is not None:
+            self.status.value = h.info(f"Welcome back. {self._joined()}")
+
     def _join(self) -> str:
-        self.participant = Participant.join(self.path, self.name.value)
+        self.participant = Participant.join(self.path, self.name.value, device=self.device)
+        return self._joined()
+
+    def _joined(self) -> str:
         self.participant._ws.subscribe(self._changed, key="participant page")
         self.header.value = (f'<div class="pmo-card-title">Hello, '
                              f'{vh.text(self.participant.name)}</div>')
