@@ -26,17 +26,23 @@ PG = {
 }
 c.Spawner.environment.update(PG)
 
-# Participants vote from their own devices through `pmo-nb serve`, run by the hub as a
-# service (reached at https://HUB/services/pmo-participants/); it binds 127.0.0.1 and
-# prints its token URL in the hub's log. Name the workshop the facilitator runs now.
+# Participants vote from their own phones through `pmo-nb serve`, run by the hub as a
+# service: ONE process for the whole room, no hub account needed (the hub's proxy sends
+# https://HUB/services/pmo-participants/... to it; the service checks its own token). The hub
+# gives it JUPYTERHUB_SERVICE_PREFIX, so its links carry /services/pmo-participants/. The token
+# comes from the hub's environment (a secret), so the facilitator can hand out the link
+# https://HUB/services/pmo-participants/?token=... (and the QR code `serve` saves as join.png).
+# Name the workshop the room votes on now.
 WORKSHOP = os.environ.get("PMO_NB_WORKSHOP", "demo")
+PUBLIC = os.environ.get("PMO_NB_PUBLIC_HUB", "https://hub.example.org").rstrip("/")
 c.JupyterHub.services = [
     {
         "name": "pmo-participants",
         "url": "http://127.0.0.1:8765",
         "command": ["pmo-nb", "serve", f"postgresql:///?workshop={WORKSHOP}",
-                    "--host", "127.0.0.1", "--port", "8765"],
-        "environment": PG,
+                    "--host", "127.0.0.1", "--port", "8765",
+                    "--public-url", f"{PUBLIC}/services/pmo-participants/"],
+        "environment": {**PG, "PMO_NB_SERVE_TOKEN": os.environ.get("PMO_NB_SERVE_TOKEN", "")},
     },
 ]
 

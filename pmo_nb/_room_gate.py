@@ -43,16 +43,28 @@ Send = Callable[[dict], Awaitable[None]]
 
 
 class TokenGate:
-    """Let through only requests that carry the token (query or cookie)."""
+    """Let through only requests that carry the token (query or cookie).
 
-    def __init__(self, app, token: str):
+    ``prefix`` (e.g. ``/services/pmo-vote/`` behind JupyterHub's proxy) is where the app
+    lives: the app gets it as its ``root_path`` (so its links carry it), its cookies are
+    scoped to it, and anything outside it is refused."""
+
+    def __init__(self, app, token: str, prefix: str = "/"):
         self.app, self.token = app, token
+        self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):  # lifespan: start-up and shutdown
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "http" and scope.get("path") == "/readyz":
+        if self.prefix != "/":
+            path = scope.get("path", "")
+            if not (path + "/").startswith(self.prefix):
+                await _answer(send, 404, b"not found", "text/plain")
+                return
+            # ASGI: the path keeps the prefix; root_path says which part is the mount's
+            scope = {**scope, "root_path": self.prefix.rstrip("/")}
+        if scope["type"] == "http" and scope.get("path") == self.prefix + "readyz":
             await _answer(send, 200, b"ok", "text/plain")
             return
         if not self.allowed(scope):
@@ -78,10 +90,10 @@ class TokenGate:
         jar = cookies(scope)
         extra = []
         if jar.get(TOKEN_COOKIE) != self.token:
-            extra.append(_cookie(TOKEN_COOKIE, self.token, None))
+            extra.append(_cookie(TOKEN_COOKIE, self.token, None, self.prefix))
         if not jar.get(DEVICE_COOKIE):
             extra.append(_cookie(DEVICE_COOKIE, secrets.token_urlsafe(18),
-                                 DEVICE_DAYS * 86400))
+                                 DEVICE_DAYS * 86400, self.prefix))
 
         async def sending(message: dict) -> None:
             if message["type"] == "http.response.start" and extra:
@@ -102,9 +114,10 @@ def cookies(scope: Scope) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-def _cookie(name: str, value: str, max_age: int | None) -> tuple[bytes, bytes]:
+def _cookie(name: str, value: str, max_age: int | None, path: str) -> tuple[bytes, bytes]:
     age = f"; Max-Age={max_age}" if max_age else ""
-    return (b"set-cookie", f"{name}={value}; Path=/; HttpOnly; SameSite=Lax{age}".encode())
+    return (b"set-cookie",
+            f"{name}={value}; Path={path}; HttpOnly; SameSite=Lax{age}".encode())
 
 
 async def _answer(send: Send, status: int, body: bytes, kind: str) -> None:

@@ -43,6 +43,12 @@ SOLARA_ENV = {
     "SOLARA_KERNEL_CULL_TIMEOUT": "90s",  # a closed tab releases its handle after 90 s
 }
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token, e.g. for a hub service (a secret)
+
+
+def _slashed(prefix: str) -> str:
+    """``services/x`` -> ``/services/x/``; ``/`` stays."""
+    return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
 
 
 def join_url(host: str, port: int, token: str) -> str:
@@ -106,32 +112,42 @@ def check_session(session: str) -> str:
     return str(path)
 
 
-def app(session: str, token: str):
+def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/"):
     """The participants' ASGI app for ``session``: Solara's server behind the token gate.
 
     Solara reads its settings from the environment when first imported, so this sets
-    them first; one process serves one session."""
-    os.environ.update(SOLARA_ENV)
+    them first; one process serves one session. ``page`` is the script Solara runs per
+    connection (the benchmark serves its floor page through the very same server)."""
+    os.environ.update({**SOLARA_ENV, "SOLARA_APP": str(page)})
     os.environ[SESSION_ENV] = session
     from solara.server.starlette import app as solara_app
 
     from ._room_gate import TokenGate
 
-    return TokenGate(solara_app, token)
+    return TokenGate(solara_app, token, prefix)
 
 
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
-          out: TextIO = sys.stdout) -> int:
-    """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0."""
+          out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
+          public_url: str | None = None) -> int:
+    """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
+
+    Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
+    ``JUPYTERHUB_SERVICE_PREFIX``), and ``public_url`` (e.g.
+    ``https://hub.example.org/services/pmo-vote/``) is what the join link and its QR code
+    show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start)."""
     import uvicorn
 
     session = check_session(session)
     port = port or free_port(host)
-    token = secrets.token_urlsafe(24)
-    url = join_url(host, port, token)
+    token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+    prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    url = (f"{public_url.rstrip('/')}/?token={token}" if public_url
+           else join_url(host, port, token).replace("/?token=", f"{_slashed(prefix)}?token="))
     png = (Path(session).with_name(Path(session).stem + "-join.png") if "://" not in session
            else Path.cwd() / "join.png")
-    server = _server(uvicorn)(uvicorn.Config(app(session, token), host=host, port=port,
+    server = _server(uvicorn)(uvicorn.Config(app(session, token, page, prefix), host=host,
+                                             port=port,
                                              log_level="warning", access_log=False,
                                              timeout_graceful_shutdown=3), out)
     print(f"Participants join at:\n  {url}\n", file=out)

@@ -116,7 +116,8 @@ def serve(args: argparse.Namespace) -> int:
     from ._serve import serve as run
 
     try:
-        return run(args.session, args.host, args.port)
+        return run(args.session, args.host, args.port, prefix=args.base_url,
+                   public_url=args.public_url)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb serve: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -161,12 +162,18 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("url", help="postgresql://USER@HOST:PORT/DB (?workshop= not needed)")
     srv = sub.add_parser(
         "serve", help="the participants' voting app: a join URL with a token and a QR code",
-        description="Serve notebooks/participant.ipynb with Voila on SESSION: each participant "
-                    "opens the join URL (or scans the QR code) and votes from their own device.")
-    srv.add_argument("session", help="the workshop's session file")
+        description="One server process for the whole room: each participant opens the join "
+                    "URL (or scans the QR code) and votes on SESSION from their own device. "
+                    "SIGINT, SIGTERM or SIGHUP stop it.")
+    srv.add_argument("session", help="the workshop's session: a file or a postgresql:// URL")
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
                      "127.0.0.1: this machine only; 0.0.0.0: the room's network)")
     srv.add_argument("--port", type=int, help="port (default 8866, or a free one)")
+    srv.add_argument("--base-url", help="the path the app lives under behind a proxy, e.g. "
+                     "/services/pmo-vote/ (default: $JUPYTERHUB_SERVICE_PREFIX or /)")
+    srv.add_argument("--public-url", help="the address participants open, when it is not "
+                     "this machine's (e.g. https://hub.example.org/services/pmo-vote/); "
+                     "the join link and the QR code show it")
     return parser
 
 

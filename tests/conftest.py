@@ -376,7 +376,7 @@ def check_history(ws: pmo_nb.Workshop) -> pd.DataFrame:
 def join_url(log: Path, timeout: float = 30) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = re.search(r"http://\S+/\?token=\S+", log.read_text())
+        found = re.search(r"https?://\S+/\?token=\S+", log.read_text())
         if found:
             return found.group(0)
         time.sleep(0.2)

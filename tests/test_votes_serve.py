@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import pmo_nb
-from conftest import REPO, check_the_token, join_url
+from conftest import REPO, check_the_token, join_url, status
 from pmo_nb import _serve, cli
 
 
@@ -60,18 +60,19 @@ def test_the_session_reaches_the_notebook_by_environment_only(ws: pmo_nb.Worksho
     assert "QUERY_STRING" not in text and "ParticipantPage(session_path)" in text
 
 
-def serve_in_background(ws, tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
+def serve_in_background(ws, tmp_path: Path, *extra: str,
+                        prefix: str = "/") -> tuple[subprocess.Popen, str, Path]:
     port = _serve.free_port("127.0.0.1", 0)
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", str(ws.path),
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                cwd=tmp_path, start_new_session=True)
+                                 "--port", str(port), *extra], stdout=out,
+                                stderr=subprocess.STDOUT, cwd=tmp_path, start_new_session=True)
     url = join_url(log, timeout=60)
     deadline = time.monotonic() + 90
     while True:  # the server answers a few seconds after the URL is printed
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{prefix}readyz", timeout=5).close()
             return proc, url, log
         except OSError:
             assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
@@ -106,6 +107,26 @@ def test_nothing_is_served_without_the_token(ws, tmp_path) -> None:
     proc, url, _ = serve_in_background(ws, tmp_path)
     try:
         check_the_token(url)  # pages, assets, the API and the websocket: 403
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
+@pytest.mark.stores("postgresql")
+def test_behind_a_hub_the_app_lives_under_its_prefix_on_postgresql(ws, tmp_path) -> None:
+    """A JupyterHub service: the hub's proxy sends /services/pmo-vote/... to the app."""
+    prefix = "/services/pmo-vote/"
+    proc, url, log = serve_in_background(ws, tmp_path, "--base-url", prefix, "--public-url",
+                                         "https://hub.example.org/services/pmo-vote/",
+                                         prefix=prefix)
+    try:
+        assert url.startswith("https://hub.example.org/services/pmo-vote/?token=")
+        token = url.split("token=")[1]
+        base = f"http://127.0.0.1:{proc.args[proc.args.index('--port') + 1]}"
+        code, body = status(f"{base}{prefix}?token={token}")
+        assert code == 200 and f"{prefix}static/" in body  # its links carry the prefix
+        assert status(f"{base}/?token={token}")[0] == 404  # nothing outside the prefix
+        assert status(f"{base}{prefix}static/main-vuetify.js")[0] == 403  # no token
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
