@@ -41,13 +41,17 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
-def participant(browser: object, url: str, name: str, device: dict) -> object:
+def participant(browser: object, url: str, name: str, device: dict,
+                requests: list | None = None,
+                then: str = "Waiting for the facilitator") -> object:
     page = browser.new_context(**device).new_page()
     page.set_default_timeout(90_000)
+    if requests is not None:
+        page.on("request", lambda request: requests.append(request.url))
     page.goto(url)
     page.locator(".pmo-participant input[type=text]").fill(name)
     page.get_by_role("button", name="Join").click()
-    page.locator(".pmo-participant", has_text="Waiting for the facilitator").wait_for()
+    page.locator(".pmo-participant", has_text=then).wait_for()
     return page
 
 
@@ -90,7 +94,8 @@ def run_the_room(browser: object, url: str, app_url: str, session: Path,
     facilitator.set_default_timeout(120_000)
     votes = facilitator.locator(".pmo-votes")
     open_voila(facilitator, app_url, ".pmo-votes")
-    pages = {name: participant(browser, url, name, PHONE if name == "Cy" else LAPTOP)
+    requests: list[str] = []
+    pages = {name: participant(browser, url, name, PHONE if name == "Cy" else LAPTOP, requests)
              for name in BALLOTS}
     votes.evaluate("e => e.scrollIntoView({block: 'start'})")
     votes.locator("select").first.select_option(label=f"{GAP} · Project communication")
@@ -123,3 +128,35 @@ def run_the_room(browser: object, url: str, app_url: str, session: Path,
         assert mine == {"S-COMM-PLANS", "S-COMM-STAKE"}
         assert ws.history.iloc[-1]["action"] == "adopt vote"
     pages["Ann"].locator(".pmo-participant", has_text="revealed").wait_for(timeout=20_000)
+    elsewhere = [u for u in requests if not u.startswith(("http://127.0.0.1:", "blob:", "data:"))]
+    assert requests and elsewhere == []  # the phones asked no other host for anything
+
+
+def test_two_anns_are_two_participants_and_a_reload_keeps_the_ballot(ws: pmo_nb.Workshop,
+                                                                    tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ws.open_vote("services", [GAP])
+    port = free_port()
+    serve = [str(BIN / "pmo-nb"), "serve", str(ws.path), "--port", str(port)]
+    requests: list[str] = []
+    with server(serve, tmp_path, f"http://127.0.0.1:{port}/readyz"), sync_playwright() as p:
+        url = join_url(tmp_path / "server.log")
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            first, second = (participant(browser, url, "Ann", PHONE, requests,
+                                         then="Which services") for _ in range(2))
+            assert "Hello, Ann" in first.locator(".pmo-participant").first.inner_text()
+            assert "Hello, Ann (2)" in second.locator(".pmo-participant").first.inner_text()
+            vote(first, ["S-COMM-PLANS"])
+            first.reload()  # the same phone: its device cookie brings Ann back
+            first.locator(".pmo-participant", has_text="Welcome back").wait_for()
+            box = first.locator(".pmo-vote-svc-S-COMM-PLANS input").first
+            box.wait_for()
+            assert box.is_checked()
+        finally:
+            browser.close()
+    assert ws.participants == ["Ann", "Ann (2)"]
+    assert ws.vote_progress()["answered"].tolist() == [1, 0]
+    assert requests and all(u.startswith(("http://127.0.0.1:", "blob:", "data:"))
+                            for u in requests)  # a phone asks no other host for anything
