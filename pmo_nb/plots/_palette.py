@@ -61,13 +61,34 @@ def esc(value: object) -> str:
 
 
 def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> str:
-    """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape)."""
+    """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape).
+
+    Lines break between words only: a word longer than ``width`` stays whole on its own
+    line (a label cut inside a word, "Organisatio nal", reads as two words).
+
+    Examples
+    --------
+    >>> esc_wrap("Organisational learning & R&D", 11)
+    'Organisational<br>learning<br>&amp; R&amp;D'
+    """
     text = as_text(value)
-    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    lines = textwrap.wrap(text, width=width, break_long_words=False,
+                          break_on_hyphens=False) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(width - 1, 1)] + "…"
     return "<br>".join(esc(line) for line in lines)
+
+
+def text_px(text: str, size: float) -> float:
+    """About how wide ``text`` is drawn in Arial at ``size`` px (a generous 0.6 em a
+    character, so a label measured to fit does fit)."""
+    return 0.6 * size * len(text)
+
+
+def longest_word(value: object) -> str:
+    """The longest word of ``value`` (what a label can never be narrower than)."""
+    return max(as_text(value).split() or [""], key=len)
 
 
 def shorten(value: object, width: int) -> str:
