@@ -69,7 +69,7 @@ def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> st
     Examples
     --------
     >>> esc_wrap("Organisational learning & R&D", 11)
-    'Organisational<br>learning<br>&amp; R&amp;D'
+    'Organisational<br>learning &amp;<br>R&amp;D'
     """
     text = as_text(value)
     lines = textwrap.wrap(text, width=width, break_long_words=False,

@@ -248,36 +248,38 @@ def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
         dict(x=j, y=i, text=str(value), showarrow=False,
              font=dict(size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
         for i, row in enumerate(z) for j, value in enumerate(row) if value])
-    rows = [esc(shorten(a, 34)) for a in aspects]
+    rows = [esc_wrap(a, 32, max_lines=2) for a in aspects]  # two lines fit a row
     ticks, angle, label_px = _category_ticks(categories, rows, width or SCREEN_WIDTH)
+    two = any("<br>" in r for r in rows)  # rows a little taller for two-line labels
     fig.update_xaxes(title_text="Service category", side="top", tickangle=angle, showgrid=False,
-                     tickvals=list(range(len(categories))), ticktext=ticks, tickfont_size=14)
+                     tickvals=list(range(len(categories))), ticktext=ticks,
+                     tickfont_size=14 if angle == 0 else 13)
     fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
                      tickvals=list(range(len(aspects))), ticktext=rows)
     fig.update_layout(margin_t=TITLE_SPACE + label_px + 40)  # ticks + axis title
     if width:
         fig.update_layout(width=width)
     return finish(fig, "Which service categories help which aspects (gaps helped)",
-                  height=max(480, 36 * len(aspects) + label_px + 190))
+                  height=max(480, (36 + 8 * two) * len(aspects) + label_px + 190))
 
 
 def _category_ticks(categories: list[str], rows: list[str],
                     width: int) -> tuple[list[str], int, int]:
     """Column labels that fit their column: wrapped flat when every word fits, else upright;
     with the angle and the height they take (px)."""
-    left = 80 + max([text_px(r, TICK_SIZE) for r in rows] + [0])
-    column = max((width - left - 150) / max(len(categories), 1), 20)  # 150: colour bar
+    widest = max([text_px(line, TICK_SIZE) for r in rows for line in r.split("<br>")] + [0])
+    column = max((width - 60 - widest - 130) / max(len(categories), 1), 16)  # 130: colour bar
     chars = int((column - 8) // (0.6 * 14))
     if all(len(longest_word(c)) <= chars for c in categories):
         ticks = [esc_wrap(c, chars) for c in categories]
         lines = max(t.count("<br>") + 1 for t in ticks) if ticks else 1
         return ticks, 0, 18 * lines
-    per_line = max(int((column - 4) // 18), 1)  # upright: lines side by side in the column
+    per_line = max(int(column // 16), 1)  # upright: lines side by side in the column
     longest = max(len(c) for c in categories)  # wrap so the longest fits in those lines
-    wrap = min(max(24, -(-longest // per_line) + 2), 44)
+    wrap = min(max(24, -(-longest // per_line) + 2), 48)
     ticks = [esc_wrap(c, wrap, max_lines=per_line) for c in categories]
     longest = max([len(line) for t in ticks for line in t.split("<br>")] + [1])
-    return ticks, -90, int(0.6 * 14 * longest) + 10
+    return ticks, -90, int(0.6 * 13 * longest) + 10
 
 
 def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:

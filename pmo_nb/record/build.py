@@ -88,9 +88,12 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     ------
     DataError, SessionError, InputFileError, PlanError, UnknownServiceError
         Bad inputs or options, before any notebook runs or anything is written.
+    InputFileError, UsageError
+        The deck's template is missing or not a .pptx, or ``paper`` is unknown: before any
+        notebook runs or anything is written.
     RecordError
-        A notebook failed (its name, cell and error are in the message), a PDF was asked
-        for and there is no Chromium, or the deck's template is missing or not a .pptx.
+        A notebook failed (its name, cell and error are in the message), or a PDF was asked
+        for and there is no Chromium (before anything runs).
 
     Examples
     --------

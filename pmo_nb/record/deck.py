@@ -28,7 +28,7 @@ from pptx.util import Inches
 
 from .._plan_report import headline, proof
 from ..coverage import coverage_matrix
-from ..errors import RecordError
+from ..errors import InputFileError, UsageError
 from ..plots._palette import COVERED_SCALE, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from ..plots.coverage import heatmap_grid
 from . import _slides
@@ -50,13 +50,13 @@ def check_template(template: str | Path | None) -> Path | None:
     >>> check_template("nowhere/house-style.pptx")
     Traceback (most recent call last):
     ...
-    pmo_nb.errors.RecordError: --pptx-template 'nowhere/house-style.pptx' does not exist; give the path of a PowerPoint .pptx whose slide master the deck should use.
+    pmo_nb.errors.InputFileError: --pptx-template 'nowhere/house-style.pptx' does not exist; give the path of a PowerPoint .pptx whose slide master the deck should use.
     """  # noqa: E501
     if template is None:
         return None
     path = Path(template)
     if not path.is_file():
-        raise RecordError(f"--pptx-template '{path}' does not exist; give the path of a "
+        raise InputFileError(f"--pptx-template '{path}' does not exist; give the path of a "
                           "PowerPoint .pptx whose slide master the deck should use.")
 
     try:
@@ -64,7 +64,7 @@ def check_template(template: str | Path | None) -> Path | None:
             raise ValueError("not a zip package")
         Presentation(str(path))
     except Exception as exc:  # python-pptx raises several kinds for a bad package
-        raise RecordError(f"--pptx-template '{path}' is not a PowerPoint .pptx file "
+        raise UsageError(f"--pptx-template '{path}' is not a PowerPoint .pptx file "
                           f"({type(exc).__name__}: {str(exc)[:120]}); save the template as "
                           ".pptx (a .potx or .odp: open it and save as .pptx).") from exc
     return path
@@ -93,15 +93,17 @@ def write_deck(facts: Facts, path: str | Path, *, template: str | Path | None = 
 
     Raises
     ------
-    RecordError
-        ``template`` is missing or is not a .pptx; the message names the file.
+    InputFileError, UsageError
+        ``template`` is missing, or is not a .pptx; the message names the file.
 
     Examples
     --------
+    >>> import tempfile
     >>> from pptx import Presentation
     >>> from pmo_nb.record import Options, gather, write_deck
     >>> facts = gather(ws, Options(budget=50, wave_budget=30), "demo")
-    >>> deck = Presentation(str(write_deck(facts, tmp_path / "record.pptx")))
+    >>> out = Path(tempfile.mkdtemp()) / "record.pptx"
+    >>> deck = Presentation(str(write_deck(facts, out)))
     >>> [s.shapes.title.text for s in deck.slides][:3]
     ['demo', 'Summary', 'Coverage by gap size and priority']
     """

@@ -94,9 +94,9 @@ def _cut(text: str, width: int) -> str:
 
 
 def _css_string(text: str) -> str:
-    """``text`` as a CSS string: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}"
-                         for c in text) + '"'
+    """``text`` as a CSS string: every character but letters and digits escaped (a space
+    too: CSS swallows one space after an escape)."""
+    return '"' + "".join(c if c.isalnum() else f"\\{ord(c):06x}" for c in text) + '"'
 
 
 def write_pdf(facts: Facts, ws: Any, path: str | Path, *, paper: str = "a4",
@@ -130,10 +130,13 @@ def write_pdf(facts: Facts, ws: Any, path: str | Path, *, paper: str = "a4",
 
     Examples
     --------
+    With Chromium installed (``tests/test_record_print.py`` runs it):
+
+    >>> import tempfile
     >>> from pmo_nb.record import Options, gather, write_pdf
     >>> facts = gather(ws, Options(budget=50, wave_budget=30), "demo")
-    >>> pdf = write_pdf(facts, ws, tmp_path / "record.pdf", paper="a4")  # doctest: +SKIP
-    >>> pdf.read_bytes()[:5]  # doctest: +SKIP
+    >>> out = Path(tempfile.mkdtemp()) / "record.pdf"
+    >>> write_pdf(facts, ws, out, paper="a4").read_bytes()[:5]  # doctest: +SKIP
     b'%PDF-'
     """
     from . import report
