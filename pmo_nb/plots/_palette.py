@@ -53,6 +53,9 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 
 
 LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+# a legend under the plot, left-aligned: a narrow (printed) figure keeps it off the title
+BOTTOM_LEGEND = dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom",
+                     xref="container", yref="container", traceorder="normal")
 
 
 def esc(value: object) -> str:
@@ -89,6 +92,31 @@ def text_px(text: str, size: float) -> float:
 def longest_word(value: object) -> str:
     """The longest word of ``value`` (what a label can never be narrower than)."""
     return max(as_text(value).split() or [""], key=len)
+
+
+def column_labels(labels: list[str], column: float,
+                  size: int = 14) -> tuple[list[str], int, int]:
+    """Labels of columns ``column`` px wide that never run into each other, escaped:
+    wrapped between words and flat when every word fits the column, else upright (a
+    line per 16 px of column, cut with "…" past that); with their angle and height (px).
+
+    Examples
+    --------
+    >>> column_labels(["Organisational learning", "Tools"], 140)
+    (['Organisational<br>learning', 'Tools'], 0, 36)
+    >>> column_labels(["Organisational learning", "Tools"], 40)[:2]
+    (['Organisational learning', 'Tools'], -90)
+    """
+    chars = int((column - 8) // (0.6 * size))
+    if all(len(longest_word(c)) <= chars for c in labels):
+        ticks = [esc_wrap(c, chars) for c in labels]
+        return ticks, 0, 18 * max([t.count("<br>") + 1 for t in ticks] + [1])
+    per_line = max(int(column // 16), 1)  # upright: lines side by side in the column
+    longest = max(len(as_text(c)) for c in labels)  # wrap so the longest fits those lines
+    wrap = min(max(24, -(-longest // per_line) + 2), 48)
+    ticks = [esc_wrap(c, wrap, max_lines=per_line) for c in labels]
+    longest = max([len(line) for t in ticks for line in t.split("<br>")] + [1])
+    return ticks, -90, int(0.6 * (size - 1) * longest) + 10
 
 
 def shorten(value: object, width: int) -> str:

@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from ..coverage import STATUSES
 from ..errors import UsageError
 from ._palette import (
+    BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
     COUNT_SCALE,
     COVERED_SCALE,
@@ -29,11 +30,11 @@ from ._palette import (
     TICK_SIZE,
     TITLE_SPACE,
     cell_colour,
+    column_labels,
     empty_figure,
     esc,
     esc_wrap,
     finish,
-    longest_word,
     on_colour,
     shorten,
     text_colour,
@@ -46,9 +47,6 @@ __all__ = ["aspect_category_heatmap", "coverage_heatmap", "heatmap_grid", "servi
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
-# a legend under the plot, left-aligned: a narrow (printed) figure keeps it off the title
-_BOTTOM_LEGEND = dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom",
-                      xref="container", yref="container", traceorder="normal")
 SCREEN_WIDTH = 1100  # px: a figure on the record's page on a 1280 px screen
 
 
@@ -265,21 +263,10 @@ def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
 
 def _category_ticks(categories: list[str], rows: list[str],
                     width: int) -> tuple[list[str], int, int]:
-    """Column labels that fit their column: wrapped flat when every word fits, else upright;
-    with the angle and the height they take (px)."""
+    """The column labels for a figure ``width`` px wide with ``rows`` as its row labels."""
     widest = max([text_px(line, TICK_SIZE) for r in rows for line in r.split("<br>")] + [0])
     column = max((width - 60 - widest - 130) / max(len(categories), 1), 16)  # 130: colour bar
-    chars = int((column - 8) // (0.6 * 14))
-    if all(len(longest_word(c)) <= chars for c in categories):
-        ticks = [esc_wrap(c, chars) for c in categories]
-        lines = max(t.count("<br>") + 1 for t in ticks) if ticks else 1
-        return ticks, 0, 18 * lines
-    per_line = max(int(column // 16), 1)  # upright: lines side by side in the column
-    longest = max(len(c) for c in categories)  # wrap so the longest fits in those lines
-    wrap = min(max(24, -(-longest // per_line) + 2), 48)
-    ticks = [esc_wrap(c, wrap, max_lines=per_line) for c in categories]
-    longest = max([len(line) for t in ticks for line in t.split("<br>")] + [1])
-    return ticks, -90, int(0.6 * 13 * longest) + 10
+    return column_labels(categories, column)
 
 
 def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
@@ -329,7 +316,7 @@ def traceability_matrix(ws: Any) -> go.Figure:
     # upright labels of 13 px text: side by side, they never run into each other at any width
     label_px = int(0.6 * 13 * max(len(t) for t in ticks)) + 16
     fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=70),
-                      legend=_BOTTOM_LEGEND)  # under the plot: never on the title
+                      legend=BOTTOM_LEGEND)  # under the plot: never on the title
     return finish(fig, "Traceability: gaps x assigned services",
                    height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 80)
 
@@ -398,7 +385,7 @@ def service_load(ws: Any) -> go.Figure:
                 hovertext=[f"<b>{esc(names.get(s, s))}</b> ({esc(s)})<br>{kind}: {v:g} {measure}"
                            f"<br>gaps: {esc(gap_lists[s])}" for s, v in zip(ids, values)],
                 hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
-    fig.update_layout(barmode="stack", legend=_BOTTOM_LEGEND, margin_b=90)
+    fig.update_layout(barmode="stack", legend=BOTTOM_LEGEND, margin_b=90)
     fig.update_yaxes(autorange="reversed", tickvals=list(range(len(ids))), ticktext=labels,
                      row=1, col=1)
     fig.update_xaxes(dtick=1, row=1, col=1)

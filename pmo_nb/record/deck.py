@@ -57,16 +57,16 @@ def check_template(template: str | Path | None) -> Path | None:
     path = Path(template)
     if not path.is_file():
         raise InputFileError(f"--pptx-template '{path}' does not exist; give the path of a "
-                          "PowerPoint .pptx whose slide master the deck should use.")
-
+                             "PowerPoint .pptx whose slide master the deck should use.")
+    fix = "save the template as .pptx (a .potx or .odp: open it and save it as .pptx)"
+    if not zipfile.is_zipfile(path):
+        raise UsageError(f"--pptx-template '{path}' is not a PowerPoint .pptx file (not a zip "
+                         f"package); {fix}.")
     try:
-        if not zipfile.is_zipfile(path):
-            raise ValueError("not a zip package")
         Presentation(str(path))
     except Exception as exc:  # python-pptx raises several kinds for a bad package
         raise UsageError(f"--pptx-template '{path}' is not a PowerPoint .pptx file "
-                          f"({type(exc).__name__}: {str(exc)[:120]}); save the template as "
-                          ".pptx (a .potx or .odp: open it and save as .pptx).") from exc
+                         f"({type(exc).__name__}: {str(exc)[:120]}); {fix}.") from exc
     return path
 
 
