@@ -3,10 +3,11 @@
 The printed page is the same page as ``record.html`` (:func:`.report.render`, the same
 facts) with three differences: every figure is drawn at the printable width of the paper
 (so its labels are wrapped for that width, not scaled after the fact); a print style
-(:func:`print_style`) sets the paper, its margins and type sizes for paper; and the
-margins carry the running title, the date and "page x of y". Those are CSS page-margin
-boxes (``@page {@top-left{...}}``, Chromium 131 and later), printed by the same
-``chromium --print-to-pdf`` call as before: no DevTools client and no new dependency.
+(:func:`print_style`) sets the paper, its margins and type sizes for paper (the
+appendices' wide tables on landscape pages); and the margins carry the running title,
+the date and "page x of y". Those are CSS page-margin boxes (``@page {@top-left{...}}``,
+Chromium 131 and later) and named pages, printed by the same ``chromium
+--print-to-pdf`` call as before: no DevTools client and no new dependency.
 A figure, a table row and a heading with what follows it are kept on one page
 (``break-inside: avoid``).
 """
@@ -80,6 +81,7 @@ def print_style(title: str, date: str, paper: str) -> str:
             f"@top-right{{content:{_css_string(date)};{top}}}"
             f"@bottom-left{{content:'PMO Planning workshop record';{bottom}}}"
             f"@bottom-right{{content:'page ' counter(page) ' of ' counter(pages);{bottom}}}}}"
+            f"@page wide{{size:{size} landscape}}.appendix{{page:wide}}"  # 10-column tables
             "body{font-size:13.5px}main{max-width:none;padding:0}"
             "h1{font-size:27px;margin-top:0}h2{font-size:21px;margin-top:24px}"
             "h3{font-size:16.5px}.lead{font-size:15px}.headline{font-size:16px}"

@@ -232,7 +232,7 @@ def _curve_figure(f: Facts) -> go.Figure:
     out = plots.budget_curve_figure(f.curve, p.budget)
     out.add_trace(go.Scatter(
         x=[p.budget], y=[p.covered_share * 100], mode="markers+text", name="plan",
-        text=[percent(p.covered_share)], textposition="bottom right",
+        text=[percent(p.covered_share)], textposition="bottom left",  # right: off the plot
         textfont=dict(size=18, color=DARK_TEXT), marker=dict(size=16, color=DARK_TEXT,
                                                              symbol="diamond"),
         hovertemplate=f"this plan: {percent(p.covered_share)} covered<extra></extra>"))
