@@ -29,7 +29,7 @@ from pptx.util import Inches
 from .._plan_report import headline, proof
 from ..coverage import coverage_matrix
 from ..errors import InputFileError, UsageError
-from ..plots._palette import COVERED_SCALE, LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from ..plots.coverage import heatmap_grid
 from . import _slides
 from .facts import Facts
@@ -168,10 +168,9 @@ def _coverage(prs, f: Facts) -> None:
 
     cols = [_slides.Column("Priority \\ gap size", 0.22)] + [
         _slides.Column(f"Size {size}", 0.26) for size in grid["columns"]]
-    low, high = COVERED_SCALE[0][1], COVERED_SCALE[-1][1]
     _slides.paged_table(prs, "Coverage by gap size and priority", cols, rows, fill=fill,
-                        intro=f"Share of the gaps' weight covered, light ({low}) to dark "
-                              f"({high}); grey: no gaps.")
+                        intro="Share of the gaps' weight covered in each cell: the darker "
+                              "the green, the more; grey: no gaps.")
 
 
 def _candidates(prs, f: Facts) -> None:
