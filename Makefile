@@ -52,8 +52,10 @@ nbval: $(STAMP)
 	    --nbval-sanitize-with notebooks/sanitize.cfg notebooks; \
 	  status=$$?; rm -rf $$tmp; exit $$status
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here),
-# and LibreOffice Calc, headless, for the test that opens every export in a spreadsheet.
+# Debian's Chromium for the browser tests and record.pdf (Playwright cannot download browsers
+# here); LibreOffice Calc and Impress, headless, for the tests that open every export in a
+# spreadsheet and convert the record's deck to PDF; poppler-utils (pdftotext, pdftoppm) to
+# read the words on those PDFs.
 browser-deps:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
@@ -61,6 +63,13 @@ browser-deps:
 	@command -v soffice >/dev/null || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && apt-get install -y -qq libreoffice-calc-nogui >/dev/null) || \
 	  echo "soffice missing and not root: the LibreOffice export test will be skipped"; }
+	@dpkg -s libreoffice-impress-nogui >/dev/null 2>&1 || dpkg -s libreoffice-impress >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq libreoffice-impress-nogui >/dev/null) || \
+	  echo "LibreOffice Impress missing and not root: the deck's conversion test will be skipped"; }
+	@command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null) || \
+	  echo "poppler-utils missing and not root: the PDF layout tests will be skipped"; }
 
 # Debian's PostgreSQL server binaries: the tests start a throwaway server from them
 # (initdb into a temp folder, 127.0.0.1, a free port) and stop it afterwards.

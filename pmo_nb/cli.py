@@ -63,7 +63,8 @@ def record(args: argparse.Namespace) -> int:
         paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,
                              title=args.title, budget=args.budget, wave_budget=args.wave_budget,
                              must=args.must, exclude=args.exclude, currency=args.currency,
-                             pdf=args.pdf)
+                             pdf=args.pdf, paper=args.paper, pptx=args.pptx,
+                             pptx_template=args.pptx_template)
     except (PmoError, OSError) as exc:
         failed = isinstance(exc, RecordError)
         print(f"pmo-nb record: {exc}", file=sys.stderr)
@@ -134,8 +135,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Write the record of a session into OUT: record.html (one self-contained "
                     "page for stakeholders: summary, coverage, the budget plan, roadmap, gap "
                     "register, catalog), record.xlsx (every table) and notebooks/*.ipynb (the "
-                    "executed notebooks). A new session needs --gaps and --catalog; an "
-                    "existing one is used as saved.")
+                    "executed notebooks); with --pdf, record.pdf (the page on A4 or letter), "
+                    "with --pptx, record.pptx (an editable deck). A new session needs --gaps "
+                    "and --catalog; an existing one is used as saved.")
     rec.add_argument("--gaps", help="gaps CSV/XLSX (needed for a new session)")
     rec.add_argument("--catalog", help="catalog CSV/XLSX (needed for a new session)")
     rec.add_argument("--assignments", help="assignments CSV/XLSX that seed a new session")
@@ -154,8 +156,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="a service the plan must leave out (repeat for more)")
     rec.add_argument("--currency", default="k$", help="unit of the catalog's costs, shown with "
                      "every amount (default: k$)")
-    rec.add_argument("--pdf", action="store_true", help="also print the page to record.pdf "
-                     "with Chromium, when installed")
+    rec.add_argument("--pdf", action="store_true", help="also write record.pdf, the page laid "
+                     "out for paper (needs Chromium)")
+    rec.add_argument("--paper", choices=("a4", "letter"), default="a4", type=str.lower,
+                     help="paper of record.pdf (default: a4)")
+    rec.add_argument("--pptx", action="store_true", help="also write record.pptx, an editable "
+                     "deck (native tables and charts) for the sponsors")
+    rec.add_argument("--pptx-template", metavar="FILE", help="a .pptx whose slide master the "
+                     "deck uses (the consultancy's own; implies --pptx)")
     listing = sub.add_parser("list", help="the workshops in a PostgreSQL database",
                              description="Name, creation time, number of gaps and last change "
                                          "of every workshop in the database.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -86,8 +87,18 @@ def write_zip(path: Path, parts: dict[str, bytes | tuple[bytes, int, int]]) -> P
 
 
 def parts_of(path: Path) -> dict[str, bytes]:
+    """The parts of an xlsx that openpyxl wrote, its XML in one spelling whether openpyxl
+    wrote it with et_xmlfile or with lxml (installed with python-pptx): ``<v />`` for
+    ``<v/>`` and ``<v></v>``, UTF-8 for ``&#233;``."""
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        return {name: _one_spelling(archive.read(name)) if name.endswith(".xml") else
+                archive.read(name) for name in archive.namelist()}
+
+
+def _one_spelling(xml: bytes) -> bytes:
+    xml = re.sub(rb"<(\w+)></\1>", rb"<\1/>", xml)
+    xml = re.sub(rb"(?<! )/>", b" />", xml)
+    return re.sub(rb"&#(\d+);", lambda m: chr(int(m[1])).encode(), xml)
 
 
 SHEET = "xl/worksheets/sheet1.xml"

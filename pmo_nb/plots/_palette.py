@@ -53,6 +53,9 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 
 
 LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+# a legend under the plot, left-aligned: a narrow (printed) figure keeps it off the title
+BOTTOM_LEGEND = dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom",
+                     xref="container", yref="container", traceorder="normal")
 
 
 def esc(value: object) -> str:
@@ -61,13 +64,59 @@ def esc(value: object) -> str:
 
 
 def esc_wrap(value: object, width: int = 60, max_lines: int | None = None) -> str:
-    """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape)."""
+    """Escape and wrap long text into ``<br>``-separated lines (wrap first, then escape).
+
+    Lines break between words only: a word longer than ``width`` stays whole on its own
+    line (a label cut inside a word, "Organisatio nal", reads as two words).
+
+    Examples
+    --------
+    >>> esc_wrap("Organisational learning & R&D", 11)
+    'Organisational<br>learning &amp;<br>R&amp;D'
+    """
     text = as_text(value)
-    lines = textwrap.wrap(text, width=width, break_long_words=True) or [""]
+    lines = textwrap.wrap(text, width=width, break_long_words=False,
+                          break_on_hyphens=False) or [""]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][: max(width - 1, 1)] + "…"
     return "<br>".join(esc(line) for line in lines)
+
+
+def text_px(text: str, size: float) -> float:
+    """About how wide ``text`` is drawn in Arial at ``size`` px (a generous 0.6 em a
+    character, so a label measured to fit does fit)."""
+    return 0.6 * size * len(text)
+
+
+def longest_word(value: object) -> str:
+    """The longest word of ``value`` (what a label can never be narrower than)."""
+    return max(as_text(value).split() or [""], key=len)
+
+
+def column_labels(labels: list[str], column: float,
+                  size: int = 14) -> tuple[list[str], int, int]:
+    """Labels of columns ``column`` px wide that never run into each other, escaped:
+    wrapped between words and flat when every word fits the column, else upright (a
+    line per 16 px of column, cut with "…" past that); with their angle and height (px).
+
+    Examples
+    --------
+    >>> column_labels(["Organisational learning", "Tools"], 140)
+    (['Organisational<br>learning', 'Tools'], 0, 36)
+    >>> column_labels(["Organisational learning", "Tools"], 40)[:2]
+    (['Organisational learning', 'Tools'], -90)
+    """
+    chars = int((column - 8) // (0.6 * size))
+    if all(len(longest_word(c)) <= chars for c in labels):
+        ticks = [esc_wrap(c, chars) for c in labels]
+        return ticks, 0, 18 * max([t.count("<br>") + 1 for t in ticks] + [1])
+    per_line = max(int(column // 16), 1)  # upright: lines side by side in the column
+    longest = max(len(as_text(c)) for c in labels)  # wrap so the longest fits those lines
+    wrap = min(max(24, -(-longest // per_line) + 2), 48)
+    ticks = [esc_wrap(c, wrap, max_lines=per_line) for c in labels]
+    longest = max([len(line) for t in ticks for line in t.split("<br>")] + [1])
+    return ticks, -90, int(0.6 * (size - 1) * longest) + 10
 
 
 def shorten(value: object, width: int) -> str:

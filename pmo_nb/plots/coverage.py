@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from ..coverage import STATUSES
 from ..errors import UsageError
 from ._palette import (
+    BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
     COUNT_SCALE,
     COVERED_SCALE,
@@ -26,8 +27,10 @@ from ._palette import (
     LEVEL_NAMES,
     OPEN_SCALE,
     STATUS_COLOURS,
+    TICK_SIZE,
     TITLE_SPACE,
     cell_colour,
+    column_labels,
     empty_figure,
     esc,
     esc_wrap,
@@ -35,6 +38,7 @@ from ._palette import (
     on_colour,
     shorten,
     text_colour,
+    text_px,
 )
 
 __all__ = ["aspect_category_heatmap", "coverage_heatmap", "heatmap_grid", "service_load",
@@ -43,6 +47,7 @@ __all__ = ["aspect_category_heatmap", "coverage_heatmap", "heatmap_grid", "servi
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
+SCREEN_WIDTH = 1100  # px: a figure on the record's page on a 1280 px screen
 
 
 def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
@@ -212,10 +217,13 @@ def _cell_hover(cell: dict, priority: str, size: str) -> str:
             f"weight covered {cell['covered_weight']:g} of {cell['weight']:g}")
 
 
-def aspect_category_heatmap(ws: Any) -> go.Figure:
+def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
     """Aspects (rows) x service categories (columns): gaps of each aspect a category helps.
 
-    Counted through the assignments; handed-over gaps are left out.
+    Counted through the assignments; handed-over gaps are left out. The category labels
+    wrap between words to fit their column at ``width`` px (default: a page on a
+    1280 px screen; the printed record passes its own and gets a figure that wide);
+    when a word is too long for its column, the labels stand upright.
     """
     cov, cat = ws.coverage(), ws.catalog
     acted = cov.loc[cov["status"] != "handed over", ["gap_id", "aspect"]]
@@ -234,21 +242,31 @@ def aspect_category_heatmap(ws: Any) -> go.Figure:
         hovertemplate="%{hovertext}<extra></extra>",
         colorbar=dict(title=dict(text="Gaps helped", side="right"),
                       dtick=1 if zmax <= 10 else None)))
-    for i, row in enumerate(z):
-        for j, value in enumerate(row):
-            if value:
-                fig.add_annotation(x=j, y=i, text=str(value), showarrow=False, font=dict(
-                    size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
-    fig.update_xaxes(title_text="Service category", side="top", tickangle=0, showgrid=False,
-                     tickvals=list(range(len(categories))),
-                     ticktext=[esc_wrap(c, 11) for c in categories])
+    fig.update_layout(annotations=[
+        dict(x=j, y=i, text=str(value), showarrow=False,
+             font=dict(size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
+        for i, row in enumerate(z) for j, value in enumerate(row) if value])
+    rows = [esc_wrap(a, 32, max_lines=2) for a in aspects]  # two lines fit a row
+    ticks, angle, label_px = _category_ticks(categories, rows, width or SCREEN_WIDTH)
+    two = any("<br>" in r for r in rows)  # rows a little taller for two-line labels
+    fig.update_xaxes(title_text="Service category", side="top", tickangle=angle, showgrid=False,
+                     tickvals=list(range(len(categories))), ticktext=ticks,
+                     tickfont_size=14 if angle == 0 else 13)
     fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
-                     tickvals=list(range(len(aspects))),
-                     ticktext=[esc(shorten(a, 34)) for a in aspects])
-    lines = max([len(esc_wrap(c, 11).split("<br>")) for c in categories] + [1])
-    fig.update_layout(margin_t=TITLE_SPACE + 18 * lines + 30)  # wrapped ticks + axis title
+                     tickvals=list(range(len(aspects))), ticktext=rows)
+    fig.update_layout(margin_t=TITLE_SPACE + label_px + 40)  # ticks + axis title
+    if width:
+        fig.update_layout(width=width)
     return finish(fig, "Which service categories help which aspects (gaps helped)",
-                   height=max(480, 36 * len(aspects) + 18 * lines + 170))
+                  height=max(480, (36 + 8 * two) * len(aspects) + label_px + 190))
+
+
+def _category_ticks(categories: list[str], rows: list[str],
+                    width: int) -> tuple[list[str], int, int]:
+    """The column labels for a figure ``width`` px wide with ``rows`` as its row labels."""
+    widest = max([text_px(line, TICK_SIZE) for r in rows for line in r.split("<br>")] + [0])
+    column = max((width - 60 - widest - 130) / max(len(categories), 1), 16)  # 130: colour bar
+    return column_labels(categories, column)
 
 
 def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
@@ -289,18 +307,18 @@ def traceability_matrix(ws: Any) -> go.Figure:
                                  marker=dict(symbol="square", size=16, color=colours[kind]),
                                  hoverinfo="skip"))
     ticks = [shorten(names.get(s, s), 28) for s in services]
-    fig.update_xaxes(side="top", tickangle=-45, showgrid=False, zeroline=False,
+    fig.update_xaxes(side="top", tickangle=-90, showgrid=False, zeroline=False,
                      tickvals=list(range(len(services))), tickfont_size=13,
                      ticktext=[esc(t) for t in ticks])
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, tickfont_size=13,
                      tickvals=list(range(len(gap_rows))),
                      ticktext=[esc(f"{g.gap_id} · {shorten(g.aspect, 28)}") for g in gap_rows])
-    label_px = int(0.71 * 6.4 * max(len(t) for t in ticks)) + 16  # -45° labels of 13 px text
-    fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=30),
-                      legend=dict(orientation="h", x=1, xanchor="right", y=1, yanchor="top",
-                                  yref="container", xref="container"))
+    # upright labels of 13 px text: side by side, they never run into each other at any width
+    label_px = int(0.6 * 13 * max(len(t) for t in ticks)) + 16
+    fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=70),
+                      legend=BOTTOM_LEGEND)  # under the plot: never on the title
     return finish(fig, "Traceability: gaps x assigned services",
-                   height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 40)
+                   height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 80)
 
 
 def _trace_hover(gap: Any, name: str, service_id: str, value: int | None) -> str:
@@ -367,14 +385,12 @@ def service_load(ws: Any) -> go.Figure:
                 hovertext=[f"<b>{esc(names.get(s, s))}</b> ({esc(s)})<br>{kind}: {v:g} {measure}"
                            f"<br>gaps: {esc(gap_lists[s])}" for s, v in zip(ids, values)],
                 hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
-    fig.update_layout(barmode="stack", legend=dict(
-        orientation="h", x=1, xanchor="right", y=1, yanchor="top", xref="container",
-        yref="container", traceorder="normal"))
+    fig.update_layout(barmode="stack", legend=BOTTOM_LEGEND, margin_b=90)
     fig.update_yaxes(autorange="reversed", tickvals=list(range(len(ids))), ticktext=labels,
                      row=1, col=1)
     fig.update_xaxes(dtick=1, row=1, col=1)
     fig.update_annotations(font_size=18)
     return finish(fig, "Load per service (gaps the PMO acts on)",
-                   height=max(420, 30 * len(ids) + 220))
+                   height=max(440, 30 * len(ids) + 260))
 
 

@@ -31,6 +31,8 @@ RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
 NOTEBOOK_DIR = notebook_dir()  # in the installed package, or the checkout's notebooks/
 PAGE = "record.html"
 WORKBOOK = "record.xlsx"
+PDF = "record.pdf"
+DECK = "record.pptx"
 NOTEBOOKS = "notebooks"
 
 
@@ -40,7 +42,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  budget: float | None = None, wave_budget: float | None = None,
                  must: Sequence[str] = (), exclude: Sequence[str] = (),
                  currency: str = DEFAULT_CURRENCY, notebooks: Sequence[str] | None = None,
-                 notebook_dir: Path | None = None, pdf: bool = False,
+                 notebook_dir: Path | None = None, pdf: bool = False, paper: str = "a4",
+                 pptx: bool = False, pptx_template: str | os.PathLike | None = None,
                  log: TextIO | None = None) -> list[Path]:
     """Write the record of a session into ``out``: page, workbook, executed notebooks.
 
@@ -67,8 +70,12 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     notebooks, notebook_dir : optional
         Notebook names (without ``.ipynb``) and their folder; default
         :data:`RECORD_NOTEBOOKS` in :data:`NOTEBOOK_DIR`.
-    pdf : bool
-        Also print the page to ``record.pdf`` with Chromium, when it is installed.
+    pdf, paper : bool, {"a4", "letter"}
+        Also print the page to ``record.pdf`` for ``paper`` with Chromium
+        (:func:`~pmo_nb.record.write_pdf`); without Chromium, an error before anything runs.
+    pptx, pptx_template : bool, path
+        Also write ``record.pptx``, the editable deck (:func:`~pmo_nb.record.write_deck`),
+        on the slide master of ``pptx_template`` when given (it implies ``pptx``).
     log : text stream, optional
         Where progress lines go (default ``sys.stderr``).
 
@@ -81,8 +88,12 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     ------
     DataError, SessionError, InputFileError, PlanError, UnknownServiceError
         Bad inputs or options, before any notebook runs or anything is written.
+    InputFileError, UsageError
+        The deck's template is missing or not a .pptx, or ``paper`` is unknown: before any
+        notebook runs or anything is written.
     RecordError
-        A notebook failed; its name, cell and error are in the message.
+        A notebook failed (its name, cell and error are in the message), or a PDF was asked
+        for and there is no Chromium (before anything runs).
 
     Examples
     --------
@@ -100,13 +111,14 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         raise UsageError(f"--out '{out}' is a file; give a folder for the record.")
     out_existed = out.exists()
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
+    outputs = _outputs(pdf, paper, pptx, pptx_template)
     created = _open_session(params, log)
     options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
     secret = {"PGPASSWORD": password} if password else {}  # never in a notebook's parameters
     runner = run.Runner(found, log, start, secret)  # the kernel starts now, beside what follows
     runner.start()
     try:
-        return _build(out, params, options, runner, pdf, log, start, session_url)
+        return _build(out, params, options, runner, outputs, log, start, session_url)
     except BaseException:
         _undo_session(params["session_path"] if created else None, out, out_existed, log)
         raise
@@ -115,8 +127,29 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         runner.join()
 
 
-def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: bool,
-           log: TextIO, start: float, shown_session: str | None) -> list[Path]:
+def _outputs(pdf: bool, paper: str, pptx: bool,
+             template: str | os.PathLike | None) -> dict[str, object]:
+    """The PDF and deck asked for, checked before anything runs: the paper, Chromium, the
+    template (missing, or not a .pptx, is an error naming the file)."""
+    outputs: dict[str, object] = {}
+    if pdf:
+        from .pdf import browser, check_paper
+
+        outputs["paper"] = check_paper(paper)
+        if browser() is None:
+            raise RecordError("--pdf needs Chromium, and none is on PATH (chromium, "
+                              "chromium-browser, google-chrome); install it (apt-get install "
+                              "chromium) or leave out --pdf.")
+    if pptx or template is not None:
+        from .deck import check_template
+
+        outputs["template"] = check_template(template)
+    return outputs
+
+
+def _build(out: Path, params: dict, options: Options, runner: run.Runner,
+           outputs: dict[str, object], log: TextIO, start: float,
+           shown_session: str | None) -> list[Path]:
     from ..workshop import Workshop
     from .facts import gather  # plotly, scipy: loaded while the kernel starts
 
@@ -132,7 +165,7 @@ def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: b
         try:
             runner.give({**params, "session_path": shown_session}, staging / NOTEBOOKS)
             try:
-                _write_page(facts, ws, staging, pdf, log, start)
+                _write_page(facts, ws, staging, outputs, log, start)
             finally:
                 runner.join()
             runner.check()
@@ -142,7 +175,8 @@ def _build(out: Path, params: dict, options: Options, runner: run.Runner, pdf: b
             raise
 
 
-def _write_page(facts, ws, staging: Path, pdf: bool, log: TextIO, start: float) -> None:
+def _write_page(facts, ws, staging: Path, outputs: dict[str, object], log: TextIO,
+                start: float) -> None:
     from . import report, workbook
 
     page = report.write(facts, ws, staging / PAGE)
@@ -150,10 +184,14 @@ def _write_page(facts, ws, staging: Path, pdf: bool, log: TextIO, start: float) 
           file=log)
     workbook.write(facts, ws, staging / WORKBOOK)
     print(f"{WORKBOOK}: {len(workbook.tables(facts, ws))} sheets", file=log)
-    if pdf:
-        from .pdf import print_pdf
+    if "paper" in outputs:
+        from .pdf import write_pdf
 
-        print_pdf(page, staging / "record.pdf", log)
+        write_pdf(facts, ws, staging / PDF, paper=str(outputs["paper"]), log=log)
+    if "template" in outputs:
+        from .deck import write_deck
+
+        write_deck(facts, staging / DECK, template=outputs["template"], log=log)
 
 
 def _params(session: str | os.PathLike, gaps: object, catalog: object,

@@ -136,15 +136,16 @@ def plotly_js() -> str:
     return resources.files(__package__).joinpath("_vendor", PLOTLY_BUNDLE).read_text("utf-8")
 
 
-def page(title: str, body: str, *, figures: bool) -> str:
+def page(title: str, body: str, *, figures: bool, style: str = "") -> str:
     """The whole page: head with the style and (when ``figures``) plotly.js, then ``body``.
 
-    ``title`` is plain text (escaped here); ``body`` is markup built with this module.
+    ``title`` is plain text (escaped here); ``body`` is markup built with this module;
+    ``style`` is more CSS made by this package (the print style of :mod:`.pdf`).
     """
     script = f"<script>{plotly_js()}</script>" if figures else ""
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{STYLE}</style>{script}</head>"
+            f"<title>{esc(title)}</title><style>{STYLE}{style}</style>{script}</head>"
             f"<body><main>{body}</main></body></html>\n")
 
 
@@ -175,5 +176,7 @@ table.compact{font-size:15px}
 .figure{width:100%;margin:8px 0 18px;break-inside:avoid}
 ul.waves{padding-left:20px;margin:4px 0}ul.waves li{margin:4px 0}
 .appendix{break-before:page}
+nav.contents{margin:4px 0 8px;font-size:15px}nav.contents ol{margin:2px 0;padding-left:22px;
+ columns:2;column-gap:32px}nav.contents a{color:#0B4F8A}
 @media print{main{padding:0}h2{break-after:avoid}tr{break-inside:avoid}}
 """

@@ -29,21 +29,48 @@ SIZE, PRIORITY = Col("size", "Size", "short"), Col("priority", "Priority", "shor
 
 
 class _Figures:
-    """Numbers the page's figures ``fig-1``, ``fig-2``, ... (stable ids, no random uuids)."""
+    """Numbers the page's figures ``fig-1``, ``fig-2``, ... (stable ids, no random uuids);
+    on paper, draws each at the printable ``width``."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int | None = None) -> None:
         self._ids = itertools.count(1)
+        self.width = width
 
     def __call__(self, fig: go.Figure) -> str:
+        if self.width:
+            fig.update_layout(width=self.width, autosize=False)
         return figure(fig, f"fig-{next(self._ids)}")
 
 
-def render(facts: Facts, ws: Any) -> str:
-    """The whole page as HTML text."""
-    fig = _Figures()
-    body = "".join([_header(facts), _summary(facts), _coverage(facts, ws, fig),
-                    _plan(facts, ws, fig), _votes(facts), _register(facts), _catalog(facts)])
-    return page(f"{facts.title}: PMO Planning workshop record", body, figures=True)
+def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
+    """The whole page as HTML text; with ``paper`` ("a4", "letter"), laid out to print."""
+    from .pdf import figure_width, print_style
+
+    fig = _Figures(figure_width(paper) if paper else None)
+    body = "".join([_header(facts), _contents(facts), _summary(facts),
+                    _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
+                    _register(facts), _catalog(facts)])
+    extra = print_style(facts.title, made_on(facts), paper) if paper else ""
+    return page(f"{facts.title}: PMO Planning workshop record", body, figures=True,
+                style=extra)
+
+
+def made_on(f: Facts) -> str:
+    """The record's date as people write it: ``'5 December 2026'``."""
+    return f"{f.made.day} {f.made:%B %Y}"
+
+
+SECTIONS = (("summary", "Summary"), ("coverage", "Coverage in detail"),
+            ("plan", "The budget plan in detail"), ("votes", "Votes"),
+            ("register", "Appendix A. The gap register"),
+            ("catalog", "Appendix B. The service catalog"))
+
+
+def _contents(f: Facts) -> str:
+    """The short contents list under the title (links to the sections)."""
+    items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in SECTIONS
+                    if key != "votes" or f.votes is not None)
+    return f'<nav class="contents" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
 
 
 def write(facts: Facts, ws: Any, path: Path) -> Path:
@@ -56,7 +83,7 @@ def _header(f: Facts) -> str:
     budget = (f"a budget of {esc(number(f.plan.budget, f.currency))}" if f.budget_given
               else "the budget for every service proposed")
     changed = f" · session last changed {esc(f.last_change)} UTC" if f.last_change else ""
-    made = f"{f.made.day} {f.made:%B %Y}"
+    made = made_on(f)
     return (f"<h1>{esc(f.title)}</h1>"
             f'<p class="meta">PMO Planning workshop · record of {made}{changed}</p>'
             f'<p class="lead">What the workshop decided for the organisation\'s '
@@ -167,7 +194,7 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
             {"whole": "whole gap", "rest": "the rest"}))), owner_cols,
             empty="No gap goes to another owner.")
         + fig(plots.traceability_matrix(ws)) + fig(plots.service_load(ws))
-        + fig(plots.aspect_category_heatmap(ws)) + "</section>")
+        + fig(plots.aspect_category_heatmap(ws, width=fig.width)) + "</section>")
 
 
 def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
@@ -205,7 +232,7 @@ def _curve_figure(f: Facts) -> go.Figure:
     out = plots.budget_curve_figure(f.curve, p.budget)
     out.add_trace(go.Scatter(
         x=[p.budget], y=[p.covered_share * 100], mode="markers+text", name="plan",
-        text=[percent(p.covered_share)], textposition="bottom right",
+        text=[percent(p.covered_share)], textposition="bottom left",  # right: off the plot
         textfont=dict(size=18, color=DARK_TEXT), marker=dict(size=16, color=DARK_TEXT,
                                                              symbol="diamond"),
         hovertemplate=f"this plan: {percent(p.covered_share)} covered<extra></extra>"))

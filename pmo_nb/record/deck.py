@@ -1,0 +1,265 @@
+"""``record.pptx``: the record as an editable deck for the sponsors' meeting.
+
+Written from the same :class:`~.facts.Facts` as the page, with python-pptx: native tables
+and a native chart (every number can be restyled and edited), on pmo_nb's plain 16:9
+master or on the consultancy's own (``template``: a .pptx whose masters and layouts are
+used and whose own slides are left out). Slides: title; summary numbers; coverage by
+gap size and priority (a coloured table); the candidate list; what the budget buys (the
+frontier as a line chart, the plan marked); the roadmap's waves; handed-over gaps and
+their owners; votes when the session has some. Long lists continue on a next slide.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+from typing import TextIO
+
+from pptx import Presentation
+from pptx.chart.data import XyChartData
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+)
+from pptx.util import Inches
+
+from .._plan_report import headline, proof
+from ..coverage import coverage_matrix
+from ..errors import InputFileError, UsageError
+from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plots.coverage import heatmap_grid
+from . import _slides
+from .facts import Facts
+from .html import number
+from .report import made_on
+
+STATUS_WORDS = {"covered": "covered by a PMO service", "partial": "partly covered",
+                "open": "still open", "handed over": "handed over to other owners"}
+
+
+def check_template(template: str | Path | None) -> Path | None:
+    """The template as a Path once it is known to open as a .pptx; None for none.
+
+    Examples
+    --------
+    >>> check_template(None) is None
+    True
+    >>> check_template("nowhere/house-style.pptx")
+    Traceback (most recent call last):
+    ...
+    pmo_nb.errors.InputFileError: --pptx-template 'nowhere/house-style.pptx' does not exist; give the path of a PowerPoint .pptx whose slide master the deck should use.
+    """  # noqa: E501
+    if template is None:
+        return None
+    path = Path(template)
+    if not path.is_file():
+        raise InputFileError(f"--pptx-template '{path}' does not exist; give the path of a "
+                             "PowerPoint .pptx whose slide master the deck should use.")
+    fix = "save the template as .pptx (a .potx or .odp: open it and save it as .pptx)"
+    if not zipfile.is_zipfile(path):
+        raise UsageError(f"--pptx-template '{path}' is not a PowerPoint .pptx file (not a zip "
+                         f"package); {fix}.")
+    try:
+        Presentation(str(path))
+    except Exception as exc:  # python-pptx raises several kinds for a bad package
+        raise UsageError(f"--pptx-template '{path}' is not a PowerPoint .pptx file "
+                         f"({type(exc).__name__}: {str(exc)[:120]}); {fix}.") from exc
+    return path
+
+
+def write_deck(facts: Facts, path: str | Path, *, template: str | Path | None = None,
+               log: TextIO | None = None) -> Path:
+    """Write the record as an editable PowerPoint deck (native tables and chart).
+
+    Parameters
+    ----------
+    facts : Facts
+        The record's facts (:func:`pmo_nb.record.gather`): the numbers the page shows.
+    path : path
+        The .pptx to write.
+    template : path, optional
+        A .pptx whose slide master and layouts the deck uses (its own slides are left
+        out); default a plain 16:9 deck.
+    log : text stream, optional
+        Where the one progress line goes (default: nowhere).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    InputFileError, UsageError
+        ``template`` is missing, or is not a .pptx; the message names the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pptx import Presentation
+    >>> from pmo_nb.record import Options, gather, write_deck
+    >>> facts = gather(ws, Options(budget=50, wave_budget=30), "demo")
+    >>> out = Path(tempfile.mkdtemp()) / "record.pptx"
+    >>> deck = Presentation(str(write_deck(facts, out)))
+    >>> [s.shapes.title.text for s in deck.slides][:3]
+    ['demo', 'Summary', 'Coverage by gap size and priority']
+    """
+    start, path = time.perf_counter(), Path(path)
+    checked = check_template(template)
+    prs = Presentation(str(checked) if checked else None)
+    if checked:
+        _slides.drop_slides(prs)
+    else:
+        _slides.widen(prs, Inches(13.333))  # python-pptx's own master is 4:3
+    for add in (_title, _summary, _coverage, _candidates, _budget, _roadmap, _handed_over,
+                _votes, progress_since_baseline):
+        add(prs, facts)
+    if not checked:
+        _slides.title_sizes(prs, first=40, others=30)
+    prs.save(str(path))
+    if log is not None:
+        print(f"{path.name}: {len(prs.slides)} slides, {path.stat().st_size / 1e3:.0f} kB "
+              f"({time.perf_counter() - start:.1f} s)", file=log)
+    return path
+
+
+def _title(prs, f: Facts) -> None:
+    slide = prs.slides.add_slide(_slides.title_layout(prs))
+    if slide.shapes.title is not None:
+        slide.shapes.title.text = _slides.plain(f.title)
+    subtitle = f"PMO Planning workshop · record of {made_on(f)}"
+    bodies = [p for p in slide.placeholders if p.placeholder_format.idx != 0]
+    if bodies:
+        bodies[0].text = subtitle
+        for extra in bodies[1:]:
+            extra._element.getparent().remove(extra._element)
+    else:  # a master without a subtitle: a text box under the title
+        third = prs.slide_height // 3
+        area = _slides.Area(prs.slide_width // 12, 2 * third, prs.slide_width * 5 // 6, third)
+        _slides.text_box(slide, area, [subtitle], 20)
+
+
+def _summary(prs, f: Facts) -> None:
+    total = sum(f.counts.values())
+    rows = [[str(n), f"{n / total:.0%}" if total else "", STATUS_WORDS[s]]
+            for s, n in f.counts.items()]
+    colours = [(_slides.rgb(STATUS_COLOURS[s]), _slides.rgb(on_colour(STATUS_COLOURS[s])))
+               for s in f.counts]
+    _slides.paged_table(
+        prs, "Summary", [_slides.Column("Gaps", 0.15, True), _slides.Column("Share", 0.15, True),
+                         _slides.Column("Status", 0.7)], rows,
+        intro=f"{total} gaps. {headline(f.plan, f.currency)}",
+        fill=lambda i, j: colours[i] if j == 2 else None)
+
+
+def _coverage(prs, f: Facts) -> None:
+    grid = heatmap_grid(coverage_matrix(f.coverage))
+    rows = [[priority] + [" · ".join([c["head"], *c["lines"]]) for c in cells]
+            for priority, cells in zip(grid["rows"], grid["cells"], strict=True)]
+
+    def fill(i: int, j: int):
+        if j == 0:
+            return None
+        cell = grid["cells"][i][j - 1]
+        return _slides.rgb(cell["fill"]), _slides.rgb(cell["ink"])
+
+    cols = [_slides.Column("Priority \\ gap size", 0.22)] + [
+        _slides.Column(f"Size {size}", 0.26) for size in grid["columns"]]
+    _slides.paged_table(prs, "Coverage by gap size and priority", cols, rows, fill=fill,
+                        intro="Share of the gaps' weight covered in each cell: the darker "
+                              "the green, the more; grey: no gaps.")
+
+
+def _candidates(prs, f: Facts) -> None:
+    cand = f.candidate_list
+    rows = [[s, LEVEL_NAMES.get(size, size), aspect] for s, size, aspect in zip(
+        cand["Product / Service"], cand["Gap Size"], cand["Addresses Aspect"], strict=True)]
+    cols = [_slides.Column("Product / Service", 0.45), _slides.Column("Gap Size", 0.15),
+            _slides.Column("Addresses Aspect", 0.40)]
+    _slides.paged_table(prs, "Candidate services", cols, rows,
+                        empty="No service was assigned to a gap.")
+
+
+def _budget(prs, f: Facts) -> None:
+    slide, area = _slides.new_slide(prs, "What the budget buys")
+    used = _slides.text_box(slide, area, [headline(f.plan, f.currency), proof(f.plan)], 16)
+    data = XyChartData()
+    frontier = data.add_series("Share of weight covered (%)")
+    for x, y in frontier_points(f):
+        frontier.add_data_point(x, y)
+    plan = data.add_series("This plan")
+    plan.add_data_point(f.plan.budget, round(f.plan.covered_share * 100, 1))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, area.left,
+                                   area.top + used, area.width, area.height - used, data).chart
+    chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.category_axis.has_title = chart.value_axis.has_title = True
+    chart.category_axis.axis_title.text_frame.text = f"Budget ({_slides.plain(f.currency)})"
+    chart.value_axis.axis_title.text_frame.text = "Share of weight covered (%)"
+    chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
+    marked = chart.plots[0].series[1]
+    marked.marker.style, marked.marker.size = XL_MARKER_STYLE.DIAMOND, 14
+    label = marked.points[0].data_label
+    label.has_text_frame, label.position = True, XL_LABEL_POSITION.BELOW
+    label.text_frame.text = f"this plan: {f.plan.covered_share:.0%} covered"
+
+
+def frontier_points(f: Facts) -> list[tuple[float, float]]:
+    """The budget curve as the corners of its steps: (budget, % of weight covered)."""
+    curve = f.curve.sort_values("budget", kind="stable")
+    points: list[tuple[float, float]] = []
+    for budget, share in zip(curve["budget"], curve["covered_share"], strict=True):
+        y = round(float(share) * 100, 1)
+        if points:
+            points.append((float(budget), points[-1][1]))
+        points.append((float(budget), y))
+    return points
+
+
+def _roadmap(prs, f: Facts) -> None:
+    rows = [[f"Wave {w.wave}", f"{number(w.start_month)}–{number(w.end_month)}",
+             number(w.cost, f.currency), w.services] for w in f.waves.itertuples(index=False)]
+    cols = [_slides.Column("Wave", 0.12), _slides.Column("Months", 0.13),
+            _slides.Column("Cost", 0.15, True), _slides.Column("Services", 0.60)]
+    _slides.paged_table(prs, "The roadmap", cols, rows, empty="No services to deploy.",
+                        intro=f"At most {number(f.wave_budget, f.currency)} a wave; a wave "
+                              "starts when the one before is in place.")
+
+
+def _handed_over(prs, f: Facts) -> None:
+    parts = {"whole": "the whole gap", "rest": "what the PMO cannot do"}
+    rows = [[r.owner, f"{r.gap_id} {r.aspect}", parts.get(r.handover, r.handover), r.note]
+            for r in f.handed_over.itertuples(index=False)]
+    cols = [_slides.Column("Owner", 0.22), _slides.Column("Gap", 0.30),
+            _slides.Column("Takes", 0.18), _slides.Column("Note", 0.30)]
+    _slides.paged_table(prs, "Handed over to other owners", cols, rows,
+                        empty="No gap goes to another owner.")
+
+
+def _votes(prs, f: Facts) -> None:
+    """The participants' votes: a slide only when the session has revealed results."""
+    if f.votes is None:
+        return
+
+    share = 1 / len(f.votes.columns)
+    cols = [_slides.Column(str(c).replace("_", " ").capitalize(), share) for c in f.votes.columns]
+    rows = [[f"{v:.0%}" if c in ("share", "agreement") and isinstance(v, float)
+             else number(v) if isinstance(v, int | float) else v
+             for c, v in zip(f.votes.columns, row, strict=True)]
+            for row in f.votes.itertuples(index=False)]
+    _slides.paged_table(prs, "Votes", cols, rows)
+
+
+def progress_since_baseline(prs, f: Facts) -> None:
+    """HOOK for follow-up sessions (not built yet): the progress since the baseline.
+    A record of a follow-up session should show what changed since the baseline
+    workshop. Follow-up sessions do not exist yet and :class:`Facts` has no baseline, so
+    this adds no slide. When they land, ``Facts`` gains a ``baseline`` and its slides are
+    written here; until then a ``baseline`` is refused rather than silently left out.
+    """
+    if getattr(f, "baseline", None) is not None:
+        raise NotImplementedError("the deck has no progress slides yet: write them in "
+                                  "pmo_nb.record.deck.progress_since_baseline")
