@@ -80,7 +80,7 @@ def record(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
-    from .folder import new_folder, session_name
+    from .app.folder import new_folder, session_name
 
     try:
         folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
@@ -112,8 +112,8 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb._serve`)."""
-    from ._serve import serve as run
+    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb.app.serve`)."""
+    from .app.serve import serve as run
 
     try:
         return run(args.session, args.host, args.port)

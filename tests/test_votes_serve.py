@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pmo_nb
 from conftest import REPO
-from pmo_nb import _serve, cli
+from pmo_nb import cli
+from pmo_nb.app import serve as _serve
 
 
 def test_the_app_serves_the_participant_notebook_on_this_machine_only() -> None:

@@ -10,7 +10,6 @@ heatmap, the budget curve, the roadmap) and :mod:`.catalog` (the treemap).
 
 from __future__ import annotations
 
-from ._palette import TEMPLATE
 from .catalog import catalog_overview
 from .coverage import (
     aspect_category_heatmap,
@@ -20,6 +19,7 @@ from .coverage import (
     traceability_matrix,
 )
 from .plan import budget_curve_figure, plan_heatmap, roadmap_timeline
+from .style import TEMPLATE
 
 __all__ = [
     "TEMPLATE", "aspect_category_heatmap", "budget_curve_figure", "catalog_overview",

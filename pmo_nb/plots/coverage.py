@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..coverage import STATUSES
+from ..analysis.coverage import STATUSES
 from ..errors import UsageError
-from ._palette import (
+from .style import (
     CONTRIBUTION_COLOURS,
     COUNT_SCALE,
     COVERED_SCALE,

@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
-from .._plan_report import count, headline, percent, proof, versus_greedy
-from ..plots._palette import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plan.words import count, headline, percent, proof, versus_greedy
+from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
 

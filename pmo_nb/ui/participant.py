@@ -29,7 +29,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..participant import Participant
+from ..session.participant import Participant
 from . import html as h
 from . import votes_html as vh
 from .base import Panel

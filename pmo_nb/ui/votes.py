@@ -31,7 +31,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from ..workshop import Workshop
+from ..session.workshop import Workshop
 from . import html as h
 from . import votes_html as vh
 from .base import Note, Panel

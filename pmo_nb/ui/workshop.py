@@ -21,7 +21,7 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
-from ..workshop import Workshop
+from ..session.workshop import Workshop
 from . import html as h
 from .base import Note, Panel
 from .gapform import GapForm

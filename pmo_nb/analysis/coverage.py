@@ -14,9 +14,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ._relevance import OTHER, rank_services
-from .errors import UsageError
-from .schema import LEVELS
+from ..errors import UsageError
+from ..inputs.schema import LEVELS
+from .relevance import OTHER, rank_services
 
 STATUSES = ("covered", "partial", "open", "handed over")
 DEFAULT_WEIGHTS = {"L": 1.0, "M": 2.0, "H": 3.0}
@@ -208,7 +208,7 @@ def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
     gains ``suggested`` (bool: the aspect is listed), ``reason`` (``"made for X"``,
     ``"also covers X"`` or ``""``), ``relevance`` (0, 1, 2), ``similarity`` (0..1) and
     ``assigned`` (``"full"``, ``"partial"`` or ``""``). ``ranked``: the catalog already
-    ranked for this gap (:func:`pmo_nb._relevance.rank_services`), e.g. kept from before.
+    ranked for this gap (:func:`pmo_nb.analysis.relevance.rank_services`), e.g. kept from before.
 
     Examples
     --------

@@ -13,7 +13,7 @@ import textwrap
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
-from ..schema import as_text
+from ..inputs.schema import as_text
 
 OKABE_ITO = ("#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7",
              "#F0E442", "#000000")

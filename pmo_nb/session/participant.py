@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SessionError
 from ._voting import clean_name
-from .errors import SessionError
 from .workshop import Workshop
 
 

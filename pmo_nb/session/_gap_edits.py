@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import _rows, schema
-from .errors import DataError, Problem, UsageError
-from .store import Op
+from ..errors import DataError, Problem, UsageError
+from ..inputs import schema
+from ..store import Op
+from . import _rows
 
 EDITABLE = ("aspect", "current_state", "future_state", "description", "size", "priority",
             "pmo_role", "other_owner")

@@ -3,7 +3,7 @@
 Why not scipy's ``milp``/``linprog`` (HiGHS too): an LP re-solved after a bound change
 starts from its last basis here (probing, :mod:`pmo_nb._reduce`), a MILP can start from a
 known plan, and HiGHS's own options are set without warnings. Presolve stays off (see
-:mod:`pmo_nb._milp`).
+:mod:`pmo_nb.plan._milp`).
 """
 
 from __future__ import annotations

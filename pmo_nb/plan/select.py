@@ -5,7 +5,7 @@ anything with those three will do) and never imports the workshop or the store.
 Only services assigned to some gap in the session are candidates. A gap is worth its
 weight x the best contribution of a chosen service assigned to it (full 1, partial
 0.5), counted once; handed-over gaps count for nothing. The choice is a 0-1 program
-solved exactly by HiGHS (see :mod:`pmo_nb._milp` for the model and the tie-break:
+solved exactly by HiGHS (see :mod:`pmo_nb.plan._milp` for the model and the tie-break:
 among plans of equal value the cheaper one wins).
 
 Examples
@@ -26,54 +26,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.coverage import CONTRIBUTION_VALUE, deployed_coverage
+from ..errors import PlanError, UnknownServiceError
 from . import _milp, _reduce
-from ._plan_report import CURVE_COLUMNS, curve_row, curve_with_plan, plan_summary, plan_table
-from .coverage import CONTRIBUTION_VALUE, deployed_coverage
-from .errors import PlanError, UnknownServiceError
+from .result import Plan
+from .words import CURVE_COLUMNS, curve_row
 
-__all__ = ["Plan", "budget_curve", "curve_with_plan", "greedy_services", "plan_coverage",
-           "plan_summary", "plan_table", "roadmap", "select_services", "value_at"]
+__all__ = ["budget_curve", "greedy_services", "plan_coverage", "roadmap", "select_services",
+           "value_at"]
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]
 DEFAULT_LEAD_TIME = 1.0  # months, for services without lead_time_months
-
-
-@dataclass(frozen=True, eq=False)
-class Plan:
-    """A set of services within a budget, its value and how sure we are it is the best.
-
-    ``services``: the chosen catalog rows (catalog order) with ``must``, ``n_gaps`` and
-    ``gap_ids`` (gaps served, handed-over ones left out), ``standalone_value`` (its
-    value alone) and ``unique_value`` (value lost if it alone were dropped).
-    ``gaps``: one row per gap: ``gap_id, aspect, weight, handed_over,
-    best_contribution, value, service_ids`` (chosen services serving it).
-    ``gap`` is the relative distance to the proven upper ``bound`` (0.0 when
-    ``optimal``; NaN for the greedy baseline, which proves nothing).
-    """
-
-    budget: float
-    services: pd.DataFrame
-    cost: float
-    covered_weight: float
-    total_weight: float
-    optimal: bool
-    gap: float
-    gaps: pd.DataFrame
-    bound: float = math.nan
-    method: str = "milp"
-
-    @property
-    def covered_share(self) -> float:
-        """``covered_weight / total_weight`` (NaN when no gap counts)."""
-        return self.covered_weight / self.total_weight if self.total_weight else math.nan
-
-    def __repr__(self) -> str:
-        proof = ("optimal" if self.optimal else "not proven" if math.isnan(self.gap)
-                 else f"gap {self.gap:.2%}")
-        return (f"Plan(budget={self.budget:g}, cost={self.cost:g}, {len(self.services)} "
-                f"services, covered {self.covered_weight:g} of {self.total_weight:g}, "
-                f"{self.method}, {proof})")
 
 
 @dataclass(frozen=True)
@@ -92,7 +56,8 @@ def select_services(ws: Any, budget: float, *, must: Iterable[str] = (),
     Solved as a MILP (HiGHS); ``optimal`` says whether it is proven. ``must`` ids are
     always in (even when assigned to no gap: they cost, add nothing), ``exclude`` ids
     never. ``rel_gap`` > 0 stops once within that proven relative distance; stopped by
-    ``time_limit``, the plan is the best known (the solver's or greedy's), ``gap`` > 0.
+    ``time_limit``, the plan is the best known (the solver's or greedy's),
+    ``optimality_gap`` > 0.
 
     Examples
     --------
@@ -111,7 +76,7 @@ def greedy_services(ws: Any, budget: float, *, must: Iterable[str] = (),
                     exclude: Iterable[str] = ()) -> Plan:
     """Baseline: add the service of highest marginal value per cost while one fits and helps.
 
-    Only to show what the exact plan gains: ``optimal`` is False, ``gap`` NaN.
+    Only to show what the exact plan gains: ``optimal`` is False, ``optimality_gap`` NaN.
 
     Examples
     --------
@@ -243,7 +208,7 @@ def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
 def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
     """``ws.coverage()`` as it would be with only the plan's services deployed.
 
-    The workshop's own rules (:func:`pmo_nb.coverage.gap_coverage`) on the assignments of
+    The workshop's own rules (:func:`pmo_nb.analysis.coverage.gap_coverage`) on the assignments of
     the plan's services; handed-over gaps stay handed over.
 
     Examples

@@ -16,20 +16,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _rows, export, schema
-from . import coverage as cov
-from ._gap_edits import GapEdits
-from ._relevance import rank_services
-from ._voting import VotingMixin
-from .errors import (
+from ..analysis import coverage as cov
+from ..analysis.relevance import rank_services
+from ..errors import (
     UnknownGapError,
     UnknownServiceError,
 )
+from ..inputs import export, schema
+from ..inputs.io import Source
+from ..store import Op, Store, now
+from . import _rows
+from ._gap_edits import GapEdits
+from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
-from .io import Source
-from .session import assignment_ops, open_store
-from .store import Op, Store, now
+from .opening import assignment_ops, open_store
 
 # the session's tables as the workshop names them (catalog = the store's services table)
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
@@ -41,7 +42,7 @@ class Workshop(GapEdits, VotingMixin):
 
     A handle may be shared between threads: each call is whole and one history step.
     Gap edits in the room: :mod:`pmo_nb._gap_edits`; the participants' votes:
-    :mod:`pmo_nb._voting`.
+    :mod:`pmo_nb.session._voting`.
 
     Examples
     --------

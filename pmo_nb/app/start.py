@@ -18,10 +18,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import _resources
-from .errors import SessionError, UsageError
-from .io import Source
-from .workshop import Workshop
+from .. import resources as _resources
+from ..errors import SessionError, UsageError
+from ..inputs.io import Source
+from ..session.workshop import Workshop
 
 
 def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = None,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import PmoWarning
+from ..errors import PmoWarning
 from .io import safe_frame
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import coverage as cov
-from . import schema
-from .errors import DataError, Problem, UnknownGapError, UnknownServiceError, UsageError
-from .io import Source, read_cells
+from ..analysis import coverage as cov
+from ..errors import DataError, Problem, UnknownGapError, UnknownServiceError, UsageError
+from ..inputs import schema
+from ..inputs.io import Source, read_cells
 
 GAP_COLUMNS = [c.name for c in schema.GAPS]
 SERVICE_COLUMNS = [c.name for c in schema.CATALOG]

@@ -1,7 +1,7 @@
 """A plan in words and as a table: the headline, the proof, the services, the curve's point.
 
-Pure functions of a :class:`~pmo_nb.plan.Plan` (re-exported by :mod:`pmo_nb.plan`);
-the budget panel, the notebooks and the record all say a plan the same way.
+Pure functions of a :class:`~pmo_nb.plan.Plan`, public: the budget panel, the notebooks
+(through :mod:`pmo_nb.plan`) and the record all say a plan the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .plan import Plan
+    from .result import Plan
 
 TABLE_COLUMNS = {"name": "Service", "category": "Category", "tier": "Tier", "cost": "Cost",
                  "gap_ids": "Gaps it serves", "standalone_value": "Value"}
@@ -41,8 +41,8 @@ def proof(plan: Plan) -> str:
     """Whether the plan is proven best, in words."""
     if plan.optimal:
         return "Proven optimal: no other set of services within the budget covers more."
-    return (f"Best found in the time allowed, within {plan.gap:.1%} of the best possible "
-            "(not proven optimal).")
+    return (f"Best found in the time allowed, within {plan.optimality_gap:.1%} of the best "
+            "possible (not proven optimal).")
 
 
 def versus_greedy(plan: Plan, greedy: Plan, unit: str = "k$") -> str:
@@ -103,6 +103,6 @@ def curve_with_plan(curve: pd.DataFrame, plan: Plan | None) -> pd.DataFrame:
     before = curve[curve["budget"] < plan.budget]
     prev = [s for s in before["services"].iloc[-1].split("; ") if s] if len(before) else []
     row = curve_row(plan.budget, plan.cost, plan.covered_weight, plan.total_weight,
-                    plan.optimal, plan.gap, plan.services["service_id"].tolist(), prev)
+                    plan.optimal, plan.optimality_gap, plan.services["service_id"].tolist(), prev)
     out = pd.concat([curve, pd.DataFrame([row])], ignore_index=True)
     return out.sort_values("budget", kind="stable").reset_index(drop=True)

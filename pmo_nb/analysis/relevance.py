@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from .schema import split_aspects
+from ..inputs.schema import split_aspects
 
 MADE_FOR, ALSO_COVERS, OTHER = 0, 1, 2
 STEM = 6  # words are cut to their first 6 letters: "methodologies" ~ "methodology"

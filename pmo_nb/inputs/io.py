@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import DataError, InputFileError, Problem
 from . import schema
-from .errors import DataError, InputFileError, Problem
 
 Source = str | os.PathLike | pd.DataFrame
 _XLSX_MAGIC = b"PK\x03\x04"

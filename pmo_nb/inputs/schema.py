@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
 
 LEVELS = ("L", "M", "H")
 _LEVEL_WORDS = {"l": "L", "low": "L", "m": "M", "med": "M", "medium": "M", "h": "H", "high": "H"}

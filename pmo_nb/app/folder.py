@@ -27,9 +27,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import _resources
-from .errors import UsageError
-from .io import load_catalog, load_gaps
+from .. import resources as _resources
+from ..errors import UsageError
+from ..inputs.io import load_catalog, load_gaps
 
 STARTS_SESSION = "workshop"  # the notebook whose run starts the session from the inputs
 # What each notebook's parameters cell is told; other parameters keep their defaults.

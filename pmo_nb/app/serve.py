@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .errors import SessionError
+from ..errors import SessionError
 
 SESSION_ENV = "PMO_NB_SESSION"
 NOTEBOOK = "participant.ipynb"
@@ -28,7 +28,7 @@ DEFAULT_PORT = 8866
 
 def notebook_path() -> Path:
     """The participant notebook, found as the record finds its notebooks."""
-    from .record.build import NOTEBOOK_DIR
+    from ..record.build import NOTEBOOK_DIR
 
     return NOTEBOOK_DIR / NOTEBOOK
 
@@ -95,7 +95,7 @@ def check_session(session: str) -> str:
     if not path.is_file():
         raise SessionError(f"No workshop session at '{session}': start the workshop first "
                            "(workshop.ipynb creates its session), then serve that file.")
-    from .workshop import Workshop
+    from ..session.workshop import Workshop
 
     Workshop.open(path).close()  # a clear error now if it is not a session
     return str(path)

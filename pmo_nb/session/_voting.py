@@ -16,16 +16,16 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from . import schema
-from . import votes as tally
-from .errors import (
+from ..analysis import votes as tally
+from ..errors import (
     UnknownGapError,
     UnknownVoteGapError,
     UnknownVoteServiceError,
     UsageError,
     VoteError,
 )
-from .store import Op, now
+from ..inputs import schema
+from ..store import Op, now
 
 MAX_NAME = 40
 HIDDEN = "(hidden until the vote is revealed)"
@@ -38,7 +38,7 @@ def clean_name(name: str | None) -> str:
 
 
 class VotingMixin:
-    """Vote methods of :class:`~pmo_nb.Workshop` (see :mod:`pmo_nb._voting`)."""
+    """Vote methods of :class:`~pmo_nb.Workshop` (see :mod:`pmo_nb.session._voting`)."""
 
     # -- the facilitator's side ------------------------------------------------------------
     def open_vote(self, kind: str, gaps: Iterable[str] | None = None, *,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import coverage as cov
+from ..analysis import coverage as cov
 
 
 class CoverageView:

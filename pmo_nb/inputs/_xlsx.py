@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError, PmoError, Problem
+from ..errors import DataError, PmoError, Problem
 
 _REF = re.compile(r"([A-Z]{1,3})([1-9]\d*)$")
 _NAMESPACES = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",

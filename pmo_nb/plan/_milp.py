@@ -48,7 +48,7 @@ import numpy as np
 from scipy.sparse import coo_array, csr_array
 
 from . import _highs, _reduce
-from ._model import (  # noqa: F401  (plan.py reads them here)
+from ._model import (  # noqa: F401  (select.py reads them here)
     Choice,
     Model,
     grain,

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SessionError
+from ..inputs.io import Source, load_catalog, load_gaps
+from ..store import Op, Store, create_session, now, open_session, target
 from . import _rows
-from .errors import SessionError
-from .io import Source, load_catalog, load_gaps
-from .store import Op, Store, create_session, now, open_session, target
 
 SEED_ACTION = "import assignments"
 

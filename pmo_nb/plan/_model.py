@@ -2,7 +2,7 @@
 
 A :class:`Model` holds the candidate services, the gaps' weights and their links; a
 :class:`Choice` is a set of services with its value, a proven bound and the verdict.
-:mod:`pmo_nb._milp` finds the best choice.
+:mod:`pmo_nb.plan._milp` finds the best choice.
 """
 
 from __future__ import annotations
