@@ -11,18 +11,24 @@ with the file it was created from stays allowed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, Problem, UsageError
 from ..inputs import schema
 from ..store import Op
 from . import _rows
 
+if TYPE_CHECKING:  # what this part uses of the Workshop: declared in .parts
+    from .parts import WorkshopCore as _Workshop
+else:
+    _Workshop = object
+
 EDITABLE = ("aspect", "current_state", "future_state", "description", "size", "priority",
             "pmo_role", "other_owner")
 OPTIONAL = ("description", "pmo_role", "other_owner")
 
 
-class GapEdits:
+class GapEdits(_Workshop):
     """``update_gap``, ``add_gap``, ``hand_over``, ``take_back``, ``add_service`` and
     ``update_service`` of the :class:`~pmo_nb.Workshop`."""
 

@@ -4,7 +4,9 @@ answered (never what) while it is hidden, reveal, read the results, adopt them.
 Participants vote through their own handle on the session (:class:`pmo_nb.Participant`);
 every ballot is one history step written through the store, so concurrent voters lose
 nothing. Only one vote is open at a time; its results stay hidden until :meth:`reveal`.
-The tallies themselves are pure functions in :mod:`pmo_nb.votes`.
+The tallies themselves are pure functions in :mod:`pmo_nb.analysis.votes`. A participant's
+handle calls the public ballot methods at the end (:meth:`VotingMixin.join_participant`,
+:meth:`~VotingMixin.cast_ballot`, :meth:`~VotingMixin.ballots_of`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,6 +30,11 @@ from ..errors import (
 from ..inputs import schema
 from ..store import Op, now
 
+if TYPE_CHECKING:  # what this part uses of the Workshop: declared in .parts
+    from .parts import WorkshopCore as _Workshop
+else:
+    _Workshop = object
+
 MAX_NAME = 40
 HIDDEN = "(hidden until the vote is revealed)"
 
@@ -37,7 +45,7 @@ def clean_name(name: str | None) -> str:
     return text[:MAX_NAME].strip()
 
 
-class VotingMixin:
+class VotingMixin(_Workshop):
     """Vote methods of :class:`~pmo_nb.Workshop` (see :mod:`pmo_nb.session._voting`)."""
 
     # -- the facilitator's side ------------------------------------------------------------
@@ -290,6 +298,38 @@ class VotingMixin:
             if vote is None or pd.isna(vote["revealed_at"]):
                 out.at[i, "before"] = out.at[i, "after"] = HIDDEN
         return out
+
+    # -- a participant's side: what pmo_nb.Participant calls -------------------------------
+    def join_participant(self, name: str | None) -> str:
+        """Join the room through this handle; returns the name as saved.
+
+        A blank name becomes ``anonymous-xxxx``; joining again with the same name (any
+        case) resumes as that participant. This handle's history steps are signed with it.
+        """
+        name = self._join(name)
+        self._store.who = name  # the history says who made each step
+        return name
+
+    def cast_ballot(self, participant: str, gap_id: str, kind: str, choice: object) -> bool:
+        """Save ``participant``'s ballot for a gap of the open vote; False when unchanged.
+
+        ``kind`` ``"services"``: ``choice`` is a list of service ids (``[]``: none fits);
+        ``"priority"``: ``L``, ``M`` or ``H`` (or Low/Medium/High). It replaces their
+        earlier ballot for the gap, as one history step.
+        """
+        if kind == "priority":
+            self._ballot_vote("priority", gap_id)  # the vote's state first: the clearest error
+            choice = self._check_level(choice)
+        return self._cast(participant, gap_id, kind, choice)
+
+    def ballots_of(self, participant: str) -> dict[str, object]:
+        """``participant``'s saved answers in the open vote: gap_id -> ids or level."""
+        vote = self.current_vote()
+        if vote is None:
+            return {}
+        mine = self._ballots(vote["vote_id"])
+        mine = mine[mine["participant"] == participant]
+        return {g: json.loads(c) for g, c in zip(mine["gap_id"], mine["choice"], strict=True)}
 
 
 def _vote_dict(row: pd.Series | dict) -> dict:

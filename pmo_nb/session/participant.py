@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SessionError
+from ..store import is_url
 from ._voting import clean_name
 from .workshop import Workshop
 
@@ -48,16 +48,15 @@ class Participant:
         Joining again with the same name (any case) resumes as that participant, e.g.
         after a phone reloaded the page.
         """
-        if "://" not in str(session) and not Path(session).exists():
+        if not is_url(str(session)) and not Path(session).exists():
             raise SessionError(f"No workshop session at '{session}': the facilitator starts "
                                "the workshop first; then join.")
         ws = Workshop.open(session, user=clean_name(name) or "participant")
         try:
-            name = ws._join(name)
+            name = ws.join_participant(name)
         except BaseException:
             ws.close()
             raise
-        ws._store.who = name  # the history says who made each step
         return cls(ws, name)
 
     def close(self) -> None:
@@ -89,12 +88,7 @@ class Participant:
 
     def ballots(self) -> dict[str, object]:
         """This participant's saved answers in the open vote: gap_id -> ids or level."""
-        vote = self.vote()
-        if vote is None:
-            return {}
-        mine = self._ws._ballots(vote["vote_id"])
-        mine = mine[mine["participant"] == self.name]
-        return {g: json.loads(c) for g, c in zip(mine["gap_id"], mine["choice"], strict=True)}
+        return self._ws.ballots_of(self.name)
 
     # -- voting --------------------------------------------------------------------------
     def vote_services(self, gap_id: str, service_ids: Sequence[str]) -> bool:
@@ -104,9 +98,8 @@ class Participant:
         """
         if isinstance(service_ids, str):
             service_ids = [service_ids]
-        return self._ws._cast(self.name, gap_id, "services", list(service_ids))
+        return self._ws.cast_ballot(self.name, gap_id, "services", list(service_ids))
 
     def rate(self, gap_id: str, level: str) -> bool:
         """This participant's priority for the gap: ``L``, ``M`` or ``H`` (or Low/Medium/High)."""
-        self._ws._ballot_vote("priority", gap_id)  # the vote's state first: the clearest error
-        return self._ws._cast(self.name, gap_id, "priority", self._ws._check_level(level))
+        return self._ws.cast_ballot(self.name, gap_id, "priority", level)
