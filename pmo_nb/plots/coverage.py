@@ -171,35 +171,49 @@ def _cell_value(cell: dict, show: str) -> float | None:
     return None if share is None or pd.isna(share) else float(share)
 
 
-def _cell_label(cell: dict, show: str) -> str:
+def _label_facts(cell: dict, show: str) -> tuple[str, dict[str, Any]]:
+    """The rules of a cell's label, for both heatmaps (plotly and the live HTML one): which
+    case it is (``empty``, ``open``, ``handed``: all handed over, ``covered``) and its
+    numbers, as text. :func:`_cell_label` and :func:`_grid_label` only lay them out."""
     gaps = int(cell.get("gaps") or 0)
     if not gaps:
-        return "no gaps"
+        return "empty", {}
     if show == "open":
-        return f"{int(cell['open'])} open<br>of {gaps} gap{'s' * (gaps != 1)}"
+        return "open", {"open": f"{int(cell['open'])} open",
+                        "of": f"of {gaps} gap{'s' * (gaps != 1)}"}
     share = cell.get("covered_share")
     if share is None or pd.isna(share):
-        return f"{int(cell['handed_over'])}/{gaps} handed over"
-    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
-    more = f"<br>(+{partial} partial)" if partial else ""
-    more += f"<br>({handed} handed over)" if handed else ""
-    return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
+        return "handed", {"handed": f"{int(cell['handed_over'])}/{gaps}"}
+    return "covered", {"covered": f"{int(cell['covered'])}/{gaps} covered",
+                       "share": f"{share:.0%}", "partial": int(cell.get("partial") or 0),
+                       "handed": int(cell.get("handed_over") or 0)}
+
+
+def _cell_label(cell: dict, show: str) -> str:
+    """The plotly heatmap's label: the counts first, then the share of weight."""
+    case, f = _label_facts(cell, show)
+    if case == "empty":
+        return "no gaps"
+    if case == "open":
+        return f"{f['open']}<br>{f['of']}"
+    if case == "handed":
+        return f"{f['handed']} handed over"
+    more = f"<br>(+{f['partial']} partial)" if f["partial"] else ""
+    more += f"<br>({f['handed']} handed over)" if f["handed"] else ""
+    return f"{f['covered']}<br>{f['share']} of weight{more}"
 
 
 def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
-    """A cell's headline (the share, or the open count) and the short counts under it."""
-    gaps = int(cell.get("gaps") or 0)
-    if not gaps:
+    """The HTML heatmap's headline (the share, or the open count) and the counts under it."""
+    case, f = _label_facts(cell, show)
+    if case == "empty":
         return "no gaps", []
-    if show == "open":
-        return f"{int(cell['open'])} open", [f"of {gaps} gap{'s' * (gaps != 1)}"]
-    share = cell.get("covered_share")
-    if share is None or pd.isna(share):
-        return f"{int(cell['handed_over'])}/{gaps}", ["handed over"]
-    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
-    return f"{share:.0%}", [f"{int(cell['covered'])}/{gaps} covered",
-                            *([f"+{partial} partial"] if partial else []),
-                            *([f"{handed} handed over"] if handed else [])]
+    if case == "open":
+        return f["open"], [f["of"]]
+    if case == "handed":
+        return f["handed"], ["handed over"]
+    return f["share"], [f["covered"], *([f"+{f['partial']} partial"] if f["partial"] else []),
+                        *([f"{f['handed']} handed over"] if f["handed"] else [])]
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:
@@ -217,11 +231,11 @@ def aspect_category_heatmap(ws: Any) -> go.Figure:
 
     Counted through the assignments; handed-over gaps are left out.
     """
-    cov, cat = ws.coverage(), ws.catalog
-    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "aspect"]]
+    per_gap, cat = ws.coverage(), ws.catalog
+    acted = per_gap.loc[per_gap["status"] != "handed over", ["gap_id", "aspect"]]
     links = (ws.assignments.merge(acted, on="gap_id")
              .merge(cat[["service_id", "name", "category"]], on="service_id"))
-    aspects = list(dict.fromkeys(cov["aspect"]))
+    aspects = list(dict.fromkeys(per_gap["aspect"]))
     categories = list(dict.fromkeys(cat["category"]))
     groups = {key: g for key, g in links.groupby(["aspect", "category"], sort=False)}
     z = [[groups[(a, c)]["gap_id"].nunique() if (a, c) in groups else 0 for c in categories]
@@ -262,7 +276,7 @@ def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
 
 def traceability_matrix(ws: Any) -> go.Figure:
     """Gaps (rows) x assigned services (columns): full (green) / partial (orange, ½) / blank."""
-    cov, cat, asg = ws.coverage(), ws.catalog, ws.assignments
+    per_gap, cat, asg = ws.coverage(), ws.catalog, ws.assignments
     if asg.empty:
         return empty_figure("Traceability: gaps x assigned services", "No services assigned yet.")
     names = dict(zip(cat["service_id"], cat["name"]))
@@ -271,7 +285,7 @@ def traceability_matrix(ws: Any) -> go.Figure:
     level = {"full": 2, "partial": 1}
     links = {(g, s): level.get(c, 1) for g, s, c in
              zip(asg["gap_id"], asg["service_id"], asg["contribution"])}
-    gap_rows = list(cov.itertuples(index=False))
+    gap_rows = list(per_gap.itertuples(index=False))
     z = [[links.get((g.gap_id, s)) for s in services] for g in gap_rows]
     marks = [["½" if v == 1 else "" for v in row] for row in z]
     hover = [[_trace_hover(g, names.get(s, s), s, v) for s, v in zip(services, row)]
@@ -311,12 +325,12 @@ def _trace_hover(gap: Any, name: str, service_id: str, value: int | None) -> str
 
 def status_overview(ws: Any) -> go.Figure:
     """Covered / partial / open / handed over, as shares of total weight and of gap count."""
-    cov = ws.coverage()
-    if cov.empty or not cov["weight"].sum():
+    per_gap = ws.coverage()
+    if per_gap.empty or not per_gap["weight"].sum():
         return empty_figure("Where the gaps stand", "No gaps with weight.")
-    weight = cov.groupby("status")["weight"].sum()
-    count = cov.groupby("status")["gap_id"].count()
-    total_w, total_n = float(cov["weight"].sum()), len(cov)
+    weight = per_gap.groupby("status")["weight"].sum()
+    count = per_gap.groupby("status")["gap_id"].count()
+    total_w, total_n = float(per_gap["weight"].sum()), len(per_gap)
     rows = ["By weight", "By number of gaps"]
     fig = go.Figure()
     for status in STATUSES:
@@ -341,8 +355,8 @@ def status_overview(ws: Any) -> go.Figure:
 
 def service_load(ws: Any) -> go.Figure:
     """Per assigned service: gaps and weight it addresses, split full / partial, sorted."""
-    cov, cat = ws.coverage(), ws.catalog
-    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "weight"]]
+    per_gap, cat = ws.coverage(), ws.catalog
+    acted = per_gap.loc[per_gap["status"] != "handed over", ["gap_id", "weight"]]
     links = ws.assignments.merge(acted, on="gap_id")
     if links.empty:
         return empty_figure("Load per service", "No services assigned to open gaps yet.")
