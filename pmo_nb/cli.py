@@ -80,7 +80,7 @@ def record(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
-    from .app.folder import new_folder, session_name
+    from .app.folder import new_folder, session_file_name
 
     try:
         folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
@@ -90,7 +90,7 @@ def new(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(f"made {folder}/ (notebooks, data/, sessions/, README.md); next:\n"
           f"  cd {folder}\n  jupyter lab workshop.ipynb\n"
-          f"  pmo-nb record --session sessions/{session_name(folder)} --out record")
+          f"  pmo-nb record --session sessions/{session_file_name(folder)} --out record")
     return 0
 
 

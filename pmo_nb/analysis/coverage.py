@@ -228,7 +228,7 @@ def suggest(gap: str | Mapping[str, object], catalog: pd.DataFrame,
 
 def gap_register(gaps: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
     """Every gap with its states, description, status and services: the record's main table."""
-    cov = coverage[["gap_id", "weight", "status", "services"]]
+    per_gap = coverage[["gap_id", "weight", "status", "services"]]
     cols = [
         "gap_id",
         "aspect",
@@ -239,7 +239,7 @@ def gap_register(gaps: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
         "description",
         "other_owner",
     ]
-    return gaps[cols].merge(cov, on="gap_id", how="left")
+    return gaps[cols].merge(per_gap, on="gap_id", how="left")
 
 
 def open_gaps(register: pd.DataFrame) -> pd.DataFrame:

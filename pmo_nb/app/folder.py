@@ -83,7 +83,7 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700: the user's usual mode
-        _fill(staging, inputs, session_name(folder), title)
+        _fill(staging, inputs, session_file_name(folder), title)
         if folder.exists():
             folder.rmdir()  # empty (checked above)
         staging.rename(folder)
@@ -115,12 +115,12 @@ def _check_target(folder: Path) -> None:
                          "an existing workshop: give a new folder.")
 
 
-def session_name(folder: Path) -> str:
+def session_file_name(folder: Path) -> str:
     """The session file's name: the folder's name in lower case, letters and digits.
 
     Examples
     --------
-    >>> session_name(Path("St. Mary's Hospital"))
+    >>> session_file_name(Path("St. Mary's Hospital"))
     'st-mary-s-hospital.sqlite'
     """
     slug = re.sub(r"[^a-z0-9]+", "-", folder.resolve().name.lower()).strip("-")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import SessionError
+from ..store import is_url
 
 SESSION_ENV = "PMO_NB_SESSION"
 NOTEBOOK = "participant.ipynb"
@@ -89,7 +90,7 @@ def voila_command(notebook: Path, host: str, port: int, token: str) -> list[str]
 
 def check_session(session: str) -> str:
     """The session as the notebook will open it (absolute path); refuse a missing one."""
-    if "://" in session:
+    if is_url(session):
         return session
     path = Path(session).resolve()
     if not path.is_file():
@@ -109,7 +110,7 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     port = port or free_port(host)
     token = secrets.token_urlsafe(24)
     url = join_url(host, port, token)
-    png = (Path(session).with_name(Path(session).stem + "-join.png") if "://" not in session
+    png = (Path(session).with_name(Path(session).stem + "-join.png") if not is_url(session)
            else Path.cwd() / "join.png")
     print(f"Participants join at:\n  {url}\n", file=out)
     print(qr_code(url, png), file=out)

@@ -22,6 +22,7 @@ from .. import resources as _resources
 from ..errors import SessionError, UsageError
 from ..inputs.io import Source
 from ..session.workshop import Workshop
+from ..store import is_url
 
 
 def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = None,
@@ -64,7 +65,7 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
     >>> open_workshop(folder / "mine.sqlite").title   # the session alone reopens it
     'ACME'
     """
-    if _is_url(session_path):  # a database: its store applies the rules, nothing defaulted
+    if is_url(str(session_path)):  # a database: its store applies the rules, nothing defaulted
         ws = Workshop.open(session_path, gaps_path, catalog_path, assignments=assignments_path)
     elif Path(session_path).exists():
         if assignments_path is not None:
@@ -98,7 +99,3 @@ def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
     return Workshop.open(session_path, files["gaps"], files["catalog"],
                          assignments=files["assignments"],
                          title=title or _resources.SAMPLE_TITLE)
-
-
-def _is_url(session_path: str | os.PathLike) -> bool:
-    return "://" in str(session_path)

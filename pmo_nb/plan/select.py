@@ -271,8 +271,9 @@ def _read(ws: Any, must: Iterable[str], exclude: Iterable[str], budget: float) -
     keep = catalog["service_id"].isin(set(links_in["service_id"]) | set(must))
     services = catalog.loc[keep, SERVICE_COLUMNS].reset_index(drop=True)
     services["must"] = services["service_id"].isin(must)
-    cov = ws.coverage()
-    gaps = cov[["gap_id", "aspect", "weight"]].assign(handed_over=cov["status"] == "handed over")
+    per_gap = ws.coverage()
+    gaps = per_gap[["gap_id", "aspect", "weight"]].assign(
+        handed_over=per_gap["status"] == "handed over")
     links = _links(links_in, gaps, services)
     weight = gaps["weight"].to_numpy(float) * ~gaps["handed_over"].to_numpy()
     model = _milp.Model(services["cost"].to_numpy(float), weight, links["row"].to_numpy(),

@@ -23,7 +23,7 @@ from . import _rows
 SEED_ACTION = "import assignments"
 
 
-def open_store(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
+def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
                *, assignments: Source | None = None, weights: dict[str, float] | None = None,
                user: str | None = None, title: str | None = None) -> tuple[Store, bool]:
     """The session's store, and whether it was created now (``False``: reopened).

@@ -30,7 +30,7 @@ from ._gap_edits import GapEdits
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
-from .opening import assignment_ops, open_store
+from .opening import assignment_ops, open_or_create
 
 # the session's tables as the workshop names them (catalog = the store's services table)
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
@@ -76,7 +76,7 @@ class Workshop(GapEdits, VotingMixin):
         all); it is ignored when the session already exists, so re-running a notebook never
         resets a live session. ``title`` (the customer's name) names a session created now.
         """
-        store, _ = open_store(session_path, gaps, catalog, assignments=assignments,
+        store, _ = open_or_create(session_path, gaps, catalog, assignments=assignments,
                               weights=weights, user=user, title=title)
         return cls(store)
 
