@@ -1,8 +1,11 @@
-"""Colours, the plotly template and text helpers shared by :mod:`pmo_nb.plots`.
+"""The one style of pmo_nb: colours, level names, the plotly template and text helpers.
 
-Colours are Okabe-Ito (safe for the common colour-vision deficiencies); every
-piece of customer text goes through :func:`esc` before plotly sees it, because
-plotly renders text, hover text, annotations and tick labels as limited HTML.
+Public: the figures (:mod:`pmo_nb.plots`), the live panels (:mod:`pmo_nb.ui`: the HTML
+heatmap, the status tags) and the record's page (:mod:`pmo_nb.record`) all colour and
+label a status or a level from here, so they agree. Colours are Okabe-Ito (safe for the
+common colour-vision deficiencies); every piece of customer text goes through :func:`esc`
+before plotly sees it, because plotly renders text, hover text, annotations and tick
+labels as limited HTML.
 """
 
 from __future__ import annotations
