@@ -5,7 +5,7 @@ each gap gets 1-4 services (about 3), mostly among those addressing its aspect, 
 of them ``full``. :func:`aspect_frames` (issue 15, harder for the exact plan): 40 aspects,
 each service addressing 2 of them, each gap given 1-5 of the services for its aspect.
 :class:`FakeWorkshop` serves the frames with the columns of the Workshop contract
-(``coverage()`` from :func:`pmo_nb.coverage.gap_coverage`), no SQLite needed.
+(``coverage()`` from :func:`pmo_nb.analysis.coverage.gap_coverage`), no SQLite needed.
 
 >>> frames = workshop_frames(120, 80, seed=1)
 >>> sorted(frames), len(frames["gaps"]), len(frames["catalog"])
@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmo_nb.coverage import gap_coverage
+from pmo_nb.analysis.coverage import gap_coverage
 
 LEVELS = np.array(["L", "M", "H"])
 CATEGORIES = ["Methodology management", "Project reporting and monitoring", "Competency",

@@ -36,7 +36,7 @@ from pathlib import Path
 import psutil
 
 import pmo_nb
-from pmo_nb import _serve
+from pmo_nb.app import serve as _serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_PAGE = Path(__file__).with_name("room_floor_page.py")
@@ -46,7 +46,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 SERVER = """
 import sys
 from pathlib import Path
-from pmo_nb import _serve
+from pmo_nb.app import serve as _serve
 _serve.serve(sys.argv[1], port=int(sys.argv[2]), page=Path(sys.argv[3]))
 """
 

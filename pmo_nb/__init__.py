@@ -24,14 +24,14 @@ from .errors import (
     UsageError,
     VoteError,
 )
-from .events import Change
-from .io import load_catalog, load_gaps
+from .inputs.io import load_catalog, load_gaps
+from .session.events import Change
 
 if TYPE_CHECKING:
-    from .participant import Participant
-    from .start import open_workshop
+    from .app.start import open_workshop
+    from .session.participant import Participant
+    from .session.workshop import Workshop
     from .store import list_workshops
-    from .workshop import Workshop
 
 
 __all__ = [
@@ -61,21 +61,23 @@ __all__ = [
     "ui",
     "views",
     "votes",
-    "widgets",
 ]
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plan", "plots", "record", "ui", "views", "votes", "widgets"}
+# name -> module, loaded on first use; ``pmo_nb.io``, ``pmo_nb.views`` and ``pmo_nb.votes``
+# keep their former names (messages say ``pmo_nb.io.MAX_ROWS``; see CHANGELOG.md)
+_LAZY_MODULES = {"plan": "plan", "plots": "plots", "record": "record", "ui": "ui",
+                 "io": "inputs.io", "views": "session.views", "votes": "analysis.votes"}
 # the session (sqlite3, the stores) loads on first use
-_LAZY_NAMES = {"Workshop": "workshop", "Participant": "participant", "open_workshop": "start",
-               "list_workshops": "store"}
+_LAZY_NAMES = {"Workshop": "session.workshop", "Participant": "session.participant",
+               "open_workshop": "app.start", "list_workshops": "store"}
 
 
 def __getattr__(name: str) -> Any:
     # scipy, plotly, ipywidgets, nbconvert and the session load on first use:
     # `import pmo_nb` stays fast.
     if name in _LAZY_MODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return importlib.import_module(f".{_LAZY_MODULES[name]}", __name__)
     if name in _LAZY_NAMES:
         value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
         globals()[name] = value

@@ -81,7 +81,7 @@ def record(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
-    from .folder import new_folder, session_name
+    from .app.folder import new_folder, session_file_name
 
     try:
         folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
@@ -91,7 +91,7 @@ def new(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print(f"made {folder}/ (notebooks, data/, sessions/, README.md); next:\n"
           f"  cd {folder}\n  jupyter lab workshop.ipynb\n"
-          f"  pmo-nb record --session sessions/{session_name(folder)} --out record")
+          f"  pmo-nb record --session sessions/{session_file_name(folder)} --out record")
     return 0
 
 
@@ -113,8 +113,8 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb._serve`)."""
-    from ._serve import serve as run
+    """Run ``pmo-nb serve``: the participants' app (see :mod:`pmo_nb.app.serve`)."""
+    from .app.serve import serve as run
 
     try:
         return run(args.session, args.host, args.port, prefix=args.base_url,

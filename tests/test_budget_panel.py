@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pmo_nb import plan as pl
-from pmo_nb.coverage import coverage_matrix
-from pmo_nb.widgets import BudgetPanel
+from pmo_nb.analysis.coverage import coverage_matrix
+from pmo_nb.ui import BudgetPanel
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -130,7 +130,7 @@ def test_shows_plain_text_where_widgets_do_not_render(panel):
 
 
 def test_summary_and_table_for_the_record(sample_ws):
-    from pmo_nb.widgets import plan_summary, plan_table
+    from pmo_nb.ui import plan_summary, plan_table
     plan = pl.select_services(sample_ws, 370)
     text = plan_summary(plan, pl.greedy_services(sample_ws, 370))
     assert text.startswith("Covers 60% of the weighted gap value for 290 of 370 k$ (8 services).")
@@ -148,7 +148,7 @@ def test_a_session_with_nothing_assigned_yet_still_shows_the_panel(ws):
 
 
 def test_curve_axis_fits_the_candidates_and_roadmap_months_are_readable(panel, sample_ws):
-    from pmo_nb.coverage import candidate_services
+    from pmo_nb.analysis.coverage import candidate_services
     total = candidate_services(sample_ws.catalog, sample_ws.assignments)["cost"].sum()
     low, high = panel.figures["curve"].layout.xaxis.range
     assert low == 0 and total <= high <= 1.1 * max(total, panel.budget.max)

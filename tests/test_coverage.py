@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_nb import coverage as cov
+from pmo_nb.analysis import coverage as cov
 
 GAPS = pd.DataFrame({
     "gap_id": ["G1", "G2", "G3", "G4", "G5", "G6"],

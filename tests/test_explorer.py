@@ -10,7 +10,7 @@ import pytest
 
 import pmo_nb
 from conftest import CATALOG, SAMPLE_ASSIGNMENTS, SAMPLE_GAPS
-from pmo_nb.widgets import CoverageExplorer, CoverageView
+from pmo_nb.ui import CoverageExplorer, CoverageView
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"

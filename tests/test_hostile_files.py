@@ -26,9 +26,9 @@ import pmo_nb
 from conftest import CATALOG, SAMPLE_GAPS
 from pmo_nb import DataError, UnknownGapError, load_catalog, load_gaps
 from pmo_nb.errors import PmoWarning
-from pmo_nb.export import EXCEL_CELL_CHARS, write_csvs, write_xlsx
-from pmo_nb.io import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
-from pmo_nb.schema import normalise_id
+from pmo_nb.inputs.export import EXCEL_CELL_CHARS, write_csvs, write_xlsx
+from pmo_nb.inputs.io import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
+from pmo_nb.inputs.schema import normalise_id
 
 GAP_HEADER = ["gap_id", "aspect", "current_state", "future_state", "description", "size",
               "priority", "pmo_role", "other_owner"]
@@ -639,7 +639,7 @@ def test_libreoffice_finds_no_formula_in_any_export(noted_ws, tmp_path):
 
 
 def test_readme_documents_the_limits():
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent / "docs" / "data.md").read_text(encoding="utf-8")
     section = readme.split("### Limits", 1)[1].split("\n#", 1)[0]
     rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| `")]
     documented = {name.strip(" `"): int(value) for name, value in rows}

@@ -15,7 +15,7 @@ import yaml
 import pmo_nb
 from conftest import FIXTURES
 from pmo_nb import DataError, load_catalog, load_gaps
-from pmo_nb.io import safe_cell, safe_frame
+from pmo_nb.inputs.io import safe_cell, safe_frame
 
 GOOD = FIXTURES / "good"
 BAD = FIXTURES / "bad"

@@ -1,10 +1,14 @@
-"""The house rules, read from the source with ``ast``: imports only point down the layers,
-ipywidgets only under ``pmo_nb/ui/``, every raise a pmo_nb error, modules under 400 lines,
-and test modules that import no other test module."""
+"""The house rules, read from the source with ``ast`` (docs/design.md, "Layers"): the package
+root holds at most 8 modules, the rest is sub-packages by concept; imports only point down
+the layers; no import circle (imports in functions and type-only imports count); no module
+imports another package's private (``_name``) module; ipywidgets only under ``pmo_nb/ui/``;
+only the store knows which database it talks to; every raise a pmo_nb error; modules under
+400 lines; test modules import no other test module; docs/house.md is drawn from the code."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,35 +17,34 @@ from conftest import REPO
 
 PACKAGE = REPO / "pmo_nb"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
-# A module's layer; it may import pmo_nb modules of its own layer or below, never above.
+MAX_ROOT_MODULES = 8
+# A unit (a sub-package, or a module at the root) and its layer; it may import units of its
+# own layer or below, never above.
 LAYERS = [
-    {"errors", "events", "_resources"},
-    {"schema"},
-    {"io", "_xlsx", "export"},
-    {"_relevance"},
-    {"_highs", "_model", "_reduce", "_milp"},
-    {"coverage", "_plan_report", "plan", "votes"},
-    {"_rows", "store"},
+    {"errors", "resources"},
+    {"inputs"},
+    {"analysis"},
+    {"plan"},
+    {"store"},
     {"session"},
-    {"_gap_edits", "workshop", "_voting"},
-    {"views", "plots", "start", "participant"},
-    {"ui", "widgets", "display"},  # display: in Voilà, figures go out in a ui Output
-    {"record", "folder", "_room_gate"},
-    {"cli", "_serve", "_room_page", "__main__", "__init__"},
+    {"plots"},
+    {"ui", "display"},  # display: in Voilà, figures go out in a ui Output
+    {"record"},
+    {"app"},
+    {"cli", "__main__", "__init__"},
 ]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
-# Never, whatever the layers say (DESIGN.md): what each module must not import.
+# Never, whatever the layers say (docs/design.md): what each unit must not import.
+PURE = {"plotly", "ipywidgets", "pmo_nb.session", "pmo_nb.store"}
 FORBIDDEN = {
-    "io": {"plotly", "ipywidgets"}, "schema": {"plotly", "ipywidgets"},
-    "coverage": {"pmo_nb.workshop", "pmo_nb.store"}, "plan": {"pmo_nb.workshop", "pmo_nb.store"},
-    "votes": {"pmo_nb.workshop", "pmo_nb.store", "pmo_nb._voting"},
-    "plots": {"pmo_nb.workshop", "pmo_nb.store", "ipywidgets"},
-    "workshop": {"pmo_nb.plots", "pmo_nb.ui", "plotly"},
+    "inputs": PURE, "analysis": PURE, "plan": PURE,
+    "plots": {"pmo_nb.session", "pmo_nb.store", "ipywidgets"},
+    "session": {"pmo_nb.plots", "pmo_nb.ui", "plotly"},
 }
 
 
 def unit(path: Path) -> str:
-    """``pmo_nb/ui/budget.py`` -> ``ui``; ``pmo_nb/plan.py`` -> ``plan``."""
+    """``pmo_nb/ui/budget.py`` -> ``ui``; ``pmo_nb/cli.py`` -> ``cli``."""
     parts = path.relative_to(PACKAGE).with_suffix("").parts
     return parts[0]
 
@@ -124,3 +127,134 @@ def imports_any(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     return names | {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+
+
+def module_of(name: str) -> str | None:
+    """``pmo_nb.plan.select.Plan`` -> ``pmo_nb.plan.select``: the longest prefix of ``name``
+    that is a module (or package) of pmo_nb; None outside pmo_nb."""
+    parts = name.split(".")
+    for n in range(len(parts), 0, -1):
+        path = REPO.joinpath(*parts[:n])
+        if parts[0] == "pmo_nb" and (path.with_suffix(".py").is_file()
+                                     or (path / "__init__.py").is_file()):
+            return ".".join(parts[:n])
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The pmo_nb modules ``path`` imports: ``from . import x`` is module ``x`` (not its
+    package), ``from .x import name`` is ``x``; a package counts as its ``__init__``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ["pmo_nb", *path.relative_to(PACKAGE).parent.parts]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {module_of(alias.name) for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                inner = module_of(f"{module}.{alias.name}")
+                found.add(inner if inner == f"{module}.{alias.name}" else module_of(module))
+    return found - {None}
+
+
+def graph() -> dict[str, set[str]]:
+    """module -> the pmo_nb modules it imports, anywhere in the file."""
+    return {module_name(p): imported_modules(p) - {module_name(p)} for p in MODULES}
+
+
+def circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected set of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                group.append(stack.pop())
+                if group[-1] == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_root_holds_few_modules() -> None:
+    root = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(root) <= MAX_ROOT_MODULES, f"{root}: move a module into a sub-package by concept"
+
+
+def test_no_import_circle_between_modules() -> None:
+    assert circles(graph()) == []
+
+
+def test_no_import_circle_between_units() -> None:
+    edges: dict[str, set[str]] = {}
+    for path in MODULES:
+        edges.setdefault(unit(path), set()).update(pmo_units(imports(path)) - {unit(path)})
+    assert circles(edges) == []
+
+
+def test_circles_are_found() -> None:  # the check above can fail
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_private_module_of_another_package(path: Path) -> None:
+    """``pmo_nb.plan._milp`` is for ``pmo_nb/plan/`` alone: make it public or move it."""
+    home = module_name(path) if path.name == "__init__.py" else module_name(path.parent / "x")
+    home = home.rsplit(".", 1)[0] if path.name != "__init__.py" else home
+    hits = set()
+    for name in imports(path):
+        parts = (module_of(name) or "").split(".")
+        for i, part in enumerate(parts):
+            if part.startswith("_") and not part.startswith("__"):
+                owner = ".".join(parts[:i])
+                if home != owner and not home.startswith(owner + "."):
+                    hits.add(".".join(parts[: i + 1]))
+    assert not hits, f"{path.relative_to(REPO)} imports private modules of other packages: {hits}"
+
+
+def test_only_the_store_knows_the_database() -> None:
+    import pmo_nb.store as store
+
+    found = {}
+    for path in MODULES:
+        if unit(path) == "store":
+            continue
+        names = imports(path)
+        deep = {n for n in names if n.startswith("pmo_nb.store.")
+                and n.split(".")[2] not in store.__all__}
+        drivers = {n for n in names if n.split(".")[0] in ("sqlite3", "psycopg")}
+        if deep | drivers:
+            found[str(path.relative_to(REPO))] = deep | drivers
+    assert found == {}
+
+
+def test_the_house_diagram_is_drawn_from_the_code() -> None:
+    spec = importlib.util.spec_from_file_location("house", REPO / "docs" / "house.py")
+    house = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(house)
+    committed = (REPO / "docs" / "house.md").read_text(encoding="utf-8")
+    assert committed == house.render(), "run: python docs/house.py"

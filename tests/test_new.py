@@ -29,8 +29,9 @@ from conftest import (
     screenshot_path,
     server,
 )
-from pmo_nb import _resources, cli
-from pmo_nb.folder import session_name
+from pmo_nb import cli
+from pmo_nb import resources as _resources
+from pmo_nb.app.folder import session_file_name as session_name
 
 SESSION_NOTEBOOKS = ("workshop", "coverage", "prioritize")
 HOSPITAL = pd.DataFrame({

@@ -8,7 +8,7 @@ import tomllib
 import yaml
 
 from conftest import REPO
-from pmo_nb import schema
+from pmo_nb.inputs import schema
 
 
 def _name(spec: str) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def test_environment_yml_names_the_pyproject_dependencies():
 
 
 def _readme_table(title: str) -> list[str]:
-    text = (REPO / "README.md").read_text()
+    text = (REPO / "docs" / "data.md").read_text()
     section = text.split(f"### {title}", 1)[1].split("\n#", 1)[0]
     return re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import pmo_nb
 from conftest import SAMPLE
-from pmo_nb import _milp, _reduce
 from pmo_nb import plan as pl
 from pmo_nb.errors import UnknownServiceError
+from pmo_nb.plan import _milp, _reduce, select
 
 LEVEL = {"full": 1.0, "partial": 0.5}
 
@@ -200,7 +200,7 @@ def test_cut_short_the_plan_is_the_best_known_and_the_bound_holds(time_limit, re
 def test_reductions_agree_with_the_plain_milp_and_fix_services(seed, monkeypatch):
     """Mid-size workshops: with and without the fixings, the same value and cost."""
     ws = random_ws(300, 40, seed=seed)
-    s = pl._read(ws, (), (), math.inf)
+    s = select._read(ws, (), (), math.inf)
     fixed, probe = [], _reduce.Relaxation.fix
 
     def counted(self, *args):

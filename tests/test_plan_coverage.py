@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pmo_nb import plan as pl
-from pmo_nb.coverage import coverage_matrix
+from pmo_nb.analysis.coverage import coverage_matrix
 
 
 def test_same_columns_and_gaps_as_the_workshop_coverage(sample_ws):

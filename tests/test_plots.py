@@ -12,8 +12,8 @@ import pytest
 import pmo_nb
 from conftest import SAMPLE
 from pmo_nb import plots
-from pmo_nb.coverage import STATUSES
-from pmo_nb.plots._palette import (
+from pmo_nb.analysis.coverage import STATUSES
+from pmo_nb.plots.style import (
     CONTRIBUTION_COLOURS,
     LIGHT_TEXT,
     STATUS_COLOURS,

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 import pmo_nb
 from conftest import CATALOG, CHROMIUM, HOSTILE, KERNELSPEC, REMOTE_TAG, SAMPLE_ASSIGNMENTS
 from pmo_nb import record
-from pmo_nb._plan_report import percent
+from pmo_nb.plan.words import percent
 from pmo_nb.record import html as page_html
 
 MAX_PAGE_BYTES = 3_000_000

@@ -32,8 +32,8 @@ from conftest import (
     VIEWPORT,
 )
 from pmo_nb import plots, record
+from pmo_nb.analysis.coverage import coverage_matrix
 from pmo_nb.cli import main
-from pmo_nb.coverage import coverage_matrix
 from pmo_nb.errors import InputFileError, UsageError
 from pmo_nb.plots.coverage import heatmap_grid
 from pmo_nb.record import deck as deck_module

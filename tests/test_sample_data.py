@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE
-from pmo_nb import load_catalog, load_gaps, schema
+from pmo_nb import load_catalog, load_gaps
+from pmo_nb.inputs import schema
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +57,7 @@ def test_sample_assignments_refer_to_existing_ids(gaps, catalog):
 
 
 def test_sample_assignments_pass_the_schema():
-    from pmo_nb.io import load_table
+    from pmo_nb.inputs.io import load_table
 
     out = load_table(SAMPLE / "sample_assignments.csv", schema.ASSIGNMENTS)
     assert list(out.columns) == ["gap_id", "service_id", "contribution", "note"]

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from pmo_nb import DataError, load_catalog, load_gaps, schema
+from pmo_nb import DataError, load_catalog, load_gaps
 from pmo_nb.errors import MAX_LISTED, Problem
+from pmo_nb.inputs import schema
 
 LEVEL_ALLOWED = "allowed: L, M, H (or Low, Medium, Med, High)."
 COST_ALLOWED = "allowed: number >= 0 (relative cost units, e.g. k$/year)."

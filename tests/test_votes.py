@@ -12,7 +12,7 @@ import pytest
 
 import pmo_nb
 from conftest import CATALOG, SAMPLE_GAPS
-from pmo_nb import votes
+from pmo_nb.analysis import votes
 from pmo_nb.errors import UnknownVoteGapError, UnknownVoteServiceError
 
 pytestmark = pytest.mark.stores("sqlite", "postgresql")  # each test on both stores

@@ -16,7 +16,8 @@ import pytest
 
 import pmo_nb
 from conftest import REPO, check_the_token, join_url, status
-from pmo_nb import _serve, cli
+from pmo_nb import cli
+from pmo_nb.app import serve as _serve
 
 
 def test_the_app_is_one_process_on_this_machine_only_without_telemetry_or_cdn() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 import pmo_nb
 from conftest import SAMPLE
-from pmo_nb.widgets import CatalogBrowser, WorkshopPanel
+from pmo_nb.ui import CatalogBrowser, WorkshopPanel
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

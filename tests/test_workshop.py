@@ -400,7 +400,7 @@ def test_suggestions_by_relevance_made_for_then_also_covers_then_words(ws):
 
 
 def test_suggestions_put_basic_before_advanced_on_ties():
-    from pmo_nb.coverage import suggest
+    from pmo_nb.analysis.coverage import suggest
     cat = pd.DataFrame({"service_id": ["S1", "S2", "S3"], "name": ["Zeta", "Alpha", "Beta"],
                         "tier": ["advanced", "advanced", "basic"], "aspects": ["Skills"] * 3,
                         "description": [""] * 3})

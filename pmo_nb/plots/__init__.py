@@ -4,22 +4,18 @@ Every function takes a Workshop (anything with ``gaps``, ``catalog``, ``assignme
 and ``coverage()``/``coverage_matrix()`` as in the session contract) or the DataFrame
 it would give, and returns a new :class:`plotly.graph_objects.Figure`; nothing is
 shown here. Customer text is HTML-escaped before plotly sees it. By theme:
-:mod:`.coverage` (heatmaps, traceability, status, load), :mod:`.plan` (the plan's
+:mod:`.coverage` (the size x priority heatmap, status, load), :mod:`.links`
+(aspects x categories, traceability), :mod:`.plan` (the plan's
 heatmap, the budget curve, the roadmap) and :mod:`.catalog` (the treemap).
 """
 
 from __future__ import annotations
 
-from ._palette import TEMPLATE
 from .catalog import catalog_overview
-from .coverage import (
-    aspect_category_heatmap,
-    coverage_heatmap,
-    service_load,
-    status_overview,
-    traceability_matrix,
-)
+from .coverage import coverage_heatmap, service_load, status_overview
+from .links import aspect_category_heatmap, traceability_matrix
 from .plan import budget_curve_figure, plan_heatmap, roadmap_timeline
+from .style import TEMPLATE
 
 __all__ = [
     "TEMPLATE", "aspect_category_heatmap", "budget_curve_figure", "catalog_overview",

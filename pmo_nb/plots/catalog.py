@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._palette import (
+from .style import (
     ADDED_COLOUR,
     CATEGORY_FILL,
     TIER_COLOURS,

@@ -1,5 +1,6 @@
-"""Coverage figures: the size x priority heatmap, aspects x categories, traceability,
-status and load per service; sized and coloured for a projector and for print.
+"""Coverage figures: the size x priority heatmap, status and load per service; sized and
+coloured for a projector and for print (which services meet which gaps and aspects:
+:mod:`.links`).
 
 Every function takes a Workshop (anything with ``gaps``, ``catalog``, ``assignments``
 and ``coverage()``/``coverage_matrix()`` as in the session contract) or the DataFrame
@@ -15,34 +16,27 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..coverage import STATUSES
+from ..analysis.coverage import STATUSES
 from ..errors import UsageError
-from ._palette import (
+from .style import (
     BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
-    COUNT_SCALE,
     COVERED_SCALE,
     DARK_TEXT,
     EMPTY_CELL,
     LEVEL_NAMES,
     OPEN_SCALE,
     STATUS_COLOURS,
-    TICK_SIZE,
-    TITLE_SPACE,
     cell_colour,
-    column_labels,
     empty_figure,
     esc,
-    esc_wrap,
     finish,
     on_colour,
     shorten,
     text_colour,
-    text_px,
 )
 
-__all__ = ["aspect_category_heatmap", "coverage_heatmap", "heatmap_grid", "service_load",
-           "status_overview", "traceability_matrix"]
+__all__ = ["coverage_heatmap", "heatmap_grid", "service_load", "status_overview"]
 
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
@@ -176,35 +170,49 @@ def _cell_value(cell: dict, show: str) -> float | None:
     return None if share is None or pd.isna(share) else float(share)
 
 
-def _cell_label(cell: dict, show: str) -> str:
+def _label_facts(cell: dict, show: str) -> tuple[str, dict[str, Any]]:
+    """The rules of a cell's label, for both heatmaps (plotly and the live HTML one): which
+    case it is (``empty``, ``open``, ``handed``: all handed over, ``covered``) and its
+    numbers, as text. :func:`_cell_label` and :func:`_grid_label` only lay them out."""
     gaps = int(cell.get("gaps") or 0)
     if not gaps:
-        return "no gaps"
+        return "empty", {}
     if show == "open":
-        return f"{int(cell['open'])} open<br>of {gaps} gap{'s' * (gaps != 1)}"
+        return "open", {"open": f"{int(cell['open'])} open",
+                        "of": f"of {gaps} gap{'s' * (gaps != 1)}"}
     share = cell.get("covered_share")
     if share is None or pd.isna(share):
-        return f"{int(cell['handed_over'])}/{gaps} handed over"
-    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
-    more = f"<br>(+{partial} partial)" if partial else ""
-    more += f"<br>({handed} handed over)" if handed else ""
-    return f"{int(cell['covered'])}/{gaps} covered<br>{share:.0%} of weight{more}"
+        return "handed", {"handed": f"{int(cell['handed_over'])}/{gaps}"}
+    return "covered", {"covered": f"{int(cell['covered'])}/{gaps} covered",
+                       "share": f"{share:.0%}", "partial": int(cell.get("partial") or 0),
+                       "handed": int(cell.get("handed_over") or 0)}
+
+
+def _cell_label(cell: dict, show: str) -> str:
+    """The plotly heatmap's label: the counts first, then the share of weight."""
+    case, f = _label_facts(cell, show)
+    if case == "empty":
+        return "no gaps"
+    if case == "open":
+        return f"{f['open']}<br>{f['of']}"
+    if case == "handed":
+        return f"{f['handed']} handed over"
+    more = f"<br>(+{f['partial']} partial)" if f["partial"] else ""
+    more += f"<br>({f['handed']} handed over)" if f["handed"] else ""
+    return f"{f['covered']}<br>{f['share']} of weight{more}"
 
 
 def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
-    """A cell's headline (the share, or the open count) and the short counts under it."""
-    gaps = int(cell.get("gaps") or 0)
-    if not gaps:
+    """The HTML heatmap's headline (the share, or the open count) and the counts under it."""
+    case, f = _label_facts(cell, show)
+    if case == "empty":
         return "no gaps", []
-    if show == "open":
-        return f"{int(cell['open'])} open", [f"of {gaps} gap{'s' * (gaps != 1)}"]
-    share = cell.get("covered_share")
-    if share is None or pd.isna(share):
-        return f"{int(cell['handed_over'])}/{gaps}", ["handed over"]
-    partial, handed = int(cell.get("partial") or 0), int(cell.get("handed_over") or 0)
-    return f"{share:.0%}", [f"{int(cell['covered'])}/{gaps} covered",
-                            *([f"+{partial} partial"] if partial else []),
-                            *([f"{handed} handed over"] if handed else [])]
+    if case == "open":
+        return f["open"], [f["of"]]
+    if case == "handed":
+        return f["handed"], ["handed over"]
+    return f["share"], [f["covered"], *([f"+{f['partial']} partial"] if f["partial"] else []),
+                        *([f"{f['handed']} handed over"] if f["handed"] else [])]
 
 
 def _cell_hover(cell: dict, priority: str, size: str) -> str:
@@ -217,124 +225,14 @@ def _cell_hover(cell: dict, priority: str, size: str) -> str:
             f"weight covered {cell['covered_weight']:g} of {cell['weight']:g}")
 
 
-def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
-    """Aspects (rows) x service categories (columns): gaps of each aspect a category helps.
-
-    Counted through the assignments; handed-over gaps are left out. The category labels
-    wrap between words to fit their column at ``width`` px (default: a page on a
-    1280 px screen; the printed record passes its own and gets a figure that wide);
-    when a word is too long for its column, the labels stand upright.
-    """
-    cov, cat = ws.coverage(), ws.catalog
-    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "aspect"]]
-    links = (ws.assignments.merge(acted, on="gap_id")
-             .merge(cat[["service_id", "name", "category"]], on="service_id"))
-    aspects = list(dict.fromkeys(cov["aspect"]))
-    categories = list(dict.fromkeys(cat["category"]))
-    groups = {key: g for key, g in links.groupby(["aspect", "category"], sort=False)}
-    z = [[groups[(a, c)]["gap_id"].nunique() if (a, c) in groups else 0 for c in categories]
-         for a in aspects]
-    zmax = max([v for row in z for v in row] + [1])
-    hover = [[_link_hover(a, c, groups.get((a, c))) for c in categories] for a in aspects]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(range(len(categories))), y=list(range(len(aspects))), zmin=0, zmax=zmax,
-        colorscale=COUNT_SCALE, xgap=2, ygap=2, hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>",
-        colorbar=dict(title=dict(text="Gaps helped", side="right"),
-                      dtick=1 if zmax <= 10 else None)))
-    fig.update_layout(annotations=[
-        dict(x=j, y=i, text=str(value), showarrow=False,
-             font=dict(size=16, color=text_colour(COUNT_SCALE, value, 0, zmax)))
-        for i, row in enumerate(z) for j, value in enumerate(row) if value])
-    rows = [esc_wrap(a, 32, max_lines=2) for a in aspects]  # two lines fit a row
-    ticks, angle, label_px = _category_ticks(categories, rows, width or SCREEN_WIDTH)
-    two = any("<br>" in r for r in rows)  # rows a little taller for two-line labels
-    fig.update_xaxes(title_text="Service category", side="top", tickangle=angle, showgrid=False,
-                     tickvals=list(range(len(categories))), ticktext=ticks,
-                     tickfont_size=14 if angle == 0 else 13)
-    fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
-                     tickvals=list(range(len(aspects))), ticktext=rows)
-    fig.update_layout(margin_t=TITLE_SPACE + label_px + 40)  # ticks + axis title
-    if width:
-        fig.update_layout(width=width)
-    return finish(fig, "Which service categories help which aspects (gaps helped)",
-                  height=max(480, (36 + 8 * two) * len(aspects) + label_px + 190))
-
-
-def _category_ticks(categories: list[str], rows: list[str],
-                    width: int) -> tuple[list[str], int, int]:
-    """The column labels for a figure ``width`` px wide with ``rows`` as its row labels."""
-    widest = max([text_px(line, TICK_SIZE) for r in rows for line in r.split("<br>")] + [0])
-    column = max((width - 60 - widest - 130) / max(len(categories), 1), 16)  # 130: colour bar
-    return column_labels(categories, column)
-
-
-def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
-    head = f"<b>{esc(aspect)}</b><br>{esc(category)}"
-    if group is None:
-        return f"{head}<br>no gaps helped"
-    gaps = ", ".join(esc(g) for g in dict.fromkeys(group["gap_id"]))
-    names = esc_wrap("; ".join(dict.fromkeys(group["name"])), 60)
-    return f"{head}<br>gaps: {gaps}<br>services: {names}"
-
-
-def traceability_matrix(ws: Any) -> go.Figure:
-    """Gaps (rows) x assigned services (columns): full (green) / partial (orange, ½) / blank."""
-    cov, cat, asg = ws.coverage(), ws.catalog, ws.assignments
-    if asg.empty:
-        return empty_figure("Traceability: gaps x assigned services", "No services assigned yet.")
-    names = dict(zip(cat["service_id"], cat["name"]))
-    services = list(dict.fromkeys([s for s in cat["service_id"] if s in set(asg["service_id"])]
-                                  + list(asg["service_id"])))
-    level = {"full": 2, "partial": 1}
-    links = {(g, s): level.get(c, 1) for g, s, c in
-             zip(asg["gap_id"], asg["service_id"], asg["contribution"])}
-    gap_rows = list(cov.itertuples(index=False))
-    z = [[links.get((g.gap_id, s)) for s in services] for g in gap_rows]
-    marks = [["½" if v == 1 else "" for v in row] for row in z]
-    hover = [[_trace_hover(g, names.get(s, s), s, v) for s, v in zip(services, row)]
-             for g, row in zip(gap_rows, z)]
-    colours = CONTRIBUTION_COLOURS
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(range(len(services))), y=list(range(len(gap_rows))), zmin=1, zmax=2,
-        colorscale=[[0, colours["partial"]], [0.5, colours["partial"]],
-                    [0.5, colours["full"]], [1, colours["full"]]],
-        showscale=False, xgap=2, ygap=2, text=marks, texttemplate="%{text}",
-        textfont=dict(size=15, color=DARK_TEXT), hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>"))
-    for kind, name in (("full", "full contribution"), ("partial", "partial contribution (½)")):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
-                                 marker=dict(symbol="square", size=16, color=colours[kind]),
-                                 hoverinfo="skip"))
-    ticks = [shorten(names.get(s, s), 28) for s in services]
-    fig.update_xaxes(side="top", tickangle=-90, showgrid=False, zeroline=False,
-                     tickvals=list(range(len(services))), tickfont_size=13,
-                     ticktext=[esc(t) for t in ticks])
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, tickfont_size=13,
-                     tickvals=list(range(len(gap_rows))),
-                     ticktext=[esc(f"{g.gap_id} · {shorten(g.aspect, 28)}") for g in gap_rows])
-    # upright labels of 13 px text: side by side, they never run into each other at any width
-    label_px = int(0.6 * 13 * max(len(t) for t in ticks)) + 16
-    fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=70),
-                      legend=BOTTOM_LEGEND)  # under the plot: never on the title
-    return finish(fig, "Traceability: gaps x assigned services",
-                   height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 80)
-
-
-def _trace_hover(gap: Any, name: str, service_id: str, value: int | None) -> str:
-    what = {2: "full", 1: "partial", None: "not assigned"}[value]
-    return (f"<b>{esc(gap.gap_id)}</b> {esc(gap.aspect)} ({esc(gap.status)})<br>"
-            f"{esc(name)} ({esc(service_id)})<br>contribution: {what}")
-
-
 def status_overview(ws: Any) -> go.Figure:
     """Covered / partial / open / handed over, as shares of total weight and of gap count."""
-    cov = ws.coverage()
-    if cov.empty or not cov["weight"].sum():
+    per_gap = ws.coverage()
+    if per_gap.empty or not per_gap["weight"].sum():
         return empty_figure("Where the gaps stand", "No gaps with weight.")
-    weight = cov.groupby("status")["weight"].sum()
-    count = cov.groupby("status")["gap_id"].count()
-    total_w, total_n = float(cov["weight"].sum()), len(cov)
+    weight = per_gap.groupby("status")["weight"].sum()
+    count = per_gap.groupby("status")["gap_id"].count()
+    total_w, total_n = float(per_gap["weight"].sum()), len(per_gap)
     rows = ["By weight", "By number of gaps"]
     fig = go.Figure()
     for status in STATUSES:
@@ -359,8 +257,8 @@ def status_overview(ws: Any) -> go.Figure:
 
 def service_load(ws: Any) -> go.Figure:
     """Per assigned service: gaps and weight it addresses, split full / partial, sorted."""
-    cov, cat = ws.coverage(), ws.catalog
-    acted = cov.loc[cov["status"] != "handed over", ["gap_id", "weight"]]
+    per_gap, cat = ws.coverage(), ws.catalog
+    acted = per_gap.loc[per_gap["status"] != "handed over", ["gap_id", "weight"]]
     links = ws.assignments.merge(acted, on="gap_id")
     if links.empty:
         return empty_figure("Load per service", "No services assigned to open gaps yet.")

@@ -7,9 +7,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import coverage as cov
+from ..analysis import coverage as cov
 from ..errors import UsageError
-from ._palette import (
+from .coverage import coverage_heatmap
+from .style import (
     DARK_TEXT,
     OKABE_ITO,
     empty_figure,
@@ -19,7 +20,6 @@ from ._palette import (
     on_colour,
     shorten,
 )
-from .coverage import coverage_heatmap
 
 __all__ = ["budget_curve_figure", "plan_heatmap", "roadmap_timeline"]
 TIMELINE_COLUMNS = ("wave", "service_id", "name", "cost", "start_month", "end_month")

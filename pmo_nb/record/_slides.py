@@ -19,7 +19,7 @@ from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
 from pptx.util import Emu, Pt
 
-from ..schema import as_text
+from ..inputs.schema import as_text
 
 BODY_PT, HEAD_PT = 14, 14
 LINE_EMU = Pt(BODY_PT * 1.25)  # one line of table text

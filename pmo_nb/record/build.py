@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, urlparse
 
-from .._resources import notebook_dir
 from ..errors import RecordError, SessionError, UsageError
+from ..resources import notebook_dir
 from ..store import is_url, open_session, target
 from . import run
 from .options import DEFAULT_CURRENCY, Options
@@ -133,7 +133,8 @@ def _outputs(pdf: bool, paper: str, pptx: bool,
     template (missing, or not a .pptx, is an error naming the file)."""
     outputs: dict[str, object] = {}
     if pdf:
-        from .pdf import browser, check_paper
+        from .paper import check_paper
+        from .pdf import browser
 
         outputs["paper"] = check_paper(paper)
         if browser() is None:
@@ -150,7 +151,7 @@ def _outputs(pdf: bool, paper: str, pptx: bool,
 def _build(out: Path, params: dict, options: Options, runner: run.Runner,
            outputs: dict[str, object], log: TextIO, start: float,
            shown_session: str | None) -> list[Path]:
-    from ..workshop import Workshop
+    from ..session.workshop import Workshop
     from .facts import gather  # plotly, scipy: loaded while the kernel starts
 
     with Workshop.open(params["session_path"]) as ws:
@@ -230,7 +231,7 @@ def _find(names: Sequence[str], folder: Path) -> list[Path]:
 
 def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     """Validate the inputs by opening the session (creating and seeding it if new)."""
-    from ..workshop import Workshop
+    from ..session.workshop import Workshop
 
     session = target(params["session_path"])
     found = open_session(session)  # a file or a PostgreSQL workshop

@@ -26,11 +26,11 @@ from pptx.enum.chart import (
 )
 from pptx.util import Inches
 
-from .._plan_report import headline, proof
-from ..coverage import coverage_matrix
+from ..analysis.coverage import coverage_matrix
 from ..errors import InputFileError, UsageError
-from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plan.words import headline, proof
 from ..plots.coverage import heatmap_grid
+from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from . import _slides
 from .facts import Facts
 from .html import number

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import plan as pl
-from ..coverage import STATUSES
+from ..analysis.coverage import STATUSES
 from ..errors import PmoError
 from .options import Options
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..plots._palette import STATUS_COLOURS, on_colour
-from ..schema import as_text
+from ..inputs.schema import as_text
+from ..plots.style import STATUS_COLOURS, on_colour
 
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}

@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
-from .._plan_report import count, headline, percent, proof, versus_greedy
-from ..plots._palette import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plan.words import count, headline, percent, proof, versus_greedy
+from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
 
@@ -44,7 +44,7 @@ class _Figures:
 
 def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
     """The whole page as HTML text; with ``paper`` ("a4", "letter"), laid out to print."""
-    from .pdf import figure_width, print_style
+    from .paper import figure_width, print_style
 
     fig = _Figures(figure_width(paper) if paper else None)
     body = "".join([_header(facts), _contents(facts), _summary(facts),

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from .. import export
-from .._plan_report import headline, proof
+from ..inputs import export
+from ..plan.words import headline, proof
 from .facts import Facts
 
 

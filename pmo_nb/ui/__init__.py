@@ -24,8 +24,8 @@ Examples
 
 from __future__ import annotations
 
-from .._plan_report import plan_summary, plan_table
-from ..views import CoverageView
+from ..plan.words import plan_summary, plan_table
+from ..session.views import CoverageView
 from .budget import BudgetPanel
 from .catalog import CatalogBrowser
 from .explorer import CoverageExplorer

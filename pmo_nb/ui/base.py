@@ -10,7 +10,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..errors import PmoError
-from ..events import Change
+from ..session.events import Change
 from . import html as h
 
 log = logging.getLogger(__name__)

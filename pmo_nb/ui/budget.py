@@ -30,7 +30,9 @@ import plotly.graph_objects as go
 
 from .. import plan as pl
 from .. import plots
-from .._plan_report import (
+from ..analysis.coverage import candidate_services, coverage_matrix
+from ..errors import PmoError
+from ..plan.words import (
     TABLE_COLUMNS,
     count,
     curve_with_plan,
@@ -39,9 +41,7 @@ from .._plan_report import (
     proof,
     versus_greedy,
 )
-from ..coverage import candidate_services, coverage_matrix
-from ..errors import PmoError
-from ..workshop import Workshop
+from ..session.workshop import Workshop
 from . import html as h
 from .base import Panel
 from .heatmap import GridHeatmap

@@ -7,8 +7,8 @@ import ipywidgets as w
 import pandas as pd
 
 from .. import plots
-from ..events import Change
-from ..workshop import Workshop
+from ..session.events import Change
+from ..session.workshop import Workshop
 from . import html as h
 from .base import Panel
 

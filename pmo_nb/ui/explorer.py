@@ -26,10 +26,10 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import coverage as cov
 from .. import plots
-from ..views import CoverageView
-from ..workshop import Workshop
+from ..analysis import coverage as cov
+from ..session.views import CoverageView
+from ..session.workshop import Workshop
 from . import html as h
 from .base import Panel
 

@@ -16,8 +16,8 @@ from html import escape
 import ipywidgets as w
 import pandas as pd
 
-from ..plots._palette import COVERED_SCALE, EMPTY_CELL, OPEN_SCALE
 from ..plots.coverage import heatmap_grid
+from ..plots.style import COVERED_SCALE, EMPTY_CELL, OPEN_SCALE
 
 _COLUMNS = ('<colgroup><col style="width:26px"><col style="width:80px"><col><col><col>'
             "</colgroup>")

@@ -15,8 +15,8 @@ import math
 
 import pandas as pd
 
-from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, on_colour
-from ..plots._palette import esc as _html_escape
+from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plots.style import esc as _html_escape
 
 __all__ = ["LEVEL_NAMES", "esc", "figure_outputs", "label", "plain"]  # re-used by the panels
 plain = _html_escape  # our own words (a unit such as k$): HTML-escaped only

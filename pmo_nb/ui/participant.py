@@ -29,7 +29,8 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from ..participant import Participant
+from ..session.participant import Participant
+from ..store import is_url
 from . import html as h
 from . import votes_html as vh
 from .base import Panel
@@ -78,7 +79,7 @@ class ParticipantPage(Panel):
         self.widget.add_class("pmo-panel")
         self.widget.add_class("pmo-participant")
         self.ticker = Ticker(self.widget, self.tick, interval)
-        if not self.path or ("://" not in str(self.path) and not Path(self.path).exists()):
+        if not self.path or (not is_url(str(self.path)) and not Path(self.path).exists()):
             self.status.value = h.info("No workshop session yet: the facilitator starts the "
                                        "workshop; then reload this page.")
             self.join_button.disabled = True

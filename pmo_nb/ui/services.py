@@ -17,7 +17,7 @@ import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
-from ..schema import TIERS
+from ..inputs.schema import TIERS
 from . import html as h
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from ..workshop import Workshop
+from ..session.workshop import Workshop
 from . import html as h
 from . import votes_html as vh
 from .base import Note, Panel
@@ -93,9 +93,9 @@ class VotesPanel(Panel):
         self._show_results(vote)
 
     def _gap_options(self) -> None:
-        cov = self.ws.coverage()
+        per_gap = self.ws.coverage()
         options = [("All gaps", "all"), ("Open gaps", "open")] + [
-            (f"{g} · {a}", g) for g, a in zip(cov["gap_id"], cov["aspect"], strict=True)]
+            (f"{g} · {a}", g) for g, a in zip(per_gap["gap_id"], per_gap["aspect"], strict=True)]
         if options != list(self.gaps.options):
             keep = self.gaps.value if self.gaps.value in {v for _, v in options} else "all"
             self.gaps.options, self.gaps.value = options, keep
@@ -152,8 +152,8 @@ class VotesPanel(Panel):
         return f"Vote {vote} is open: participants can answer now."
 
     def _open_gap_ids(self) -> list[str]:
-        cov = self.ws.coverage()
-        return cov.loc[cov["status"] == "open", "gap_id"].tolist()
+        per_gap = self.ws.coverage()
+        return per_gap.loc[per_gap["status"] == "open", "gap_id"].tolist()
 
     def _reveal(self) -> str:
         self.ws.reveal()

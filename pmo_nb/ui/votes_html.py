@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..plots._palette import LEVEL_NAMES, STATUS_COLOURS, esc
+from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, esc
 
 BAR = STATUS_COLOURS["covered"]  # bluish green: at or above the consensus share
 BAR_LOW = "#56B4E9"  # sky blue: below it

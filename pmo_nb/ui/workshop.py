@@ -21,7 +21,7 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
-from ..workshop import Workshop
+from ..session.workshop import Workshop
 from . import html as h
 from .base import Note, Panel
 from .gapform import GapForm
@@ -136,14 +136,14 @@ class WorkshopPanel(Panel):
     # -- views ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Redraw everything from the session."""
-        cov = self.ws.coverage()
+        per_gap = self.ws.coverage()
         self._draw_heatmap()  # first: the browser draws it while the kernel does the rest
-        self._update_filters(cov)
-        self._update_gap_options(cov)
+        self._update_filters(per_gap)
+        self._update_gap_options(per_gap)
         self._show_gap()
-        done = int((cov["status"] != "open").sum())
-        self.progress.value = h.progress(done, len(cov))
-        self.progress_bar.max, self.progress_bar.value = max(len(cov), 1), done
+        done = int((per_gap["status"] != "open").sum())
+        self.progress.value = h.progress(done, len(per_gap))
+        self.progress_bar.max, self.progress_bar.value = max(len(per_gap), 1), done
         self.candidates.value = h.table(
             self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(
                 h.LEVEL_NAMES)}),
@@ -152,26 +152,26 @@ class WorkshopPanel(Panel):
             "No services assigned yet.", nowrap=("Gap Size", "gap_id", "contribution"))
         catalog = self.ws.catalog
         aspects = sorted({a.strip() for text in catalog["aspects"] for a in text.split(";")}
-                         | set(cov["aspect"]))
+                         | set(per_gap["aspect"]))
         self.new_service.update_choices(list(dict.fromkeys(catalog["category"])),
                                         [a for a in aspects if a], set(catalog["service_id"]))
 
-    def _update_filters(self, cov: pd.DataFrame) -> None:
-        options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(cov["aspect"])]
+    def _update_filters(self, per_gap: pd.DataFrame) -> None:
+        options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(per_gap["aspect"])]
         if options != list(self.aspect.options):
             keep = self.aspect.value if (self.aspect.value, self.aspect.value) in options else ""
             with self._sync():
                 self.aspect.options, self.aspect.value = options, keep
 
-    def _update_gap_options(self, cov: pd.DataFrame) -> None:
+    def _update_gap_options(self, per_gap: pd.DataFrame) -> None:
         current = self.gap_select.value
         if self.show.value == "open":  # a gap just covered stays until the user moves on
-            cov = cov[(cov["status"] == "open") | (cov["gap_id"] == current)]
+            per_gap = per_gap[(per_gap["status"] == "open") | (per_gap["gap_id"] == current)]
         if self.aspect.value:
-            cov = cov[cov["aspect"] == self.aspect.value]
+            per_gap = per_gap[per_gap["aspect"] == self.aspect.value]
         if self.priority.value:
-            cov = cov[cov["priority"] == self.priority.value]
-        shown = cov
+            per_gap = per_gap[per_gap["priority"] == self.priority.value]
+        shown = per_gap
         options = [(h.gap_label(g, a, s), g)
                    for g, a, s in zip(shown["gap_id"], shown["aspect"], shown["status"])]
         with self._sync():
@@ -188,8 +188,8 @@ class WorkshopPanel(Panel):
             return
         gaps = self.ws.gaps
         gap = gaps[gaps["gap_id"] == gap_id].iloc[0].to_dict()
-        cov = self.ws.coverage()
-        status = cov.loc[cov["gap_id"] == gap_id, "status"].iloc[0]
+        per_gap = self.ws.coverage()
+        status = per_gap.loc[per_gap["gap_id"] == gap_id, "status"].iloc[0]
         self.card.value = h.gap_card(gap, status)
         asg = self.ws.assignments
         asg = asg[asg["gap_id"] == gap_id]

@@ -1,0 +1,189 @@
+"""``pmo-nb serve SESSION``: the participants' app, ONE server process for the whole room.
+
+Every phone gets the same ipywidgets page (:class:`pmo_nb.ui.ParticipantPage`) from
+Solara's server: a light virtual kernel per connection inside this one process (about
+1.5 MB each), not a Jupyter kernel per visitor (Voilà's ~140 MB and seconds of CPU
+each). The front-end is served from this machine (``solara-assets``): a phone asks
+nothing of any other host, so a room without internet works. Solara's telemetry is off.
+
+The gate (:mod:`pmo_nb._room_gate`) refuses every page, asset and websocket without the
+random token that the join URL (and its QR code) carries; after the first visit a cookie
+carries it, and a second cookie gives the device a random id, so a reload comes back as
+the same participant and two people called Ann are two participants. The session
+reaches the page through the ``PMO_NB_SESSION`` environment variable, never through the
+URL. The server binds 127.0.0.1 unless ``--host`` says otherwise, and SIGINT, SIGTERM
+or SIGHUP stop it, with everything it started (it starts no other process).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import SessionError
+from ..store import is_url
+
+SESSION_ENV = "PMO_NB_SESSION"
+DEFAULT_PORT = 8866
+PAGE_SCRIPT = Path(__file__).with_name("_room_page.py")  # run by Solara per connection
+TITLE = "PMO Planning: your vote"
+# Solara's settings (pydantic, read at import): our page, no banner, no telemetry, no CDN
+SOLARA_ENV = {
+    "SOLARA_APP": str(PAGE_SCRIPT),
+    "SOLARA_THEME_SHOW_BANNER": "False",
+    "SOLARA_THEME_TITLE": TITLE,
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    "SOLARA_ASSETS_PROXY": "True",  # the front-end from this server (solara-assets' copy)
+    "SOLARA_KERNEL_CULL_TIMEOUT": "90s",  # a closed tab releases its handle after 90 s
+}
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token, e.g. for a hub service (a secret)
+
+
+def _slashed(prefix: str) -> str:
+    """``services/x`` -> ``/services/x/``; ``/`` stays."""
+    return "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+
+
+def join_url(host: str, port: int, token: str) -> str:
+    """The URL participants open: a room's address when the server listens on every one.
+
+    Examples
+    --------
+    >>> join_url("127.0.0.1", 8866, "abc")
+    'http://127.0.0.1:8866/?token=abc'
+    """
+    shown = lan_address() if host in ("0.0.0.0", "", "::") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/?token={token}"
+
+
+def lan_address() -> str:
+    """This machine's address on the network it would reach others through."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))  # no packet is sent
+            return sock.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def free_port(host: str, preferred: int = DEFAULT_PORT) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind((host if host not in ("", "::") else "0.0.0.0", port))
+                return sock.getsockname()[1]
+            except OSError:
+                continue
+    raise SessionError(f"No free port on {host}; choose one with --port.")
+
+
+def qr_code(url: str, png: Path) -> str:
+    """Write the URL's QR code to ``png`` and return it as terminal text."""
+    import io
+
+    import segno
+
+    code = segno.make(url, error="m")
+    code.save(str(png), scale=10, border=4)
+    out = io.StringIO()
+    code.terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def check_session(session: str) -> str:
+    """The session as the notebook will open it (absolute path); refuse a missing one."""
+    if is_url(session):
+        return session
+    path = Path(session).resolve()
+    if not path.is_file():
+        raise SessionError(f"No workshop session at '{session}': start the workshop first "
+                           "(workshop.ipynb creates its session), then serve that file.")
+    from ..session.workshop import Workshop
+
+    Workshop.open(path).close()  # a clear error now if it is not a session
+    return str(path)
+
+
+def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/"):
+    """The participants' ASGI app for ``session``: Solara's server behind the token gate.
+
+    Solara reads its settings from the environment when first imported, so this sets
+    them first; one process serves one session. ``page`` is the script Solara runs per
+    connection (the benchmark serves its floor page through the very same server)."""
+    os.environ.update({**SOLARA_ENV, "SOLARA_APP": str(page)})
+    os.environ[SESSION_ENV] = session
+    from solara.server.starlette import app as solara_app
+
+    from ._room_gate import TokenGate
+
+    return TokenGate(solara_app, token, prefix)
+
+
+def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
+          out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
+          public_url: str | None = None) -> int:
+    """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
+
+    Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
+    ``JUPYTERHUB_SERVICE_PREFIX``), and ``public_url`` (e.g.
+    ``https://hub.example.org/services/pmo-vote/``) is what the join link and its QR code
+    show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start)."""
+    import uvicorn
+
+    session = check_session(session)
+    port = port or free_port(host)
+    token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+    prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    url = (f"{public_url.rstrip('/')}/?token={token}" if public_url
+           else join_url(host, port, token).replace("/?token=", f"{_slashed(prefix)}?token="))
+    png = (Path(session).with_name(Path(session).stem + "-join.png") if not is_url(session)
+           else Path.cwd() / "join.png")
+    server = _server(uvicorn)(uvicorn.Config(app(session, token, page, prefix), host=host,
+                                             port=port,
+                                             log_level="warning", access_log=False,
+                                             timeout_graceful_shutdown=3), out)
+    print(f"Participants join at:\n  {url}\n", file=out)
+    print(qr_code(url, png), file=out)
+    print(f"QR code saved to {png} (show it to the room; it carries the token).", file=out)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Listening on {host}: anyone on this network with the link can vote.", file=out)
+    print("One server process for the whole room; stop it with Ctrl-C.", file=out, flush=True)
+    server.run()
+    print("Stopped: the participants' app is closed and the join link no longer works.",
+          file=out, flush=True)
+    return 0
+
+
+def _server(uvicorn):
+    """uvicorn's server, stopped by SIGINT, SIGTERM or SIGHUP, saying so (uvicorn alone
+    takes SIGINT and SIGTERM, says nothing, and raises the signal again at the end)."""
+    class RoomServer(uvicorn.Server):
+        def __init__(self, config, out: TextIO):
+            super().__init__(config)
+            self.out = out
+
+        @contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.stop) for sig in STOP_SIGNALS}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+        def stop(self, signum: int, _frame: object) -> None:
+            if not self.should_exit:
+                print(f"\n{signal.Signals(signum).name}: stopping the participants' app...",
+                      file=self.out, flush=True)
+            self.force_exit = self.should_exit  # a second signal: at once
+            self.should_exit = True
+    return RoomServer

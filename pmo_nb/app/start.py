@@ -1,0 +1,101 @@
+"""How every notebook opens its session: one rule, so no notebook carries the sample.
+
+A notebook's parameters name the session and, for a session that does not exist yet, the
+inputs it starts from. :func:`open_workshop` applies the rule:
+
+- the session exists: it is opened as saved (``session_path`` alone is enough; gaps or a
+  catalog given with it must be the ones it was started from);
+- it does not: it starts from ``gaps_path`` (and ``catalog_path``, by default the catalog
+  that comes with pmo_nb), seeded with ``assignments_path`` only when that is given;
+- with no ``gaps_path`` it starts only when ``sample=True``: the sample organisation (the
+  demo: its gaps, the catalog, the sample workshop's decisions). The committed notebooks
+  say ``sample = True``; the notebooks ``pmo-nb new`` writes say ``False``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .. import resources as _resources
+from ..errors import SessionError, UsageError
+from ..inputs.io import Source
+from ..session.workshop import Workshop
+from ..store import is_url
+
+
+def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = None,
+                  catalog_path: Source | None = None, assignments_path: Source | None = None,
+                  *, title: str | None = None, sample: bool = False) -> Workshop:
+    """Open a notebook's session, or start it from the given inputs (see the module).
+
+    Parameters
+    ----------
+    session_path : path or URL
+        The session. Opened as saved when it exists.
+    gaps_path, catalog_path, assignments_path : path or DataFrame, optional
+        What a new session starts from. ``catalog_path`` None: the packaged catalog.
+        ``assignments_path`` seeds a new session only; given for an existing one, it is
+        ignored with a note.
+    title : str, optional
+        The customer's name: given to a new session, or to one that has no title yet.
+    sample : bool
+        With no ``gaps_path``, a new session is the sample organisation (the demo).
+
+    Returns
+    -------
+    Workshop
+
+    Raises
+    ------
+    SessionError
+        A new session with neither ``gaps_path`` nor ``sample``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> demo = open_workshop(folder / "demo.sqlite", sample=True)
+    >>> demo.title, len(demo.assignments) > 0
+    ('Sample organisation', True)
+    >>> mine = open_workshop(folder / "mine.sqlite", "data/sample_gaps.csv", title="ACME")
+    >>> mine.title, len(mine.assignments)
+    ('ACME', 0)
+    >>> open_workshop(folder / "mine.sqlite").title   # the session alone reopens it
+    'ACME'
+    """
+    if is_url(str(session_path)):  # a database: its store applies the rules, nothing defaulted
+        ws = Workshop.open(session_path, gaps_path, catalog_path, assignments=assignments_path)
+    elif Path(session_path).exists():
+        if assignments_path is not None:
+            print(f"Note: '{session_path}' exists and is opened as saved; "
+                  "assignments_path only seeds a new session and is ignored.", file=sys.stderr)
+        ws = Workshop.open(session_path, gaps_path, catalog_path)
+    elif gaps_path is not None:
+        catalog = _resources.default_catalog() if catalog_path is None else catalog_path
+        ws = Workshop.open(session_path, gaps_path, catalog, assignments=assignments_path,
+                           title=title)
+    elif sample:
+        ws = _sample(session_path, catalog_path, assignments_path, title)
+    else:
+        raise SessionError(
+            f"Session '{session_path}' does not exist yet. Start it from the "
+            "notebook that names the customer's gaps (workshop.ipynb in a folder made by "
+            "`pmo-nb new`), or give gaps_path: the customer's gaps (CSV/XLSX).")
+    if title and not ws.title:
+        ws.set_title(title)
+    return ws
+
+
+def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
+            assignments_path: Source | None, title: str | None) -> Workshop:
+    """The demo: the sample organisation, from the files that come with pmo_nb only."""
+    if catalog_path is not None or assignments_path is not None:
+        raise UsageError("The sample organisation (sample=True) comes with its own catalog and "
+                         "decisions: give gaps_path too, or leave catalog_path and "
+                         "assignments_path as None.")
+    files = _resources.sample_files()
+    return Workshop.open(session_path, files["gaps"], files["catalog"],
+                         assignments=files["assignments"],
+                         title=title or _resources.SAMPLE_TITLE)

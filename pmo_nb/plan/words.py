@@ -1,0 +1,108 @@
+"""A plan in words and as a table: the headline, the proof, the services, the curve's point.
+
+Pure functions of a :class:`~pmo_nb.plan.Plan`, public: the budget panel, the notebooks
+(through :mod:`pmo_nb.plan`) and the record all say a plan the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .result import Plan
+
+TABLE_COLUMNS = {"name": "Service", "category": "Category", "tier": "Tier", "cost": "Cost",
+                 "gap_ids": "Gaps it serves", "standalone_value": "Value"}
+CURVE_COLUMNS = ["budget", "cost", "covered_weight", "covered_share", "optimal", "gap",
+                 "added", "removed", "services"]
+
+
+def percent(share: float) -> str:
+    """``0.657`` -> ``'66%'``; NaN -> ``'—'``."""
+    return "—" if math.isnan(share) else f"{share:.0%}"
+
+
+def count(n: int, word: str) -> str:
+    """``count(1, "service")`` -> ``'1 service'``; ``count(2, "wave")`` -> ``'2 waves'``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def headline(plan: Plan, unit: str = "k$") -> str:
+    """What the plan covers and costs, in one sentence."""
+    return (f"Covers {percent(plan.covered_share)} of the weighted gap value for "
+            f"{plan.cost:,.0f} of {plan.budget:,.0f} {unit} "
+            f"({count(len(plan.services), 'service')}).")
+
+
+def proof(plan: Plan) -> str:
+    """Whether the plan is proven best, in words."""
+    if plan.optimal:
+        return "Proven optimal: no other set of services within the budget covers more."
+    return (f"Best found in the time allowed, within {plan.optimality_gap:.1%} of the best "
+            "possible (not proven optimal).")
+
+
+def versus_greedy(plan: Plan, greedy: Plan, unit: str = "k$") -> str:
+    """What the rule of thumb (best value per cost first) would get instead."""
+    if greedy.covered_weight >= plan.covered_weight - 1e-9:
+        return "The rule of thumb (best value per cost first) finds as much here."
+    return (f"The rule of thumb (best value per cost first) would cover "
+            f"{percent(greedy.covered_share)} for {greedy.cost:,.0f} {unit}.")
+
+
+def plan_summary(plan: Plan, greedy: Plan | None = None, unit: str = "k$") -> str:
+    """The plan in one line, how sure we are and what greedy gets, as plain text lines.
+
+    Examples
+    --------
+    >>> from pmo_nb import plan as pl
+    >>> print(plan_summary(pl.select_services(ws, 50), unit="k€"))
+    Covers 93% of the weighted gap value for 50 of 50 k€ (2 services).
+    Proven optimal: no other set of services within the budget covers more.
+    """
+    lines = [headline(plan, unit), proof(plan)]
+    return "\n".join(lines + ([versus_greedy(plan, greedy, unit)] if greedy else []))
+
+
+def plan_table(plan: Plan) -> pd.DataFrame:
+    """The chosen services as a report lists them: service, category, tier, cost, gaps, value.
+
+    ``Value``: the weighted gap value the service covers on its own.
+
+    Examples
+    --------
+    >>> from pmo_nb import plan as pl
+    >>> plan_table(pl.select_services(ws, 50))["Service"].tolist()
+    ['Service A', 'Service C']
+    """
+    services = plan.services
+    out = services.assign(name=services["name"].where(~services["must"],
+                                                      services["name"] + " (must-have)"))
+    return out[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
+
+
+def curve_row(budget: float, cost: float, value: float, total: float, optimal: bool,
+              gap: float, ids: list[str], before: list[str]) -> dict:
+    """One row of a budget curve: the plan at ``budget`` and what changed since ``before``."""
+    now, prev = list(ids), set(before)
+    return {"budget": budget, "cost": cost, "covered_weight": value,
+            "covered_share": value / total if total else math.nan, "optimal": optimal,
+            "gap": gap, "added": "; ".join(i for i in now if i not in prev),
+            "removed": "; ".join(i for i in before if i not in set(now)),
+            "services": "; ".join(now)}
+
+
+def curve_with_plan(curve: pd.DataFrame, plan: Plan | None) -> pd.DataFrame:
+    """The curve with ``plan``'s budget as one more point (unless it is one already), so a
+    figure marks the budget at the share the headline says."""
+    if plan is None or (curve["budget"] == plan.budget).any():
+        return curve
+    before = curve[curve["budget"] < plan.budget]
+    prev = [s for s in before["services"].iloc[-1].split("; ") if s] if len(before) else []
+    row = curve_row(plan.budget, plan.cost, plan.covered_weight, plan.total_weight,
+                    plan.optimal, plan.optimality_gap, plan.services["service_id"].tolist(), prev)
+    out = pd.concat([curve, pd.DataFrame([row])], ignore_index=True)
+    return out.sort_values("budget", kind="stable").reset_index(drop=True)
