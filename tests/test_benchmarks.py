@@ -6,7 +6,9 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+import pytest
+
+from conftest import NEEDS_CHROMIUM, REPO
 
 
 def test_workshop_benchmark_reports_ratios_against_floors():
@@ -39,3 +41,14 @@ def test_store_benchmark_reports_both_stores(pg_server):
     assert re.search(r"postgresql: 1 SIGKILLs mid-change: \d+ acknowledged assignments, 0 lost",
                      done.stdout)
     assert "30 participants x 10 assigns at once" in done.stdout
+
+
+@NEEDS_CHROMIUM
+@pytest.mark.browser
+def test_room_benchmark_reports_phones_against_its_floor():
+    done = subprocess.run([sys.executable, "benchmarks/bench_room.py", "--phones", "2"],
+                          cwd=REPO, capture_output=True, text=True, timeout=900, check=True)
+    for name in ("floor \\(bare page\\)", "room \\(pmo_nb\\)"):
+        assert re.search(rf"^{name} +2/2 .* 1 +\d+\.\d\d s +0 ", done.stdout, re.M), done.stdout
+    assert re.search(r"page ready p95, room / floor: \d+\.\d\dx", done.stdout)
+    assert "ballots saved in the session: 2 of 2 phones" in done.stdout
