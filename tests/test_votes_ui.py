@@ -128,3 +128,18 @@ def test_the_panel_shows_results_for_each_kind(ws: pmo_nb.Workshop, kind: str) -
     if kind == "priority":
         assert ws.gaps.set_index("gap_id").at["G-01", "priority"] == "L"
         assert panel.adopt_buttons["G-01"].disabled  # already the gap's priority
+
+
+def test_a_gap_no_service_is_made_for_lists_every_service_open(ws: pmo_nb.Workshop) -> None:
+    """A French gap against the English catalog: no empty "Suggested" heading above a
+    folded list, but every service, ready to tick."""
+    ws.add_gap("LAC-1", "Compétences des chefs de projet", "Aucun n'est certifié.",
+               "Chacun a suivi le cursus.", "H", "H")
+    ws.open_vote("services", ["LAC-1"])
+    page = page_for(ws, "Amélie")
+    titles = [c.value for c in page.answer.children if isinstance(c, w.HTML)]
+    boxes = [c for c in page.answer.children if isinstance(c, w.Checkbox)]
+    assert titles == [titles[0]] and "All services" in titles[0]
+    assert len(boxes) == len(ws.catalog) and page.others not in page.answer.children
+    boxes[-1].value = True
+    assert [len(v) for v in page.participant.ballots().values()] == [1]

@@ -164,6 +164,10 @@ class ParticipantPage(Panel):
             box = self.services.get(svc["service_id"]) or self._checkbox(svc)
             box.value = svc["service_id"] in chosen
             groups[bool(svc["suggested"])].append(box)
+        if not groups[True]:  # e.g. a catalog in another language than the gaps
+            self.others.children[0].children = ()
+            return (w.HTML(h.group("All services (none is made for this gap's aspect)")),
+                    *groups[False])
         self.others.children[0].children = groups[False]
         self.others.set_title(0, f"Other services ({len(groups[False])})")
         ticked_other = any(b.value for b in groups[False])
