@@ -85,8 +85,7 @@ def check_existing(path: Path) -> None:
         raise _folder(path)
     if not _may(path, os.R_OK):
         raise _permission(path, "read")
-    size = path.stat().st_size
-    if size == 0:
+    if path.stat().st_size == 0:
         raise SessionError(f"'{path.name}' is not a pmo_nb session (an empty file); {_UNTOUCHED}. "
                            "Choose another session path.")
     found = _identify(path)
@@ -94,10 +93,8 @@ def check_existing(path: Path) -> None:
     for target in (path, path.parent):
         if not _may(target, os.W_OK):
             raise _permission(path, "write", folder=target != path)
-    live = _live(path)
-    if not live:  # with another handle open, SQLite's locks keep the check consistent
-        _check_size(path, size, found)
-    _quick_check(path, live)
+    _check_size(path, found)
+    _quick_check(path, _live(path))
 
 
 def version(path: Path, saved: int | str | None) -> int:
@@ -161,11 +158,24 @@ def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> SessionError:
                         "path.")
 
 
-def _check_size(path: Path, size: int, found: _Found) -> None:
-    page = found.page_size
-    if page and (size % page or size < found.pages * page):
-        raise _damaged(path, f"{size} bytes where its header says {found.pages * page}: cut "
-                             "short, e.g. by an incomplete copy or a full disk")
+def _check_size(path: Path, found: _Found) -> None:
+    """Refuse a file shorter than its header says, i.e. cut short by a copy or a full disk.
+
+    Another handle's checkpoint writes the header before the pages that grow the file, and
+    may end (its ``-wal`` removed) between our look and our ``stat``: so only a shortfall
+    that holds on fresh looks, with no ``-wal`` in use, is damage. While the ``-wal`` is
+    in use, SQLite's locks and the integrity check keep the check consistent.
+    """
+    for attempt in range(_LOOKS):
+        size = path.stat().st_size
+        page = found.page_size
+        if _live(path) or not page or (size % page == 0 and size >= found.pages * page):
+            return
+        if attempt == _LOOKS - 1:
+            raise _damaged(path, f"{size} bytes where its header says {found.pages * page}: "
+                                 "cut short, e.g. by an incomplete copy or a full disk")
+        time.sleep(0.05 * (attempt + 1))
+        found = _identify(path)
 
 
 def _quick_check(path: Path, live: bool) -> None:
