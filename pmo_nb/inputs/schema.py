@@ -22,6 +22,9 @@ LEVEL_ALLOWED = "L, M, H (or Low, Medium, Med, High)"
 TIERS = ("basic", "advanced")
 PMO_ROLES = ("close", "partial", "none")
 CONTRIBUTIONS = ("full", "partial")
+CLOSED = "closed"  # a follow-up's size of a gap that is no longer there
+SIZE_AFTER_ALLOWED = f"L, M, H or {CLOSED} (or Low, Medium, Med, High)"
+DELIVERY = ("delivered", "in progress", "not started", "dropped")
 ROW_COLUMN = "_row"  # spreadsheet row of each record, kept while validating
 
 
@@ -31,7 +34,7 @@ class Column:
 
     name: str
     required: bool
-    kind: str  # id | text | level | choice | number | aspects
+    kind: str  # id | text | level | size_after | choice | number | aspects
     doc: str
     allowed: tuple[str, ...] = ()
     default: str = ""
@@ -72,6 +75,18 @@ ASSIGNMENTS: tuple[Column, ...] = (
     Column("note", False, "text", "free text"),
 )
 
+# a follow-up assessment's spreadsheets: the size the room gives each gap now, and what
+# became of the services committed at the baseline
+REASSESSMENT: tuple[Column, ...] = (
+    Column("gap_id", True, "id", "a gap of the session"),
+    Column("size", True, "size_after", f"`L`, `M`, `H` or `{CLOSED}` (same synonyms as size)"),
+    Column("note", False, "text", "what the room saw, e.g. `12 project managers trained`"),
+)
+DELIVERIES: tuple[Column, ...] = (
+    Column("service_id", True, "id", "a service of the session's catalog"),
+    Column("status", True, "choice", ", ".join(f"`{d}`" for d in DELIVERY), allowed=DELIVERY),
+)
+
 
 def as_text(value: object) -> str:
     """Any cell as text, ``None`` and every kind of NaN (NaN, ``pd.NA``, ``NaT``) blank.
@@ -96,6 +111,16 @@ def normalise_header(name: object) -> str:
 def level(value: object) -> str | None:
     """``' medium '`` -> ``'M'``; ``None`` when it is not a level."""
     return _LEVEL_WORDS.get(re.sub(r"\s+", "", str(value)).casefold())
+
+
+def size_after(value: object) -> str | None:
+    """A follow-up's size: a level or ``closed``; ``None`` when it is neither.
+
+    >>> size_after(" High "), size_after("Closed"), size_after("XL")
+    ('H', 'closed', None)
+    """
+    text = str(value).strip()
+    return CLOSED if text.casefold() == CLOSED else level(text)
 
 
 def split_aspects(value: object) -> list[str]:
@@ -227,8 +252,11 @@ def _check_cell(col: Column, text: str, decimal_comma: bool = False
     if col.kind == "level":
         found = level(text)
         return found, None if found else f"'{text}' is not allowed; allowed: {LEVEL_ALLOWED}."
+    if col.kind == "size_after":
+        found = size_after(text)
+        return found, None if found else f"'{text}' is not allowed; allowed: {SIZE_AFTER_ALLOWED}."
     if col.kind == "choice":
-        found = text.casefold()
+        found = " ".join(text.casefold().split())
         ok = found in col.allowed
         return found, None if ok else f"'{text}' is not allowed; allowed: {', '.join(col.allowed)}."
     if col.kind == "number":

@@ -199,6 +199,16 @@ def import_problems(raw: pd.DataFrame, gap_ids: Iterable[str],
     return problems
 
 
+def unknown_ids(raw: pd.DataFrame, key: str, known: Iterable[str]) -> list[Problem]:
+    """Ids in column ``key`` of a spreadsheet that the session does not have, with rows."""
+    if key not in raw.columns:
+        return []  # the schema reports the missing column
+    ids, error = set(known), UnknownGapError if key == "gap_id" else UnknownServiceError
+    found = ((line, schema.normalise_id(v)) for line, v in zip(raw[schema.ROW_COLUMN], raw[key],
+                                                                strict=True))
+    return [Problem(line, key, str(error(v, ids))) for line, v in found if v and v not in ids]
+
+
 def assignment_rows(source: Source, gap_ids: Iterable[str],
                     service_ids: Iterable[str]) -> pd.DataFrame:
     """An assignments table, validated: format and unknown or repeated ids reported together.

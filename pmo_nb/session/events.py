@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-TABLES = frozenset({"gaps", "catalog", "assignments", "settings", "votes"})
+TABLES = frozenset({"gaps", "catalog", "assignments", "settings", "votes", "progress"})
 
 
 @dataclass(frozen=True)

@@ -42,21 +42,29 @@ def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog
         return store, False
     if gaps is None or catalog is None:
         raise SessionError(
-            f"'{_shown(where)}' does not exist yet; to start a new session give both "
+            f"'{shown(where)}' does not exist yet; to start a new session give both "
             "gaps= and catalog= (a path or a DataFrame)."
         )
     return _create(where, gaps, catalog, assignments, weights, user, title), True
 
 
+def create_new(where: Path | str, gaps: Source, catalog: Source, *,
+               weights: dict[str, float] | None = None, user: str | None = None,
+               title: str | None = None, meta: dict[str, str] | None = None) -> Store:
+    """Create a session that must not exist yet (a follow-up), with extra settings."""
+    return _create(where, gaps, catalog, None, weights, user, title, meta)
+
+
 def _create(where: Path | str, gaps: Source, catalog: Source, assignments: Source | None,
             weights: dict[str, float] | None, user: str | None,
-            title: str | None = None) -> Store:
+            title: str | None = None, extra: dict[str, str] | None = None) -> Store:
     gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
     meta = {
         "weights": json.dumps(_rows.check_weights(weights)),
         "gaps_source": _rows.canonical(gap_frame),
         "catalog_source": _rows.canonical(cat_frame),
         **({"title": title.strip()} if title and title.strip() else {}),
+        **(extra or {}),
     }
     tables = {
         "gaps": _rows.gap_rows(gap_frame),
@@ -89,7 +97,7 @@ def _make_folder(path: Path) -> None:
         ) from None
 
 
-def _shown(where: Path | str) -> str:
+def shown(where: Path | str) -> str:
     """A session for messages: the path, or the URL without its password."""
     if isinstance(where, Path):
         return str(where)

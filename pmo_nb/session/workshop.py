@@ -25,14 +25,12 @@ import pandas as pd
 
 from ..analysis import coverage as cov
 from ..analysis.relevance import rank_services
-from ..errors import (
-    UnknownGapError,
-    UnknownServiceError,
-)
+from ..errors import UnknownGapError, UnknownServiceError
 from ..inputs import export, schema
 from ..inputs.io import Source
 from ..store import Op, Store, now
 from . import _rows
+from ._follow_up import FollowUp
 from ._gap_edits import GapEdits
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
@@ -41,7 +39,8 @@ from .opening import assignment_ops, open_or_create
 
 # the session's tables as the workshop names them (catalog = the store's services table)
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
-          "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes"}
+          "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes",
+          "reassessments": "progress", "deliveries": "progress"}
 
 
 _P = ParamSpec("_P")
@@ -57,12 +56,13 @@ def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return looking
 
 
-class Workshop(GapEdits, VotingMixin):
+class Workshop(GapEdits, VotingMixin, FollowUp):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
     Gap edits in the room: :mod:`pmo_nb._gap_edits`; the participants' votes:
-    :mod:`pmo_nb.session._voting`.
+    :mod:`pmo_nb.session._voting`; a follow-up assessment against its baseline:
+    :mod:`pmo_nb.session._follow_up`.
 
     Examples
     --------
@@ -349,7 +349,8 @@ class Workshop(GapEdits, VotingMixin):
         return {"gap register": self.gap_register(), "candidate list": self.candidate_list(),
                 "coverage": self.coverage(), "coverage matrix": self.coverage_matrix(),
                 "handed over": self.handed_over(), "gaps": self.gaps, "catalog": self.catalog,
-                "assignments": self.assignments, **self.vote_tables(), "history": self.history}
+                "assignments": self.assignments, **self.vote_tables(), **self.progress_tables(),
+                "history": self.history}
 
     def export_xlsx(self, path: str | os.PathLike) -> Path:
         """One workbook, a sheet per table; customer text is never a formula."""

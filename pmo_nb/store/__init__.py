@@ -56,15 +56,20 @@ def target(session: str | os.PathLike) -> Path | str:
     return text
 
 
-def open_session(where: Path | str, who: str | None = None) -> Store | None:
-    """The session at ``where``, or None when it does not exist yet."""
+def open_session(where: Path | str, who: str | None = None,
+                 read_only: bool = False) -> Store | None:
+    """The session at ``where``, or None when it does not exist yet.
+
+    ``read_only``: only to be read (a follow-up's baseline); an SQLite file is then opened
+    through a read-only connection and never migrated or written.
+    """
     if isinstance(where, str):
         return _postgres().open_url(where, who)
     if not where.exists() and not where.is_symlink():
         return None
     from .sqlite import SqliteStore
 
-    return SqliteStore.open(where, who)
+    return SqliteStore.open(where, who, read_only=read_only)
 
 
 def create_session(where: Path | str, tables: dict[str, pd.DataFrame], meta: dict[str, str],

@@ -79,8 +79,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def check_existing(path: Path) -> None:
-    """Check a file read-only: a pmo_nb session, not newer, writable, not damaged."""
+def check_existing(path: Path, writable: bool = True) -> None:
+    """Check a file read-only: a pmo_nb session, not newer, writable (unless it is only to
+    be read), not damaged."""
     if path.is_dir():
         raise _folder(path)
     if not _may(path, os.R_OK):
@@ -90,11 +91,11 @@ def check_existing(path: Path) -> None:
                            "Choose another session path.")
     found = _identify(path)
     version(path, found.version)
-    for target in (path, path.parent):
+    for target in (path, path.parent) if writable else ():
         if not _may(target, os.W_OK):
             raise _permission(path, "write", folder=target != path)
     _check_size(path, found)
-    _quick_check(path, _live(path))
+    _quick_check(path, live(path))
 
 
 def version(path: Path, saved: int | str | None) -> int:
@@ -126,7 +127,7 @@ def _identify(path: Path) -> _Found:
     read-only connection that takes SQLite's locks and so reads a consistent state.
     """
     for attempt in range(_LOOKS):
-        mode = "mode=ro" if attempt and _live(path) else "immutable=1"
+        mode = "mode=ro" if attempt and live(path) else "immutable=1"
         try:
             with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
                                          timeout=OPEN_TIMEOUT)) as conn:
@@ -169,7 +170,7 @@ def _check_size(path: Path, found: _Found) -> None:
     for attempt in range(_LOOKS):
         size = path.stat().st_size
         page = found.page_size
-        if _live(path) or not page or (size % page == 0 and size >= found.pages * page):
+        if live(path) or not page or (size % page == 0 and size >= found.pages * page):
             return
         if attempt == _LOOKS - 1:
             raise _damaged(path, f"{size} bytes where its header says {found.pages * page}: "
@@ -178,22 +179,22 @@ def _check_size(path: Path, found: _Found) -> None:
         found = _identify(path)
 
 
-def _quick_check(path: Path, live: bool) -> None:
-    found = _integrity(path, live)
-    if found != ["ok"] and not live and _live(path):  # a writer came meanwhile: look again
+def _quick_check(path: Path, was_live: bool) -> None:
+    found = _integrity(path, was_live)
+    if found != ["ok"] and not was_live and live(path):  # a writer came meanwhile: look again
         found = _integrity(path, True)
     if found != ["ok"]:
         raise _damaged(path, "SQLite's integrity check: " + "; ".join(found)[:300])
 
 
-def _integrity(path: Path, live: bool) -> list[str]:
-    uri = f"{path.resolve().as_uri()}?{'mode=ro' if live else 'immutable=1'}"
+def _integrity(path: Path, locked: bool) -> list[str]:
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if locked else 'immutable=1'}"
     with translated(path, "check"), closing(
             sqlite3.connect(uri, uri=True, timeout=OPEN_TIMEOUT)) as conn:
         return [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
 
 
-def _live(path: Path) -> bool:
+def live(path: Path) -> bool:
     """True while the session's ``-wal`` is in use (another handle may be writing)."""
     wal = _wal(path)
     return wal.exists() and wal.stat().st_size > 0

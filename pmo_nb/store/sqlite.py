@@ -77,9 +77,15 @@ class SqliteStore(Store):
         return cls.open(path, who)
 
     @classmethod
-    def open(cls, path: Path, who: str | None = None) -> SqliteStore:
-        """Open an existing session file, refusing anything that is not a sound session."""
-        checks.check_existing(path)  # read-only: a refused file is never written
+    def open(cls, path: Path, who: str | None = None, read_only: bool = False) -> SqliteStore:
+        """Open an existing session file, refusing anything that is not a sound session.
+
+        ``read_only`` (a follow-up's baseline): a ``mode=ro`` connection, no migration,
+        nothing written; a session of an older schema is read as it is.
+        """
+        checks.check_existing(path, writable=not read_only)  # a refused file is never written
+        if read_only:
+            return cls._open_read_only(path, who)
         checks.clean_unfinished(path)
         conn = sqlite3.connect(path, isolation_level=None, timeout=checks.OPEN_TIMEOUT,
                                check_same_thread=False)
@@ -92,6 +98,22 @@ class SqliteStore(Store):
                 if version < SCHEMA_VERSION:
                     store._migrate(version)
                 conn.execute(f"PRAGMA busy_timeout={int(WRITE_TIMEOUT * 1000)}")
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, who: str | None) -> SqliteStore:
+        # immutable when no handle has it open: nothing is created beside it (no -wal, -shm)
+        mode = "mode=ro" if checks.live(path) else "immutable=1"
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
+                               isolation_level=None, timeout=checks.OPEN_TIMEOUT,
+                               check_same_thread=False)
+        try:
+            with checks.translated(path, "open"):
+                store = cls(path, conn, who)
+                checks.version(path, store.meta("schema_version"))
         except BaseException:
             conn.close()
             raise

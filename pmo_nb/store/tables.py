@@ -86,6 +86,15 @@ TABLES: tuple[Table, ...] = (
     # which a page that reloads comes back as the same participant
     Table("participants", (*_cols("participant joined_at"), Column("device", since=3)),
           key=("participant",), entity="participant", since=2),
+    # a follow-up assessment (since 4): the size the room gives a gap now (L, M, H or
+    # closed; a gap without a row is unchanged) and why, and what became of each service committed
+    # at the baseline (delivered, in progress, not started, dropped). The baseline itself
+    # is a snapshot in the meta table (key "baseline", JSON), written when the follow-up
+    # is created.
+    Table("reassessments", _cols("gap_id size note at"), key=("gap_id",), entity="reassessment",
+          since=4),
+    Table("deliveries", _cols("service_id status at"), key=("service_id",), entity="delivery",
+          since=4),
 )
 # history actions that undo() passes over (see Store.undo)
 NOT_UNDONE = ("undo", "join", "ballot")

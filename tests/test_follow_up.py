@@ -1,0 +1,225 @@
+"""A follow-up assessment against its baseline, on both stores: made from the baseline
+(never written), reassessed and delivered in undoable steps, the progress it shows, a chain
+of three, and bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pmo_nb
+from conftest import SAMPLE
+from pmo_nb import DataError, SessionError, UnknownGapError, UnknownServiceError, UsageError
+
+pytestmark = pytest.mark.stores("sqlite", "postgresql")
+
+REASSESSMENT, DELIVERIES = SAMPLE / "sample_reassessment.csv", SAMPLE / "sample_deliveries.csv"
+
+
+def fingerprint(ws: pmo_nb.Workshop) -> dict:
+    """Everything a session holds, to compare before and after."""
+    return {name: frame.to_json() for name, frame in
+            (("gaps", ws.gaps), ("catalog", ws.catalog), ("assignments", ws.assignments),
+             ("history", ws.history))} | {"title": ws.title, "weights": ws.weights}
+
+
+@pytest.fixture
+def follow(sample_ws, new_session) -> pmo_nb.Workshop:
+    """The sample workshop, then its follow-up (nothing reassessed yet)."""
+    sample_ws.set_title("Northwind Q1")
+    with pmo_nb.Workshop.follow_up(sample_ws.path, new_session("q2")) as ws2:
+        yield ws2
+
+
+def test_a_follow_up_takes_the_baselines_gaps_catalog_weights_title_and_commitments(
+        sample_ws, new_session):
+    sample_ws.set_weights({"L": 1, "M": 3, "H": 5})
+    sample_ws.set_title("Northwind Q1")
+    sample_ws.update_gap("G-02", size="H")  # an edit in the room counts at the baseline
+    before = fingerprint(sample_ws)
+    ws2 = pmo_nb.Workshop.follow_up(sample_ws.path, new_session("q2"))
+    try:
+        assert sample_ws.baseline is None
+        assert ws2.baseline.label == "Northwind Q1" and ws2.baseline.assessment == 1
+        assert ws2.baseline.date == sample_ws.history["at"].max()[:10]
+        assert ws2.title == "Northwind Q1" and ws2.weights == {"L": 1, "M": 3, "H": 5}
+        pd.testing.assert_frame_equal(ws2.gaps.drop(columns="handover_note"),
+                                      sample_ws.gaps.drop(columns="handover_note"))
+        assert ws2.catalog["service_id"].tolist() == sample_ws.catalog["service_id"].tolist()
+        assert ws2.assignments.empty  # committed then, not assigned now
+        table = ws2.progress().set_index("gap_id")
+        committed = sample_ws.assignments.groupby("gap_id").size()
+        assert table["services"].to_dict() == {g: int(committed.get(g, 0)) for g in table.index}
+        assert table.at["G-02", "size_before"] == "H"
+        assert (table["size_after"] == table["size_before"]).all()
+        assert not table["reassessed"].any() and (table["change"] == "unchanged").all()
+        assert fingerprint(sample_ws) == before  # the baseline is only read
+    finally:
+        ws2.close()
+
+
+def test_the_baseline_file_is_not_touched(tmp_path):
+    base = tmp_path / "q1.sqlite"
+    pmo_nb.Workshop.open(base, gaps=SAMPLE / "sample_gaps.csv", catalog=SAMPLE / "catalog.csv",
+                         assignments=SAMPLE / "sample_assignments.csv").close()
+    digest, files = hashlib.sha256(base.read_bytes()).hexdigest(), sorted(tmp_path.iterdir())
+    base.chmod(0o444)  # a baseline kept read-only, e.g. an archived record
+    try:
+        pmo_nb.Workshop.follow_up(base, tmp_path / "out" / "q2.sqlite").close()
+    finally:
+        base.chmod(0o644)
+    assert hashlib.sha256(base.read_bytes()).hexdigest() == digest
+    assert sorted(p for p in tmp_path.iterdir() if p.name != "out") == files  # no -wal, -shm
+
+
+def test_reassess_and_deliveries_are_undoable_steps_in_the_history(follow):
+    assert follow.reassess("G-01", "medium", note="12 trained") is True
+    assert follow.reassess("G-01", "M", note="12 trained") is False  # nothing changed
+    assert follow.reassess("G\u201107", "Closed") is True  # a typed dash, a capital
+    assert follow.set_delivery("S-TRAIN-PM", " Delivered ") is True
+    assert follow.set_delivery("S-TRAIN-PM", "delivered") is False
+    steps = follow.history.query("not undone")
+    assert steps["action"].tolist()[-3:] == ["reassess", "reassess", "set delivery"]
+    table = follow.progress().set_index("gap_id")
+    assert table.loc["G-01", ["size_after", "reassessed", "note", "delivered"]].tolist() == [
+        "M", True, "12 trained", 1]
+    assert table.at["G-07", "value_after"] == 0 and table.at["G-07", "change"] == "closed"
+    assert follow.undo() == "set delivery"
+    assert follow.progress().set_index("gap_id").at["G-01", "delivered"] == 0
+    assert follow.undo() == "reassess"
+    table = follow.progress().set_index("gap_id")
+    assert table.at["G-07", "size_after"] == "L" and not table.at["G-07", "reassessed"]
+
+
+def test_progress_values_by_aspect_summary_and_the_two_findings(follow):
+    assert follow.import_reassessment(REASSESSMENT) == 11
+    assert follow.import_deliveries(DELIVERIES) == 15
+    assert follow.import_reassessment(REASSESSMENT) == 0  # the same file again: no change
+    table = follow.progress().set_index("gap_id")
+    w = follow.weights
+    g01 = table.loc["G-01"]  # H x H -> M x H
+    assert (g01.value_before, g01.value_after) == (w["H"] * w["H"], w["M"] * w["H"])
+    assert table.at["G-14", "change"] == "grown" and table.at["G-04", "change"] == "unchanged"
+    assert table.at["G-13", "reassessed"] and table.at["G-13", "change"] == "unchanged"
+    assert table.at["G-05", "change"] == "unchanged" and not table.at["G-05", "reassessed"]
+    aspects = follow.progress_by_aspect().set_index("aspect")
+    assert aspects["value_before"].sum() == table["value_before"].sum()
+    skills = table[table["aspect"] == "Project manager skills"]
+    assert aspects.at["Project manager skills", "value_after"] == skills["value_after"].sum()
+    summary = follow.progress_summary()
+    assert (summary["closed"], summary["shrunk"], summary["grown"]) == (2, 5, 1)
+    assert (summary["committed"], summary["delivered"], summary["dropped"]) == (15, 8, 1)
+    assert summary["value_after"] < summary["value_before"]
+    found = follow.progress_findings()
+    shrank = found["shrank without a delivered service"]
+    assert set(shrank["gap_id"]) == {"G-07", "G-09"}  # nothing committed to either
+    assert found["delivered without a smaller gap"]["service_id"].tolist() == ["S-COMM-PLANS"]
+    services = follow.progress_services().set_index("service_id")
+    assert services.at["S-TOOL-PPM", "status"] == "dropped"
+    assert services.at["S-REP-STATUS", "gaps"] == 2
+
+
+def test_a_chain_of_three_starts_each_where_the_last_ended(follow, new_session):
+    follow.import_reassessment(REASSESSMENT)
+    with pmo_nb.Workshop.follow_up(follow.path, new_session("q3")) as third:
+        assert third.baseline.assessment == 2
+        gaps = third.gaps.set_index("gap_id")
+        assert "G-07" not in gaps.index and "G-09" not in gaps.index  # closed: done
+        assert gaps.at["G-01", "size"] == "M" and gaps.at["G-14", "size"] == "H"
+        third.reassess("G-01", "closed")
+        chain = third.progress_chain()
+        assert chain["assessment"].unique().tolist() == [1, 2, 3]
+        per = chain.pivot_table(index="aspect", columns="assessment", values="value")
+        first = follow.progress_by_aspect().set_index("aspect").sort_index()
+        pd.testing.assert_series_equal(per[1], first["value_before"], check_names=False)
+        pd.testing.assert_series_equal(per[2], first["value_after"], check_names=False)
+        skills = per.loc["Project manager skills"]
+        assert skills[3] == skills[2] - follow.weights["M"] * follow.weights["H"]
+        assert third.progress().set_index("gap_id").at["G-01", "size_before"] == "M"
+
+
+def test_another_handle_sees_a_reassessment(follow):
+    with pmo_nb.Workshop.open(follow.path) as other:
+        seen = []
+        other.subscribe(seen.append)
+        follow.reassess("G-01", "L")
+        assert other.poll() and "progress" in seen[-1].tables
+        assert other.progress().set_index("gap_id").at["G-01", "size_after"] == "L"
+
+
+def test_the_workbook_gets_the_progress_sheets(follow, tmp_path):
+    follow.import_reassessment(REASSESSMENT)
+    sheets = pd.read_excel(follow.export_xlsx(tmp_path / "r.xlsx"), sheet_name=None)
+    assert {"progress", "progress by aspect", "deliveries"} <= set(sheets)
+    assert len(sheets["progress"]) == len(follow.gaps)
+
+
+# -- bad input: a clear error, nothing written --------------------------------------------
+def test_bad_sizes_statuses_and_ids_are_clear_errors(follow):
+    before = fingerprint(follow)
+    with pytest.raises(DataError, match=r"gap 'G-01': column 'size': 'XL' is not allowed; "
+                                        r"allowed: L, M, H or closed"):
+        follow.reassess("G-01", "XL")
+    with pytest.raises(DataError, match=r"'finished' is not allowed; allowed: delivered, in "
+                                        r"progress, not started, dropped"):
+        follow.set_delivery("S-TRAIN-PM", "finished")
+    with pytest.raises(UnknownGapError, match="G-99"):
+        follow.reassess("G-99", "L")
+    with pytest.raises(UnknownServiceError, match="S-NOPE"):
+        follow.set_delivery("S-NOPE", "delivered")
+    assert fingerprint(follow) == before
+
+
+def test_a_bad_reassessment_file_names_rows_columns_values_and_writes_nothing(
+        follow, tmp_path):
+    bad = tmp_path / "reassessment.csv"
+    bad.write_text("gap_id,size\nG-01,M\nG-99,L\nG-02,huge\nG-01,L\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        follow.import_reassessment(bad)
+    text = str(caught.value)
+    assert "reassessment.csv" in text and "row 3, column 'gap_id'" in text and "G-99" in text
+    assert "row 4, column 'size': 'huge' is not allowed; allowed: L, M, H or closed" in text
+    assert "row 5" in text  # G-01 twice
+    assert follow.progress()["reassessed"].sum() == 0
+
+
+def test_a_first_assessment_has_no_progress(sample_ws):
+    for call in (lambda: sample_ws.reassess("G-01", "L"), sample_ws.progress,
+                 lambda: sample_ws.set_delivery("S-TRAIN-PM", "delivered")):
+        with pytest.raises(UsageError, match=r"is a first assessment.+Workshop\.follow_up"):
+            call()
+    assert "progress" not in sample_ws.tables()
+
+
+def test_a_follow_up_is_refused_onto_an_existing_session_or_a_missing_baseline(
+        sample_ws, follow, new_session):
+    before = fingerprint(follow)
+    with pytest.raises(SessionError, match="exists already; a follow-up starts a new session"):
+        pmo_nb.Workshop.follow_up(sample_ws.path, follow.path)
+    assert fingerprint(follow) == before
+    missing = new_session("missing")
+    with pytest.raises(SessionError, match="does not exist; give the session of the earlier"):
+        pmo_nb.Workshop.follow_up(missing, new_session("q9"))
+    with pytest.raises(SessionError, match="give another path than its baseline"):
+        pmo_nb.Workshop.follow_up(sample_ws.path, sample_ws.path)
+
+
+@pytest.mark.stores("sqlite")
+def test_a_damaged_or_newer_baseline_is_refused_and_nothing_is_made(sample_ws, tmp_path):
+    sample_ws.close()
+    cut = tmp_path / "cut.sqlite"
+    cut.write_bytes(Path(sample_ws.path).read_bytes()[:-3000])
+    with pytest.raises(SessionError, match="'cut.sqlite' is damaged"):
+        pmo_nb.Workshop.follow_up(cut, tmp_path / "a.sqlite")
+    newer = tmp_path / "newer.sqlite"
+    newer.write_bytes(Path(sample_ws.path).read_bytes())
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(SessionError, match="written by a newer pmo_nb"):
+        pmo_nb.Workshop.follow_up(newer, tmp_path / "b.sqlite")
+    assert not (tmp_path / "a.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
