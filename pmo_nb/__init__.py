@@ -28,7 +28,7 @@ from .inputs.io import load_catalog, load_gaps
 from .session.events import Change
 
 if TYPE_CHECKING:
-    from .app.start import open_workshop
+    from .app.start import open_follow_up, open_workshop
     from .session.participant import Participant
     from .session.workshop import Workshop
     from .store import list_workshops
@@ -52,6 +52,7 @@ __all__ = [
     "Workshop",
     "load_catalog",
     "load_gaps",
+    "open_follow_up",
     "open_workshop",
     "list_workshops",
     "plan",
@@ -70,7 +71,8 @@ _LAZY_MODULES = {"plan": "plan", "plots": "plots", "record": "record", "ui": "ui
                  "io": "inputs.io", "views": "session.views", "votes": "analysis.votes"}
 # the session (sqlite3, the stores) loads on first use
 _LAZY_NAMES = {"Workshop": "session.workshop", "Participant": "session.participant",
-               "open_workshop": "app.start", "list_workshops": "store"}
+               "open_workshop": "app.start", "open_follow_up": "app.start",
+               "list_workshops": "store"}
 
 
 def __getattr__(name: str) -> Any:

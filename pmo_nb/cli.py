@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import PmoError
+from .errors import PmoError, UsageError
 
 REPO = Path(__file__).resolve().parent.parent  # notebooks/ and data/ live here (editable install)
 EXIT_BAD_INPUT = 2
@@ -81,16 +81,23 @@ def record(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
-    from .app.folder import new_folder, session_file_name
+    from .app.folder import new_folder, new_follow_up_folder, session_file_name
 
     try:
-        folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
-                            sample=args.sample)
+        if args.follow_up is not None:
+            if args.catalog is not None:
+                raise UsageError("--catalog does not go with --follow-up: a follow-up takes "
+                               "the catalog of its baseline.")
+            folder = new_follow_up_folder(args.folder, args.follow_up, title=args.title)
+        else:
+            folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
+                                sample=args.sample)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb new: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    first = "progress.ipynb" if args.follow_up is not None else "workshop.ipynb"
     print(f"made {folder}/ (notebooks, data/, sessions/, README.md); next:\n"
-          f"  cd {folder}\n  jupyter lab workshop.ipynb\n"
+          f"  cd {folder}\n  jupyter lab {first}\n"
           f"  pmo-nb record --session sessions/{session_file_name(folder)} --out record")
     return 0
 
@@ -107,6 +114,9 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--gaps", help="the customer's gaps, CSV or XLSX")
     source.add_argument("--sample", action="store_true",
                         help="the demo organisation, with the sample workshop's decisions")
+    source.add_argument("--follow-up", metavar="BASELINE",
+                        help="the next assessment of BASELINE (a session file or PostgreSQL "
+                             "URL, only read): its gaps, catalog and committed services")
     cmd.add_argument("--catalog", help="the PMO service catalog, CSV or XLSX (default: the "
                      "catalog that comes with pmo_nb)")
     cmd.add_argument("--title", help="the customer's name, shown in the notebooks and record")

@@ -14,6 +14,8 @@ CHECKOUT = Path(__file__).resolve().parent.parent
 CATALOG = "catalog.csv"
 SAMPLE_GAPS = "sample_gaps.csv"
 SAMPLE_ASSIGNMENTS = "sample_assignments.csv"
+SAMPLE_REASSESSMENT = "sample_reassessment.csv"
+SAMPLE_DELIVERIES = "sample_deliveries.csv"
 SAMPLE_TITLE = "Sample organisation"
 
 
@@ -39,8 +41,9 @@ def data_dir() -> Path:
 
     Examples
     --------
-    >>> sorted(p.name for p in data_dir().glob("*.csv"))
-    ['catalog.csv', 'sample_assignments.csv', 'sample_gaps.csv']
+    >>> sorted(p.name for p in data_dir().glob("*.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    ['catalog.csv', 'sample_assignments.csv', 'sample_deliveries.csv', 'sample_gaps.csv',
+     'sample_reassessment.csv']
     """
     return _folder("data")
 
@@ -55,3 +58,9 @@ def sample_files() -> dict[str, Path]:
     folder = data_dir()
     return {"gaps": folder / SAMPLE_GAPS, "catalog": folder / CATALOG,
             "assignments": folder / SAMPLE_ASSIGNMENTS}
+
+
+def sample_follow_up_files() -> dict[str, Path]:
+    """The sample organisation six months on: the room's new sizes and the deliveries."""
+    folder = data_dir()
+    return {"reassessment": folder / SAMPLE_REASSESSMENT, "deliveries": folder / SAMPLE_DELIVERIES}

@@ -223,3 +223,74 @@ def test_a_damaged_or_newer_baseline_is_refused_and_nothing_is_made(sample_ws, t
     with pytest.raises(SessionError, match="written by a newer pmo_nb"):
         pmo_nb.Workshop.follow_up(newer, tmp_path / "b.sqlite")
     assert not (tmp_path / "a.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
+
+
+# -- figures, the notebooks' opening rule, the panels -------------------------------------
+def test_the_progress_figures_show_every_aspect_escaped(sample_ws, new_session):
+    sample_ws.update_gap("G-01", aspect="<b>Skills</b> & R&D")
+    with pmo_nb.Workshop.follow_up(sample_ws.path, new_session("q2")) as follow:
+        follow.import_reassessment(REASSESSMENT)
+        fig = pmo_nb.plots.progress(follow)
+        ticks = list(fig.data[-1].y)
+        assert "&lt;b&gt;Skills&lt;/b&gt; &amp; R&amp;D" in ticks and "<b>Skills</b>" not in \
+            str(fig.to_plotly_json())
+        assert len(ticks) == follow.progress_by_aspect().shape[0]
+        assert fig.layout.title.text.startswith("Progress since ")
+        assert any("+3 (+50%)" in t for t in fig.data[-1].text)  # Resource management grew
+        chain = pmo_nb.plots.progress_chain(follow)
+        assert chain.data[0].y[0] == "<b>All aspects</b>" and len(chain.data[0].x) == 2
+        assert "&lt;b&gt;Skills&lt;/b&gt; &amp; R&amp;D" in chain.data[0].y
+
+
+@pytest.mark.stores("sqlite")
+def test_a_first_assessment_has_no_progress_figure(sample_ws):
+    with pytest.raises(UsageError, match="needs a follow-up assessment"):
+        pmo_nb.plots.progress(sample_ws)
+
+
+@pytest.mark.stores("sqlite")
+def test_open_follow_up_makes_the_sample_once_and_never_undoes_the_room(tmp_path):
+    q1, q2 = tmp_path / "q1.sqlite", tmp_path / "q2.sqlite"
+    ws2 = pmo_nb.open_follow_up(q2, q1, sample=True)
+    assert ws2.progress_summary()["closed"] == 2 and ws2.baseline.label == "Sample organisation"
+    ws2.reassess("G-07", "L")  # the room changes its mind
+    ws2.close()
+    again = pmo_nb.open_follow_up(q2, q1, REASSESSMENT, DELIVERIES, sample=True)
+    assert again.progress().set_index("gap_id").at["G-07", "size_after"] == "L"
+    again.close()
+    with pytest.raises(SessionError, match="is a first assessment, not a follow-up"):
+        pmo_nb.open_follow_up(q1, tmp_path / "q0.sqlite")
+
+
+@pytest.mark.stores("sqlite")
+def test_a_follow_up_of_a_customer_never_gets_the_samples_answers(sample_ws, tmp_path):
+    sample_ws.close()
+    with pmo_nb.open_follow_up(tmp_path / "q2.sqlite", sample_ws.path, sample=True) as ws2:
+        assert not ws2.progress()["reassessed"].any()  # the baseline existed: no sample answers
+    with pmo_nb.open_follow_up(tmp_path / "q3.sqlite", sample_ws.path, REASSESSMENT) as ws3:
+        assert ws3.progress()["reassessed"].sum() == 11  # a customer's own file is used
+
+
+@pytest.mark.stores("sqlite")
+def test_the_progress_panel_and_the_workshop_panel_reassess_and_deliver(follow):
+    panel = pmo_nb.ui.ProgressPanel(follow)
+    workshop = pmo_nb.ui.WorkshopPanel(follow, focus=False)
+    panel.gaps.value = "G-04"
+    panel.size.value = "L"
+    assert "G-04 is now Low" in panel.status.value
+    panel.deliveries["S-COMM-PLANS"].value = "dropped"
+    workshop.gap_select.value = "G-04"  # the workshop panel shows the same, redrawn
+    assert workshop.since.size.value == "L"
+    assert workshop.since.deliveries["S-COMM-PLANS"].value == "dropped"
+    workshop.since.size.value = "closed"
+    assert panel.size.value == "closed" and "✔ G-04" in panel.gaps.label
+    assert "1 closed" in panel.headline.value
+    panel.undo_button.click()
+    assert panel.size.value == "L" and workshop.since.size.value == "L"
+    follow.reassess("G-04", "M")  # another handle's change shows after a poll
+    assert panel.size.value == "M"
+
+
+@pytest.mark.stores("sqlite")
+def test_a_first_assessments_workshop_panel_has_no_reassessment(sample_ws):
+    assert pmo_nb.ui.WorkshopPanel(sample_ws, focus=False).since is None

@@ -156,11 +156,10 @@ def test_long_lists_continue_on_a_next_slide_and_keep_their_size(sample: dict) -
             assert sizes == {Pt(14)}
 
 
-def test_votes_slide_only_with_votes_and_no_progress_slide_yet(made: dict) -> None:
-    assert made["facts"].votes is None and "Votes" not in titles(Presentation(str(made["deck"])))
-    baseline = type("F", (), {"baseline": object()})()
-    with pytest.raises(NotImplementedError, match="progress_since_baseline"):
-        deck_module.progress_since_baseline(None, baseline)
+def test_votes_and_progress_slides_only_when_the_session_has_them(made: dict) -> None:
+    shown = titles(Presentation(str(made["deck"])))
+    assert made["facts"].votes is None and "Votes" not in shown
+    assert made["facts"].progress is None and not any(t.startswith("Progress") for t in shown)
 
 
 def test_template_gives_its_master_and_size_without_its_own_slides(made: dict, tmp_path) -> None:

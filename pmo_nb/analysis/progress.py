@@ -120,6 +120,30 @@ def summary(table: pd.DataFrame, services: pd.DataFrame) -> dict[str, float | in
             **{status: int(services["status"].eq(status).sum()) for status in DELIVERY}}
 
 
+def headline(numbers: Mapping[str, float | int]) -> pd.DataFrame:
+    """The summary in three lines a sponsor reads first (from :func:`summary`).
+
+    >>> headline({"value_before": 88.0, "value_after": 70.0, "reduced_pct": 20.5, "closed": 2,
+    ...           "shrunk": 5, "unchanged": 10, "grown": 1, "new": 0, "committed": 15,
+    ...           "delivered": 8, "in progress": 2, "not started": 4, "dropped": 1}
+    ...          )["result"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['88 → 70 (20.5% less)', '2 closed, 5 smaller, 10 unchanged, 1 larger',
+     '8 of 15 delivered, 2 in progress, 4 not started, 1 dropped']
+    """
+    n = numbers
+    moved = n["value_before"] - n["value_after"]
+    value = (f"{n['value_before']:g} → {n['value_after']:g} "
+             f"({abs(n['reduced_pct']):g}% {'less' if moved >= 0 else 'more'})")
+    kinds = [("closed", "closed"), ("shrunk", "smaller"), ("unchanged", "unchanged"),
+             ("grown", "larger"), ("new", "new")]
+    gaps = ", ".join(f"{n[k]} {word}" for k, word in kinds if n[k] or k == "closed")
+    services = f"{n['delivered']} of {n['committed']} delivered" + "".join(
+        f", {n[s]} {s}" for s in DELIVERY[1:] if n[s])
+    return pd.DataFrame({"measure": ["Value of the gaps left", "Gaps",
+                                     "Services committed at the baseline"],
+                         "result": [value, gaps, services]})
+
+
 def services_table(committed: pd.DataFrame, deliveries: pd.DataFrame, catalog: pd.DataFrame,
                    table: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each service committed at the baseline (and each in ``extra``: given a status though

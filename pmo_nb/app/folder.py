@@ -32,9 +32,10 @@ from ..errors import UsageError
 from ..inputs.io import load_catalog, load_gaps
 
 STARTS_SESSION = "workshop"  # the notebook whose run starts the session from the inputs
+FOLLOW_UP_ONLY = ("progress",)  # notebooks of a follow-up's folder only
 # What each notebook's parameters cell is told; other parameters keep their defaults.
 FOLDER_PARAMETERS = ("session_path", "gaps_path", "catalog_path", "assignments_path", "title",
-                     "sample")
+                     "sample", "baseline_path")
 
 
 def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
@@ -93,6 +94,63 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     return folder
 
 
+def new_follow_up_folder(folder: str | os.PathLike, baseline: str | os.PathLike, *,
+                         title: str | None = None) -> Path:
+    """Make the next assessment's folder: the follow-up session of ``baseline`` (a session
+    file or PostgreSQL URL, only read) in ``FOLDER/sessions/``, made now, and the notebooks
+    with their parameters pointing at it (``progress.ipynb`` shows the progress).
+
+    Raises
+    ------
+    SessionError
+        The baseline is missing, damaged or newer than this pmo_nb; nothing is made.
+    UsageError
+        ``folder`` is not empty.
+
+    Examples
+    --------
+    >>> import tempfile, pmo_nb
+    >>> where = Path(tempfile.mkdtemp())
+    >>> pmo_nb.open_workshop(where / "q1.sqlite", sample=True).close()
+    >>> made = new_follow_up_folder(where / "acme-q2", where / "q1.sqlite")
+    >>> ws2 = pmo_nb.Workshop.open(made / "sessions" / "acme-q2.sqlite")
+    >>> ws2.baseline.label, (made / "progress.ipynb").is_file()
+    ('Sample organisation', True)
+    """
+    from ..session.workshop import Workshop
+    from ..store import is_url
+
+    folder = Path(folder)
+    _check_target(folder)
+    shown = os.fspath(baseline)
+    source = shown if is_url(shown) else str(Path(shown).resolve())
+    session = session_file_name(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        for sub in ("data", "sessions", "runs"):
+            (staging / sub).mkdir()
+        with Workshop.follow_up(source, staging / "sessions" / session, title=title) as ws:
+            title = ws.title
+        values = {"session_path": f"sessions/{session}", "baseline_path": source,
+                  "title": title, "sample": False, "gaps_path": None, "catalog_path": None,
+                  "assignments_path": None}
+        for template in sorted(_resources.notebook_dir().glob("*.ipynb")):
+            nbformat.write(customer_notebook(template, values), staging / template.name)
+        heading = html.escape(" ".join((title or "PMO follow-up assessment").split()))
+        (staging / "README.md").write_text(FOLLOW_UP_README.format(
+            title=heading.replace("$", "&#36;"), baseline=source,
+            session=f"sessions/{session}"), encoding="utf-8")
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
 def _inputs(gaps: str | os.PathLike | None, catalog: str | os.PathLike | None,
             sample: bool) -> dict[str, Path]:
     if sample and (gaps is not None or catalog is not None):
@@ -139,6 +197,8 @@ def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None) 
         copied[key] = target.as_posix()
     values = {"session_path": f"sessions/{session}", "title": title, "sample": False}
     for template in sorted(_resources.notebook_dir().glob("*.ipynb")):
+        if template.stem in FOLLOW_UP_ONLY:
+            continue  # a first assessment has no baseline to show progress against
         starts = template.stem in (STARTS_SESSION, "quickstart")
         given = {**values, "gaps_path": copied["gaps"] if starts else None,
                  "catalog_path": copied["catalog"] if starts else None,
@@ -214,4 +274,22 @@ for the executed copies):
 
 To start again from other gaps, make a new folder with `pmo-nb new`: a session is the
 record of the gaps it was started from.
+"""
+
+FOLLOW_UP_README = """# {title}: follow-up assessment
+
+The next assessment of the same gaps, made by `pmo-nb new --follow-up`. Its session
+`{session}` was started from the baseline `{baseline}` (only read, never changed): the
+same gaps at the size they had when it ended, the catalog, the weights, and the services
+committed then. Run everything from this folder.
+
+1. **In the room**: `jupyter lab progress.ipynb`, then *Run > Run All Cells*. Gap by
+   gap, click the size the room sees now (Low, Medium, High or Closed) and what became
+   of each service committed to it (delivered, in progress, not started, dropped). The
+   workshop panel (`workshop.ipynb`) shows the same controls under each gap card, to plan
+   the next wave at the same time. Every click is saved at once and can be undone.
+2. **The record** to share: `pmo-nb record --session {session} --out record`. It opens
+   with the progress since the baseline.
+3. **The next assessment**, a quarter later: `pmo-nb new NEXT-FOLDER --follow-up
+   {session}`. The chain of assessments shows in the last figure of `progress.ipynb`.
 """

@@ -99,3 +99,56 @@ def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
     return Workshop.open(session_path, files["gaps"], files["catalog"],
                          assignments=files["assignments"],
                          title=title or _resources.SAMPLE_TITLE)
+
+
+def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.PathLike,
+                   reassessment_path: Source | None = None,
+                   deliveries_path: Source | None = None, *, title: str | None = None,
+                   sample: bool = False) -> Workshop:
+    """Open a follow-up assessment, or start it from its baseline (progress.ipynb's rule).
+
+    - the follow-up exists: it is opened as saved;
+    - it does not: it starts from ``baseline_path`` (:meth:`Workshop.follow_up`); with
+      ``sample=True`` and no baseline yet, the baseline is the sample organisation;
+    - ``reassessment_path`` (gap_id, size[, note]) and ``deliveries_path`` (service_id,
+      status) are imported while the follow-up has none of its own yet (a follow-up of
+      the sample made now gets the sample's), so running the notebook again never undoes
+      what the room set since.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> ws2 = open_follow_up(folder / "q2.sqlite", folder / "q1.sqlite", sample=True)
+    >>> ws2.baseline.label, ws2.progress_summary()["closed"]
+    ('Sample organisation', 2)
+    """
+    sampled = False  # the sample's follow-up is made now: it gets the sample's answers
+    if not (is_url(str(session_path)) or Path(session_path).exists()):
+        if sample and not (is_url(str(baseline_path)) or Path(baseline_path).exists()):
+            open_workshop(baseline_path, sample=True).close()
+            sampled = True
+        Workshop.follow_up(baseline_path, session_path, title=title).close()
+    ws = Workshop.open(session_path)
+    if sampled and reassessment_path is None and deliveries_path is None:
+        files = _resources.sample_follow_up_files()
+        reassessment_path, deliveries_path = files["reassessment"], files["deliveries"]
+    if ws.baseline is None:
+        ws.close()
+        raise SessionError(f"'{session_path}' is a first assessment, not a follow-up: give "
+                           "a new session_path for the follow-up and this session as "
+                           "baseline_path, or make the follow-up's folder with `pmo-nb new "
+                           "FOLDER --follow-up SESSION`.")
+    seeds = ((reassessment_path, ws.import_reassessment, "reassessments"),
+             (deliveries_path, ws.import_deliveries, "deliveries"))
+    for source, load, table in seeds:
+        if source is not None and _untouched(ws, table):
+            load(source)
+    return ws
+
+
+def _untouched(ws: Workshop, table: str) -> bool:
+    """True while the follow-up has no row of its own in ``table`` (a fresh follow-up)."""
+    frame = ws.progress() if table == "reassessments" else ws.progress_services()
+    return not (frame["reassessed"].any() if table == "reassessments"
+                else (frame["status"] != "not started").any())

@@ -6,7 +6,8 @@ it would give, and returns a new :class:`plotly.graph_objects.Figure`; nothing i
 shown here. Customer text is HTML-escaped before plotly sees it. By theme:
 :mod:`.coverage` (the size x priority heatmap, status, load), :mod:`.links`
 (aspects x categories, traceability), :mod:`.plan` (the plan's
-heatmap, the budget curve, the roadmap) and :mod:`.catalog` (the treemap).
+heatmap, the budget curve, the roadmap), :mod:`.catalog` (the treemap) and
+:mod:`.progress` (a follow-up against its baseline, a chain of assessments).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from .catalog import catalog_overview
 from .coverage import coverage_heatmap, service_load, status_overview
 from .links import aspect_category_heatmap, traceability_matrix
 from .plan import budget_curve_figure, plan_heatmap, roadmap_timeline
+from .progress import progress, progress_chain
 from .style import TEMPLATE
 
 __all__ = [
     "TEMPLATE", "aspect_category_heatmap", "budget_curve_figure", "catalog_overview",
-    "coverage_heatmap", "plan_heatmap", "roadmap_timeline", "service_load", "status_overview",
-    "traceability_matrix",
+    "coverage_heatmap", "plan_heatmap", "progress", "progress_chain", "roadmap_timeline",
+    "service_load", "status_overview", "traceability_matrix",
 ]

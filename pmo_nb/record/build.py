@@ -28,6 +28,7 @@ from . import run
 from .options import DEFAULT_CURRENCY, Options
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
+FOLLOW_UP_NOTEBOOKS: tuple[str, ...] = ("progress",)  # a follow-up's record adds these
 NOTEBOOK_DIR = notebook_dir()  # in the installed package, or the checkout's notebooks/
 PAGE = "record.html"
 WORKBOOK = "record.xlsx"
@@ -113,6 +114,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     found = _find(notebooks or RECORD_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     outputs = _outputs(pdf, paper, pptx, pptx_template)
     created = _open_session(params, log)
+    if notebooks is None and _follows_up(params["session_path"]):
+        found += _find(FOLLOW_UP_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
     secret = {"PGPASSWORD": password} if password else {}  # never in a notebook's parameters
     runner = run.Runner(found, log, start, secret)  # the kernel starts now, beside what follows
@@ -247,6 +250,16 @@ def _open_session(params: dict[str, str | None], log: TextIO) -> bool:
     Workshop.open(session, params["gaps_path"], params["catalog_path"],
                   assignments=params["assignments_path"]).close()
     return not existed
+
+
+def _follows_up(session: str) -> bool:
+    """True for a follow-up assessment (its settings hold a baseline)."""
+    store = open_session(target(session), read_only=True)
+    try:
+        return store is not None and store.meta("baseline") is not None
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _staging(out: Path) -> Path:

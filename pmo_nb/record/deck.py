@@ -6,7 +6,8 @@ master or on the consultancy's own (``template``: a .pptx whose masters and layo
 used and whose own slides are left out). Slides: title; summary numbers; coverage by
 gap size and priority (a coloured table); the candidate list; what the budget buys (the
 frontier as a line chart, the plan marked); the roadmap's waves; handed-over gaps and
-their owners; votes when the session has some. Long lists continue on a next slide.
+their owners; votes when the session has some; for a follow-up, its progress since the
+baseline right after the title. Long lists continue on a next slide.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pptx import Presentation
-from pptx.chart.data import XyChartData
+from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.enum.chart import (
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
@@ -34,6 +35,7 @@ from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from . import _slides
 from .facts import Facts
 from .html import number
+from .progress import title as progress_title
 from .report import made_on
 
 STATUS_WORDS = {"covered": "covered by a PMO service", "partial": "partly covered",
@@ -114,8 +116,8 @@ def write_deck(facts: Facts, path: str | Path, *, template: str | Path | None = 
         _slides.drop_slides(prs)
     else:
         _slides.widen(prs, Inches(13.333))  # python-pptx's own master is 4:3
-    for add in (_title, _summary, _coverage, _candidates, _budget, _roadmap, _handed_over,
-                _votes, progress_since_baseline):
+    for add in (_title, progress_since_baseline, _summary, _coverage, _candidates, _budget,
+                _roadmap, _handed_over, _votes):
         add(prs, facts)
     if not checked:
         _slides.title_sizes(prs, first=40, others=30)
@@ -254,12 +256,38 @@ def _votes(prs, f: Facts) -> None:
 
 
 def progress_since_baseline(prs, f: Facts) -> None:
-    """HOOK for follow-up sessions (not built yet): the progress since the baseline.
-    A record of a follow-up session should show what changed since the baseline
-    workshop. Follow-up sessions do not exist yet and :class:`Facts` has no baseline, so
-    this adds no slide. When they land, ``Facts`` gains a ``baseline`` and its slides are
-    written here; until then a ``baseline`` is refused rather than silently left out.
-    """
-    if getattr(f, "baseline", None) is not None:
-        raise NotImplementedError("the deck has no progress slides yet: write them in "
-                                  "pmo_nb.record.deck.progress_since_baseline")
+    """A follow-up's slides, right after the title: the progress in three lines with the
+    value per aspect then and now (a native bar chart), then the two findings."""
+    p = f.progress
+    if p is None:
+        return
+    slide, area = _slides.new_slide(prs, progress_title(p))
+    lines = [f"{m}: {r}" for m, r in zip(p.headline["measure"], p.headline["result"],
+                                         strict=True)]
+    used = _slides.text_box(slide, area, lines, 16)
+    data = CategoryChartData()
+    data.categories = [_slides.plain(a) for a in p.by_aspect["aspect"]]
+    data.add_series(f"At the baseline ({p.date})", [float(v) for v in p.by_aspect["value_before"]])
+    data.add_series("Now", [float(v) for v in p.by_aspect["value_after"]])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, area.left, area.top + used,
+                                   area.width, area.height - used, data).chart
+    chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.category_axis.reverse_order = True  # the first aspect on top, as on the page
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = "Value of the gaps left (size × priority)"
+    for series, colour in zip(chart.plots[0].series, ("#999999", STATUS_COLOURS["covered"]),
+                              strict=True):
+        series.format.fill.solid()
+        series.format.fill.fore_color.rgb = _slides.rgb(colour)
+    rows = [[g, _slides.plain(a), str(b), str(n)] for g, a, b, n in zip(
+        p.shrank_alone["gap_id"], p.shrank_alone["aspect"], p.shrank_alone["size_before"],
+        p.shrank_alone["size_after"], strict=True)]
+    rows += [["", _slides.plain(name), "delivered", "gaps unchanged"]
+             for name in p.no_effect["name"]]
+    cols = [_slides.Column("Gap", 0.12), _slides.Column("Aspect or service", 0.48),
+            _slides.Column("Then", 0.2), _slides.Column("Now", 0.2)]
+    _slides.paged_table(
+        prs, "Two findings", cols, rows,
+        intro="Gaps that shrank with no service delivered (first), and services delivered "
+              "whose gaps did not shrink (last).", empty="Neither: every change has its service.")

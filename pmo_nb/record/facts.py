@@ -23,6 +23,23 @@ from .options import Options
 
 
 @dataclass(frozen=True)
+class Progress:
+    """A follow-up's progress since its baseline (see :mod:`pmo_nb.session._follow_up`)."""
+
+    label: str  # what the baseline was called (its title or session)
+    date: str  # the baseline's last change, YYYY-MM-DD
+    assessment: int  # this assessment's baseline's place in the chain (1: the first)
+    numbers: dict[str, float | int]
+    headline: pd.DataFrame
+    by_aspect: pd.DataFrame
+    gaps: pd.DataFrame
+    services: pd.DataFrame
+    shrank_alone: pd.DataFrame  # gaps that shrank with no service delivered
+    no_effect: pd.DataFrame  # services delivered whose gaps did not shrink
+    chain: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything the record shows, as tables and numbers (see :func:`gather`)."""
 
@@ -49,6 +66,7 @@ class Facts:
     must: pd.DataFrame
     exclude: pd.DataFrame
     votes: pd.DataFrame | None = field(default=None)
+    progress: Progress | None = field(default=None)  # a follow-up's, since its baseline
 
 
 def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
@@ -84,7 +102,21 @@ def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
         budget_given=options.budget is not None, wave_budget=wave_budget,
         curve=pl.curve_with_plan(_curve(ws, options), plan), roadmap=road, waves=_waves(road),
         left_open=_left_open(plan, coverage), must=_named(catalog, options.must),
-        exclude=_named(catalog, options.exclude), votes=votes(ws))
+        exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws))
+
+
+def progress(ws: Any) -> Progress | None:
+    """A follow-up's progress since its baseline; None for a first assessment."""
+    base = getattr(ws, "baseline", None)
+    if base is None:
+        return None
+    found = ws.progress_findings()
+    return Progress(
+        label=base.label, date=base.date, assessment=base.assessment,
+        numbers=ws.progress_summary(), headline=ws.progress_headline(),
+        by_aspect=ws.progress_by_aspect(), gaps=ws.progress(), services=ws.progress_services(),
+        shrank_alone=found["shrank without a delivered service"],
+        no_effect=found["delivered without a smaller gap"], chain=ws.progress_chain())
 
 
 def _title(ws: Any) -> str | None:

@@ -164,6 +164,7 @@ h3{font-size:20px;margin:22px 0 8px}
 .grid>div{min-width:0}
 @media (max-width:900px){.grid{grid-template-columns:1fr}}
 .headline{font-size:20px;font-weight:bold;margin:6px 0}
+.progress-lines{font-size:18px;margin:6px 0 12px}.progress-lines li{margin:3px 0}
 .note{color:#444;font-size:15px}.empty{color:#555;font-style:italic}
 table.report{border-collapse:collapse;width:100%;margin:6px 0 14px;font-size:15px}
 table.report th{background:#EEF3F8;text-align:left;padding:6px 8px;border-bottom:2px solid #888}

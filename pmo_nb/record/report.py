@@ -22,6 +22,8 @@ from ..plan.words import count, headline, percent, proof, versus_greedy
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
+from .progress import section as progress_section
+from .progress import title as progress_title
 
 GAP = Col("gap_id", "Gap", "id")
 ASPECT = Col("aspect", "Aspect")
@@ -47,7 +49,8 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
     from .paper import figure_width, print_style
 
     fig = _Figures(figure_width(paper) if paper else None)
-    body = "".join([_header(facts), _contents(facts), _summary(facts),
+    body = "".join([_header(facts), _contents(facts), progress_section(facts, ws, fig),
+                    _summary(facts),
                     _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
                     _register(facts), _catalog(facts)])
     extra = print_style(facts.title, made_on(facts), paper) if paper else ""
@@ -68,8 +71,9 @@ SECTIONS = (("summary", "Summary"), ("coverage", "Coverage in detail"),
 
 def _contents(f: Facts) -> str:
     """The short contents list under the title (links to the sections)."""
-    items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in SECTIONS
-                    if key != "votes" or f.votes is not None)
+    shown = [("progress", progress_title(f.progress))] if f.progress is not None else []
+    shown += [(k, n) for k, n in SECTIONS if k != "votes" or f.votes is not None]
+    items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in shown)
     return f'<nav class="contents" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
 
 
@@ -85,11 +89,16 @@ def _header(f: Facts) -> str:
     changed = f" · session last changed {esc(f.last_change)} UTC" if f.last_change else ""
     made = made_on(f)
     return (f"<h1>{esc(f.title)}</h1>"
-            f'<p class="meta">PMO Planning workshop · record of {made}{changed}</p>'
+            f'<p class="meta">{_kind(f)} · record of {made}{changed}</p>'
             f'<p class="lead">What the workshop decided for the organisation\'s '
             f"{count(len(f.coverage), 'gap')}: the PMO services that will close them, the gaps "
             f"other owners must act on, and what {budget} buys, wave by wave. Costs are in "
             f"{esc(f.currency)}.</p>")
+
+
+def _kind(f: Facts) -> str:
+    return ("PMO Planning workshop" if f.progress is None else
+            f"Follow-up assessment {f.progress.assessment + 1} (after {esc(f.progress.label)})")
 
 
 def _summary(f: Facts) -> str:

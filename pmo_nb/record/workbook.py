@@ -46,4 +46,8 @@ def _summary(f: Facts) -> pd.DataFrame:
             ("proof", proof(p)), ("must-haves", "; ".join(f.must["service_id"])),
             ("excluded", "; ".join(f.exclude["service_id"]))]
     rows += [(f"gaps {status}", n) for status, n in f.counts.items()]
+    if f.progress is not None:  # a follow-up: what changed since its baseline
+        rows += [("baseline", f"{f.progress.label} ({f.progress.date})"),
+                 *zip(f.progress.headline["measure"].str.lower(), f.progress.headline["result"],
+                      strict=True)]
     return pd.DataFrame(rows, columns=["item", "value"])

@@ -128,6 +128,11 @@ class FollowUp(_Workshop):
         unchanged, grown and new, services committed and by status."""
         return prog.summary(self.progress(), self.progress_services())
 
+    def progress_headline(self) -> pd.DataFrame:
+        """The summary as three lines: value left before -> after, gaps by change,
+        services delivered of those committed."""
+        return prog.headline(self.progress_summary())
+
     def progress_findings(self) -> dict[str, pd.DataFrame]:
         """The two findings: gaps that shrank with no service delivered, and services
         delivered whose gaps did not shrink."""

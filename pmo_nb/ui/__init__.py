@@ -9,6 +9,7 @@ One class per panel, its widgets as attributes; each callback calls into the
 - :class:`BudgetPanel`: what a budget buys, the curve and the roadmap.
 - :class:`VotesPanel`: the facilitator's votes: open, watch the count, reveal, adopt.
 - :class:`ParticipantPage`: a participant's page (``pmo-nb serve``): join and vote.
+- :class:`ProgressPanel`: a follow-up assessment: reassess each gap, mark deliveries.
 
 Examples
 --------
@@ -30,10 +31,11 @@ from .budget import BudgetPanel
 from .catalog import CatalogBrowser
 from .explorer import CoverageExplorer
 from .participant import ParticipantPage
+from .progress import ProgressPanel
 from .votes import VotesPanel
 from .workshop import WorkshopPanel
 
 # CoverageView, plan_summary and plan_table live in pmo_nb.views / pmo_nb.plan; they are
 # named here too so that notebooks written for pmo_nb.widgets keep working.
 __all__ = ["BudgetPanel", "CatalogBrowser", "CoverageExplorer", "CoverageView", "ParticipantPage",
-           "VotesPanel", "WorkshopPanel", "plan_summary", "plan_table"]
+           "ProgressPanel", "VotesPanel", "WorkshopPanel", "plan_summary", "plan_table"]

@@ -26,6 +26,7 @@ from . import html as h
 from .base import Note, Panel
 from .gapform import GapForm
 from .heatmap import GridHeatmap
+from .progress import Reassess
 from .services import NewServiceForm, ServiceList, ServiceRow
 
 
@@ -40,6 +41,9 @@ class WorkshopPanel(Panel):
         self._syncing = False
         self._build_navigation()
         self._build_actions()
+        self.since = Reassess(self) if ws.baseline is not None else None  # a follow-up
+        if self.since is not None:
+            self.watches = Panel.watches | {"progress"}
         self.heatmap = GridHeatmap("Coverage: share of weight covered")
         self.candidates = w.HTML(layout=w.Layout(width="100%"))
         self.widget = self._layout()
@@ -118,6 +122,7 @@ class WorkshopPanel(Panel):
             self.card,
             w.HBox([self.edit_button, self.new_gap_button, self.gap_status],
                    layout=w.Layout(**row)), self.gap_form.box,
+            *([self.since.box] if self.since is not None else []),
             w.HTML(h.section("Services that could close it")), self.show_costs,
             self.locked_note, services, w.HTML(h.section("Outside the PMO")),
             w.HBox([self.owner, self.handover_note]),
@@ -202,6 +207,9 @@ class WorkshopPanel(Panel):
         self.owner.value = gap["other_owner"] if handed else ""
         self.handover_note.value = gap.get("handover_note", "") if handed else ""
         self.take_back_button.disabled = not handed
+        if self.since is not None:
+            self.since.show(gap_id, self.ws.progress().set_index("gap_id").loc[gap_id],
+                            self.ws.progress_services())
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self.ws.coverage_matrix())

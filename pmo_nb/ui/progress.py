@@ -1,0 +1,183 @@
+"""The facilitator's follow-up panel: gap by gap, the size at the baseline and the size the
+room sees now (one click: Low, Medium, High or Closed), what became of each service
+committed to the gap (one click each), and the progress figure redrawn as the room goes.
+Every click is one undoable step saved at once; Undo takes back the last one.
+
+Examples
+--------
+>>> import tempfile, pmo_nb
+>>> from pathlib import Path
+>>> folder = Path(tempfile.mkdtemp())
+>>> ws2 = pmo_nb.open_follow_up(folder / "q2.sqlite", folder / "q1.sqlite", sample=True)
+>>> panel = ProgressPanel(ws2)
+>>> panel.gaps.value = "G-04"
+>>> panel.size.value, panel.deliveries["S-COMM-PLANS"].value  # the sample follow-up's
+('M', 'delivered')
+>>> panel.size.value = "closed"
+>>> ws2.progress().set_index("gap_id").at["G-04", "size_after"]
+'closed'
+>>> panel.undo_button.click()
+>>> ws2.progress().set_index("gap_id").at["G-04", "size_after"], panel.size.value
+('M', 'M')
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from ..inputs.schema import CLOSED, DELIVERY, LEVELS
+from ..plots.progress import progress as progress_figure
+from ..plots.style import LEVEL_NAMES
+from . import html as h
+from .base import Note, Panel
+
+SIZE_OPTIONS = [(LEVEL_NAMES[lv], lv) for lv in LEVELS] + [("Closed", CLOSED)]
+DELIVERY_OPTIONS = [(d.capitalize(), d) for d in DELIVERY]
+MARKS = {"closed": "✔", "shrunk": "↘", "unchanged": "·", "grown": "↗", "new": "+"}
+
+
+class Reassess:
+    """A gap's size at the baseline, its size now (one click) and note, and what became of
+    each service committed to it: the controls :class:`ProgressPanel` shows, and the
+    workshop panel shows under the gap card on a follow-up session."""
+
+    def __init__(self, panel: Panel):
+        self.panel, self.ws, self.gap_id = panel, panel.ws, None
+        self.before = w.HTML()
+        self.size = w.ToggleButtons(options=SIZE_OPTIONS, value=None,
+                                    style={"button_width": "96px"})
+        self.note = w.Text(placeholder="What the room saw (optional), saved with the size",
+                           continuous_update=False, layout=w.Layout(width="min(100%, 640px)"))
+        self.services = w.VBox()
+        self.deliveries: dict[str, w.ToggleButtons] = {}
+        self.size.observe(self._sized, "value")
+        self.note.observe(self._noted, "value")
+        self.box = w.VBox([
+            w.HTML(h.section("Since the baseline")), w.HBox([self.before, self.size]),
+            self.note, w.HTML(h.section("Services committed to this gap at the baseline")),
+            self.services])
+
+    def show(self, gap_id: str, row: pd.Series, services: pd.DataFrame) -> None:
+        """Show ``row`` of ``ws.progress()`` and ``ws.progress_services()`` for the gap."""
+        self.gap_id = gap_id
+        before = "new in this assessment" if row["size_before"] == "new" \
+            else LEVEL_NAMES.get(row["size_before"], row["size_before"])
+        self.before.value = (f'<div class="pmo-section">At the baseline: <b>{h.esc(before)}'
+                             "</b> &nbsp; Now:</div>")
+        with self.panel._sync():
+            self.size.value = row["size_after"] if row["reassessed"] else None
+            self.note.value = row["note"]
+            self._show_services([s for s in row["service_ids"].split("; ") if s],
+                                services.set_index("service_id"))
+
+    def _show_services(self, ids: list[str], status: pd.DataFrame) -> None:
+        self.deliveries = {}
+        if not ids:
+            self.services.children = [w.HTML(h.info(
+                "No service was committed to this gap at the baseline."))]
+            return
+        rows = []
+        for sid in ids:
+            toggle = w.ToggleButtons(options=DELIVERY_OPTIONS, value=status.at[sid, "status"],
+                                     style={"button_width": "104px"})
+            toggle.observe(lambda change, sid=sid: self._delivered(sid, change), "value")
+            self.deliveries[sid] = toggle
+            rows.append(w.HBox([w.HTML(f"<b>{h.esc(status.at[sid, 'name'])}</b>",
+                                       layout=w.Layout(width="300px")), toggle],
+                               layout=w.Layout(flex_flow="row wrap")))
+        self.services.children = rows
+
+    # -- the room's clicks ---------------------------------------------------------------
+    def _sized(self, change: dict) -> None:
+        if self.panel._syncing or change["new"] is None:
+            return
+        gap_id, size = self.gap_id, change["new"]
+        name = dict((v, k) for k, v in SIZE_OPTIONS)[size]
+        self.panel._run(lambda: _said(self.ws.reassess(gap_id, size, note=self.note.value),
+                                      f"{gap_id} is now {name}"))
+
+    def _noted(self, change: dict) -> None:
+        if self.panel._syncing or self.size.value is None:
+            return
+        gap_id, size = self.gap_id, self.size.value
+        self.panel._run(lambda: _said(self.ws.reassess(gap_id, size, note=change["new"]),
+                                      f"note saved for {gap_id}"))
+
+    def _delivered(self, service_id: str, change: dict) -> None:
+        if self.panel._syncing:
+            return
+        self.panel._run(lambda: _said(self.ws.set_delivery(service_id, change["new"]),
+                                      f"{service_id}: {change['new']}"))
+
+
+class ProgressPanel(Panel):
+    """Reassess each gap and mark deliveries, on a follow-up assessment."""
+
+    watches = Panel.watches | {"progress"}
+
+    def __init__(self, ws: object):
+        super().__init__(ws)
+        self.plain = (f"Follow-up panel on '{ws.label}' (interactive with a running kernel; "
+                      "the figure and tables below record the progress at run time).")
+        self.headline = w.HTML()
+        self.gaps = w.Dropdown(description="Gap", layout=w.Layout(width="min(100%, 640px)"))
+        self.card = w.HTML()
+        self.reassess = Reassess(self)
+        self.size, self.note = self.reassess.size, self.reassess.note
+        self.undo_button = w.Button(description="Undo", icon="undo")
+        self.figure = w.Output(layout=w.Layout(width="100%"))
+        self.gaps.observe(lambda _: self._syncing or self._safe(self._show_gap), "value")
+        self.undo_button.on_click(lambda _: self._run(self._undo))
+        self.widget = w.VBox([
+            w.HTML(h.CSS), self.headline, self.gaps, self.card, self.reassess.box,
+            w.HBox([self.undo_button, self.status]), self.figure,
+        ], layout=w.Layout(width="100%"))
+        self.widget.add_class("pmo-panel")
+        self._safe(self.refresh)
+
+    @property
+    def deliveries(self) -> dict[str, w.ToggleButtons]:
+        """The delivery buttons of the gap shown, by service id."""
+        return self.reassess.deliveries
+
+    def refresh(self) -> None:
+        table = self.ws.progress()
+        self._rows = table.set_index("gap_id")
+        with self._sync():
+            current = self.gaps.value
+            self.gaps.options = [(_gap_option(r), r.gap_id) for r in table.itertuples()]
+            if current in self._rows.index:
+                self.gaps.value = current
+        self.headline.value = _headline(self.ws.progress_headline())
+        self._show_gap()
+        self.figure.outputs = h.figure_outputs(progress_figure(self.ws), "Progress figure")
+
+    def _show_gap(self) -> None:
+        gap_id = self.gaps.value
+        if gap_id is None:
+            return
+        gap = self.ws.gaps.set_index("gap_id").loc[gap_id].to_dict() | {"gap_id": gap_id}
+        status = self.ws.coverage().set_index("gap_id").at[gap_id, "status"]
+        self.card.value = h.gap_card(gap, status)
+        self.reassess.show(gap_id, self._rows.loc[gap_id], self.ws.progress_services())
+
+    def _undo(self) -> str:
+        action = self.ws.undo()
+        return f"undid: {action}" if action else Note("Nothing to undo.")
+
+
+def _said(changed: bool, what: str) -> str:
+    return what if changed else Note(f"No change ({what}).")
+
+
+def _gap_option(row: object) -> str:
+    """A dropdown entry: plain text, e.g. ``↘ G-01 · Project manager skills: H → M``."""
+    after = row.size_after if row.reassessed else "?"
+    return f"{MARKS.get(row.change, '')} {row.gap_id} · {row.aspect}: {row.size_before} → {after}"
+
+
+def _headline(lines: pd.DataFrame) -> str:
+    items = "".join(f"<li><b>{h.esc(m)}:</b> {h.esc(r)}</li>"
+                    for m, r in zip(lines["measure"], lines["result"], strict=True))
+    return f'<ul class="pmo-headline" style="font-size:16px;margin:4px 0">{items}</ul>'
