@@ -294,3 +294,53 @@ def test_the_progress_panel_and_the_workshop_panel_reassess_and_deliver(follow):
 @pytest.mark.stores("sqlite")
 def test_a_first_assessments_workshop_panel_has_no_reassessment(sample_ws):
     assert pmo_nb.ui.WorkshopPanel(sample_ws, focus=False).since is None
+
+
+# -- the room votes the size now ------------------------------------------------------------
+def test_participants_vote_each_gaps_size_now_and_the_consensus_is_adopted(follow):
+    follow.open_vote("size", ["G-01", "G-07"])
+    for name, g01, g07 in (("Ann", "M", "closed"), ("Ben", "medium", "Closed"),
+                           ("Cy", "H", "L")):
+        p = pmo_nb.Participant.join(follow.path, name)
+        assert p.rate_size("G-01", g01) and p.rate_size("G-07", g07)
+        p.close()
+    with pytest.raises(pmo_nb.VoteError, match="A size is L, M or H or closed"):
+        pmo_nb.Participant.join(follow.path, "Dee").rate_size("G-01", "XL")
+    with pytest.raises(pmo_nb.VoteError, match="asks for a size \\(rate_size\\)"):
+        pmo_nb.Participant.join(follow.path, "Eve").rate("G-01", "H")
+    follow.reveal()
+    results = follow.vote_results().set_index("gap_id")
+    assert results.loc["G-07", ["closed", "L", "M", "H", "consensus"]].tolist() == [
+        2, 1, 0, 0, "closed"]
+    assert follow.adopt("G-07") == ["closed"] and follow.adopt("G-01") == ["M"]
+    table = follow.progress().set_index("gap_id")
+    assert table.at["G-07", "change"] == "closed" and table.at["G-01", "size_after"] == "M"
+    assert follow.undo() == "reassess"
+    assert "size votes" in follow.tables()
+
+
+@pytest.mark.stores("sqlite")
+def test_a_size_vote_needs_a_follow_up(sample_ws):
+    with pytest.raises(UsageError, match="open_vote\\('size'\\) .* on a follow-up"):
+        sample_ws.open_vote("size")
+    assert "size votes" not in sample_ws.tables()
+
+
+@pytest.mark.stores("sqlite")
+def test_the_vote_panels_offer_the_size_vote_on_a_follow_up(follow):
+    votes = pmo_nb.ui.VotesPanel(follow)
+    assert ("Size now", "size") in votes.kind.options
+    votes.kind.value, votes.gaps.value = "size", "G-04"
+    votes.open_button.click()
+    page = pmo_nb.ui.ParticipantPage(follow.path)
+    page.name.value = "Ann"
+    page.join_button.click()
+    assert [v for _, v in page.level.options] == ["closed", "L", "M", "H"]
+    assert "Size at the last assessment: Medium" in page.card.value
+    page.level.value = "closed"
+    votes.reveal_button.click()
+    votes.adopt_buttons["G-04"].click()
+    assert follow.progress().set_index("gap_id").at["G-04", "size_after"] == "closed"
+    assert "Use as the gap's size now" == votes.adopt_buttons["G-04"].description
+    assert ("Size now", "size") not in pmo_nb.ui.VotesPanel(
+        pmo_nb.Workshop.open(follow.baseline.session)).kind.options

@@ -140,7 +140,7 @@ def test_errors_name_what_is_wrong(ws: pmo_nb.Workshop) -> None:
         ann.rate("G-01", "H")
     with pytest.raises(pmo_nb.VoteError, match="still open and hidden"):
         ws.open_vote("priority")
-    with pytest.raises(pmo_nb.UsageError, match="'services' or 'priority'"):
+    with pytest.raises(pmo_nb.UsageError, match="'services', 'priority' or 'size'"):
         ws.open_vote("budget")
     ws.reveal()
     with pytest.raises(pmo_nb.VoteError, match="revealed: its ballots are closed"):

@@ -9,6 +9,7 @@ vote). The workshop keeps ballots with their choice as JSON text (``ballots`` be
 - :func:`service_results`: votes per gap and service, and their share of the
   participants who answered that gap.
 - :func:`priority_results`: the L/M/H spread per gap, its consensus and agreement.
+- :func:`size_results`: a follow-up's vote on each gap's size now (closed, L, M, H).
 - :func:`record_tables`: every revealed vote, as the record shows it (counted, not
   named, unless the vote was named).
 
@@ -28,11 +29,13 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-KINDS = ("services", "priority")
+KINDS = ("services", "priority", "size")
 LEVELS = ("L", "M", "H")
+SIZE_LEVELS = ("closed", "L", "M", "H")  # a follow-up's size now, smallest first
 CONSENSUS_SHARE = 0.5  # a service voted by at least this share of those who answered
 SERVICE_COLUMNS = ["gap_id", "service_id", "votes", "share", "answered", "consensus"]
 PRIORITY_COLUMNS = ["gap_id", "L", "M", "H", "answered", "consensus", "agreement"]
+SIZE_COLUMNS = ["gap_id", "closed", "L", "M", "H", "answered", "consensus", "agreement"]
 
 
 def choices(ballots: pd.DataFrame) -> pd.Series:
@@ -76,9 +79,11 @@ def service_results(ballots: pd.DataFrame, gap_order: Sequence[str] = ()) -> pd.
     return _in_gap_order(out, gap_order, ["votes", "service_id"], [False, True])[SERVICE_COLUMNS]
 
 
-def priority_results(ballots: pd.DataFrame, gap_order: Sequence[str] = ()) -> pd.DataFrame:
-    """The L/M/H spread per gap; ``consensus`` the level most chose (a tie goes to the level
-    nearest the mean; none when still tied), ``agreement`` the share that chose it.
+def priority_results(ballots: pd.DataFrame, gap_order: Sequence[str] = (),
+                     levels: Sequence[str] = LEVELS) -> pd.DataFrame:
+    """The L/M/H spread per gap (or of other ordered ``levels``); ``consensus`` the level
+    most chose (a tie goes to the level nearest the mean; none when still tied),
+    ``agreement`` the share that chose it.
 
     Examples
     --------
@@ -87,33 +92,46 @@ def priority_results(ballots: pd.DataFrame, gap_order: Sequence[str] = ()) -> pd
     >>> priority_results(b)[["L", "M", "H", "consensus", "agreement"]].values.tolist()
     [[0, 1, 3, 'H', 0.75]]
     """
+    columns = ["gap_id", *levels, "answered", "consensus", "agreement"]
     if ballots.empty:
-        return pd.DataFrame(columns=PRIORITY_COLUMNS)
-    levels = ballots.assign(level=choices(ballots))
-    spread = (pd.crosstab(levels["gap_id"], levels["level"])
-              .reindex(columns=list(LEVELS), fill_value=0).astype(int))
+        return pd.DataFrame(columns=columns)
+    chosen = ballots.assign(level=choices(ballots))
+    spread = (pd.crosstab(chosen["gap_id"], chosen["level"])
+              .reindex(columns=list(levels), fill_value=0).astype(int))
     spread.columns.name = None
     out = spread.reset_index()
     out["answered"] = spread.sum(axis=1).to_numpy()
-    out["consensus"] = [_consensus(row) for row in spread[list(LEVELS)].to_numpy()]
-    out["agreement"] = [_agreement(row, c) for row, c in
-                        zip(spread[list(LEVELS)].to_numpy(), out["consensus"], strict=True)]
-    return _in_gap_order(out, gap_order)[PRIORITY_COLUMNS]
+    counts = spread[list(levels)].to_numpy()
+    out["consensus"] = [_consensus(row, levels) for row in counts]
+    out["agreement"] = [_agreement(row, c, levels) for row, c in
+                        zip(counts, out["consensus"], strict=True)]
+    return _in_gap_order(out, gap_order)[columns]
 
 
-def _consensus(counts: Sequence[int]) -> str:
+def size_results(ballots: pd.DataFrame, gap_order: Sequence[str] = ()) -> pd.DataFrame:
+    """A follow-up's size vote: the closed/L/M/H spread per gap, as :func:`priority_results`.
+
+    >>> b = pd.DataFrame({"participant": list("abc"), "gap_id": ["G-1"] * 3,
+    ...                   "choice": ['"closed"', '"L"', '"closed"']})
+    >>> size_results(b)[["closed", "L", "consensus"]].values.tolist()
+    [[2, 1, 'closed']]
+    """
+    return priority_results(ballots, gap_order, SIZE_LEVELS)
+
+
+def _consensus(counts: Sequence[int], levels: Sequence[str] = LEVELS) -> str:
     top = max(counts)
     tied = [i for i, c in enumerate(counts) if c == top]
     if len(tied) > 1:
         mean = sum(i * c for i, c in enumerate(counts)) / sum(counts)
         nearest = min(abs(i - mean) for i in tied)
         tied = [i for i in tied if abs(i - mean) == nearest]
-    return LEVELS[tied[0]] if len(tied) == 1 else ""
+    return levels[tied[0]] if len(tied) == 1 else ""
 
 
-def _agreement(counts: Sequence[int], consensus: str) -> float:
+def _agreement(counts: Sequence[int], consensus: str, levels: Sequence[str] = LEVELS) -> float:
     total = sum(counts)
-    top = counts[LEVELS.index(consensus)] if consensus else max(counts)
+    top = counts[list(levels).index(consensus)] if consensus else max(counts)
     return round(float(top) / total, 4) if total else 0.0
 
 
@@ -127,8 +145,9 @@ def _in_gap_order(frame: pd.DataFrame, gap_order: Sequence[str], by: Sequence[st
 
 
 def results(kind: str, ballots: pd.DataFrame, gap_order: Sequence[str] = ()) -> pd.DataFrame:
-    """:func:`service_results` or :func:`priority_results`, as ``kind`` says."""
-    tally = service_results if kind == "services" else priority_results
+    """:func:`service_results`, :func:`priority_results` or :func:`size_results`."""
+    tally = {"services": service_results, "priority": priority_results,
+             "size": size_results}[kind]
     return tally(ballots, gap_order)
 
 
@@ -157,19 +176,20 @@ def record_tables(votes: pd.DataFrame, ballots: pd.DataFrame,
     >>> record_tables(v, b)["priority votes"].columns.tolist()
     ['vote', 'gap_id', 'L', 'M', 'H', 'answered', 'consensus', 'agreement']
     """
-    out: dict[str, list[pd.DataFrame]] = {"service votes": [], "priority votes": []}
+    names = {"services": "service votes", "priority": "priority votes", "size": "size votes"}
+    out: dict[str, list[pd.DataFrame]] = {name: [] for name in names.values()}
     for vote in votes[votes["revealed_at"].notna()].itertuples(index=False):
         mine = ballots[ballots["vote_id"] == vote.vote_id]
         table = results(vote.kind, mine, gap_order)
         if vote.named and len(mine):
             key = "service_id" if vote.kind == "services" else None
             table = _with_voters(table, voters(mine, vote.kind), key)
-        out[f"{'service' if vote.kind == 'services' else 'priority'} votes"].append(
-            table.assign(vote=int(vote.vote_id)))
-    columns = {"service votes": SERVICE_COLUMNS, "priority votes": PRIORITY_COLUMNS}
+        out[names[vote.kind]].append(table.assign(vote=int(vote.vote_id)))
+    columns = {"service votes": SERVICE_COLUMNS, "priority votes": PRIORITY_COLUMNS,
+               "size votes": SIZE_COLUMNS}
     return {name: (pd.concat(frames, ignore_index=True) if frames else
                    pd.DataFrame(columns=columns[name] + ["vote"])).pipe(_vote_first)
-            for name, frames in out.items()}
+            for name, frames in out.items() if frames or name != "size votes"}
 
 
 def _with_voters(table: pd.DataFrame, named: pd.DataFrame, key: str | None) -> pd.DataFrame:

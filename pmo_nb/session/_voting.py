@@ -45,10 +45,11 @@ class VotingMixin(_Workshop):
                   named: bool = False) -> int:
         """Open a vote on ``gaps`` (default: every gap; for services, those not handed over).
 
-        ``kind`` is ``"services"`` (which services would close the gap) or ``"priority"``
-        (L/M/H). ``named`` votes show who chose what once revealed; others are counted
-        only. A revealed vote still open is closed in the same step; a hidden one must be
-        revealed or closed first. Returns the vote's number.
+        ``kind`` is ``"services"`` (which services would close the gap), ``"priority"``
+        (L/M/H) or, on a follow-up, ``"size"`` (its size now: L/M/H or closed). ``named``
+        votes show who chose what once revealed; others are counted only. A revealed vote
+        still open is closed in the same step; a hidden one must be revealed or closed
+        first. Returns the vote's number.
 
         Examples
         --------
@@ -57,7 +58,11 @@ class VotingMixin(_Workshop):
         ('priority', ['G-0', 'G-1'])
         """
         if kind not in tally.KINDS:
-            raise UsageError(f"open_vote: kind must be 'services' or 'priority'; got '{kind}'.")
+            raise UsageError(f"open_vote: kind must be 'services', 'priority' or 'size' (a "
+                             f"follow-up's size now); got '{kind}'.")
+        if kind == "size" and self._store.meta("baseline") is None:
+            raise UsageError("open_vote('size') asks the room for each gap's size now, on a "
+                             "follow-up assessment (Workshop.follow_up); this one has none.")
         ids = self._vote_gaps(kind, gaps)
         ops, current = [], self.current_vote()
         if current and not current["revealed"]:
@@ -129,6 +134,12 @@ class VotingMixin(_Workshop):
                             f"(its gaps: {', '.join(vote['gap_ids'][:8])}).")
         if vote["kind"] == "priority":
             return self._adopt_priority(gap_id, mine)
+        if vote["kind"] == "size":  # the consensus as the room's reassessment
+            level = mine["consensus"].iloc[0] if len(mine) else ""
+            if not level:
+                raise VoteError(f"No consensus on the size of '{gap_id}' (no votes, or a "
+                                "tie): choose it with reassess(gap_id, size).")
+            return [level] if self.reassess(gap_id, level) else []
         return self._adopt_services(gap_id, mine, min_share, contribution)
 
     def vote_tables(self) -> dict[str, pd.DataFrame]:
@@ -208,8 +219,8 @@ class VotingMixin(_Workshop):
             raise VoteError(f"Vote {vote['vote_id']} has been revealed: its ballots are "
                             "closed.")
         if vote["kind"] != kind:
-            what = "services (vote_services)" if vote["kind"] == "services" else \
-                "a priority (rate)"
+            what = {"services": "services (vote_services)", "priority": "a priority (rate)",
+                    "size": "a size (rate_size)"}[vote["kind"]]
             raise VoteError(f"Vote {vote['vote_id']} asks for {what}, not a {kind} ballot.")
         if self._store.row("gap", (gap_id,)) is None:
             raise UnknownVoteGapError(gap_id, self._frame("gaps")["gap_id"])
@@ -226,10 +237,11 @@ class VotingMixin(_Workshop):
         return chosen
 
     @staticmethod
-    def _check_level(level: str) -> str:
-        found = schema.level(level)
+    def _check_level(level: str, kind: str = "priority") -> str:
+        found = schema.level(level) if kind == "priority" else schema.size_after(level)
         if found is None:
-            raise VoteError(f"A priority is L, M or H (Low, Medium, High); got '{level}'.")
+            allowed = "L, M or H" + (" or closed" if kind == "size" else "")
+            raise VoteError(f"A {kind} is {allowed} (Low, Medium, High); got '{level}'.")
         return found
 
     # -- helpers -----------------------------------------------------------------------------
@@ -343,12 +355,13 @@ class VotingMixin(_Workshop):
         """Save ``participant``'s ballot for a gap of the open vote; False when unchanged.
 
         ``kind`` ``"services"``: ``choice`` is a list of service ids (``[]``: none fits);
-        ``"priority"``: ``L``, ``M`` or ``H`` (or Low/Medium/High). It replaces their
+        ``"priority"``: ``L``, ``M`` or ``H`` (or Low/Medium/High); ``"size"``: the same or
+        ``closed``. It replaces their
         earlier ballot for the gap, as one history step.
         """
-        if kind == "priority":
-            self._ballot_vote("priority", gap_id)  # the vote's state first: the clearest error
-            choice = self._check_level(choice)
+        if kind in ("priority", "size"):
+            self._ballot_vote(kind, gap_id)  # the vote's state first: the clearest error
+            choice = self._check_level(choice, kind)
         return self._cast(participant, gap_id, kind, choice)
 
     def ballots_of(self, participant: str) -> dict[str, object]:

@@ -119,3 +119,8 @@ class Participant:
     def rate(self, gap_id: str, level: str) -> bool:
         """This participant's priority for the gap: ``L``, ``M`` or ``H`` (or Low/Medium/High)."""
         return self._ws.cast_ballot(self.name, gap_id, "priority", level)
+
+    def rate_size(self, gap_id: str, size: str) -> bool:
+        """On a follow-up, this participant's size for the gap now: ``L``, ``M``, ``H`` or
+        ``closed`` (a size vote)."""
+        return self._ws.cast_ballot(self.name, gap_id, "size", size)

@@ -38,6 +38,8 @@ from .ticker import Ticker
 
 SESSION_ENV = "PMO_NB_SESSION"  # set by `pmo-nb serve`; wins over the notebook's parameter
 POLL_SECONDS = 1.5
+LEVEL_OPTIONS = [("Low", "L"), ("Medium", "M"), ("High", "H")]
+SIZE_OPTIONS = [("Closed", "closed"), *LEVEL_OPTIONS]  # a follow-up's size vote
 
 
 class ParticipantPage(Panel):
@@ -66,8 +68,8 @@ class ParticipantPage(Panel):
         self.next_button.on_click(lambda _: self._step(+1))
         self.position = w.HTML()
         self.services: dict[str, w.Checkbox] = {}
-        self.level = w.ToggleButtons(options=[("Low", "L"), ("Medium", "M"), ("High", "H")],
-                                     value=None, style={"button_width": "96px"})
+        self.level = w.ToggleButtons(options=LEVEL_OPTIONS, value=None,
+                                     style={"button_width": "96px"})
         self.level.add_class("pmo-vote-level")
         self.level.observe(lambda _: self._syncing or self._run(self._rate), "value")
         self.answer = w.VBox(layout=w.Layout(width="100%"))
@@ -146,9 +148,16 @@ class ParticipantPage(Panel):
         self.position.value = (f'<div class="pmo-section">{vh.text(vh.KIND_QUESTION[vote["kind"]])}'
                                f'</div><div class="pmo-muted">Gap {self._at + 1} of {len(gaps)}'
                                f' · you answered {len(mine)} of {len(gaps)}</div>')
-        self.card.value = vh.participant_card(gap, show_priority=vote["kind"] != "priority")
+        size = vote["kind"] == "size"  # a follow-up: the size now; the card shows then
+        self.card.value = vh.participant_card(gap, show_priority=vote["kind"] != "priority",
+                                              size_label="Size at the last assessment"
+                                              if size else "Size")
         with self._sync():
-            if vote["kind"] == "priority":
+            if vote["kind"] in ("priority", "size"):
+                options = SIZE_OPTIONS if size else LEVEL_OPTIONS
+                if list(self.level.options) != options:  # four fit one phone line
+                    self.level.options = options
+                    self.level.style.button_width = "80px" if size else "96px"
                 self.level.value = mine.get(gap["gap_id"])
                 self.answer.children = (self.level,)
             else:
@@ -193,8 +202,11 @@ class ParticipantPage(Panel):
         return f"{self._gap_id()}: {len(ticked)} service(s)"
 
     def _rate(self) -> str:
-        self.participant.rate(self._gap_id(), self.level.value)
-        return f"{self._gap_id()}: {h.LEVEL_NAMES[self.level.value]}"
+        if self.participant.vote()["kind"] == "size":
+            self.participant.rate_size(self._gap_id(), self.level.value)
+        else:
+            self.participant.rate(self._gap_id(), self.level.value)
+        return f"{self._gap_id()}: {vh.SIZE_NAMES[self.level.value]}"
 
     def _step(self, delta: int) -> None:
         self._at = max(0, self._at + delta)

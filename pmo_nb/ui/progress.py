@@ -35,6 +35,8 @@ from .base import Note, Panel
 SIZE_OPTIONS = [(LEVEL_NAMES[lv], lv) for lv in LEVELS] + [("Closed", CLOSED)]
 DELIVERY_OPTIONS = [(d.capitalize(), d) for d in DELIVERY]
 MARKS = {"closed": "✔", "shrunk": "↘", "unchanged": "·", "grown": "↗", "new": "+"}
+CHANGE_WORDS = {"closed": "✔ closed", "shrunk": "↘ smaller", "unchanged": "· unchanged",
+                "grown": "↗ larger", "new": "+ new"}
 
 
 class Reassess:
@@ -63,8 +65,8 @@ class Reassess:
         self.gap_id = gap_id
         before = "new in this assessment" if row["size_before"] == "new" \
             else LEVEL_NAMES.get(row["size_before"], row["size_before"])
-        self.before.value = (f'<div class="pmo-section">At the baseline: <b>{h.esc(before)}'
-                             "</b> &nbsp; Now:</div>")
+        self.before.value = (f'<div style="font-size:18px;padding:4px 12px 0 0">At the '
+                             f"baseline: <b>{h.esc(before)}</b> &nbsp;·&nbsp; now:</div>")
         with self.panel._sync():
             self.size.value = row["size_after"] if row["reassessed"] else None
             self.note.value = row["note"]
@@ -80,7 +82,7 @@ class Reassess:
         rows = []
         for sid in ids:
             toggle = w.ToggleButtons(options=DELIVERY_OPTIONS, value=status.at[sid, "status"],
-                                     style={"button_width": "104px"})
+                                     style={"button_width": "118px"})
             toggle.observe(lambda change, sid=sid: self._delivered(sid, change), "value")
             self.deliveries[sid] = toggle
             rows.append(w.HBox([w.HTML(f"<b>{h.esc(status.at[sid, 'name'])}</b>",
@@ -158,8 +160,9 @@ class ProgressPanel(Panel):
         if gap_id is None:
             return
         gap = self.ws.gaps.set_index("gap_id").loc[gap_id].to_dict() | {"gap_id": gap_id}
-        status = self.ws.coverage().set_index("gap_id").at[gap_id, "status"]
-        self.card.value = h.gap_card(gap, status)
+        row = self._rows.loc[gap_id]  # the card says how the gap changed, not its coverage
+        self.card.value = h.gap_card(gap, CHANGE_WORDS[row["change"]] if row["reassessed"]
+                                     or row["change"] == "new" else "not reassessed yet")
         self.reassess.show(gap_id, self._rows.loc[gap_id], self.ws.progress_services())
 
     def _undo(self) -> str:

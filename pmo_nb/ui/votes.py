@@ -43,14 +43,16 @@ POLL_SECONDS = 1.0
 class VotesPanel(Panel):
     """Open a vote, see who has answered, reveal, adopt."""
 
-    watches = Panel.watches | {"votes"}
+    watches = Panel.watches | {"votes", "progress"}
 
     def __init__(self, ws: Workshop, interval: float = POLL_SECONDS):
         super().__init__(ws)
         self.plain = (f"Votes panel on '{ws.label}' (interactive with a running kernel; "
                       "the tables below record the votes at run time).")
-        self.kind = w.ToggleButtons(options=[("Services", "services"), ("Priority", "priority")],
-                                    style={"button_width": "110px"})
+        kinds = [("Services", "services"), ("Priority", "priority")]
+        if ws.baseline is not None:  # a follow-up: the room may vote each gap's size now
+            kinds.append(("Size now", "size"))
+        self.kind = w.ToggleButtons(options=kinds, style={"button_width": "110px"})
         self.gaps = w.Dropdown(layout=w.Layout(width="340px"))
         self.named = w.Checkbox(description="Show names", value=False, indent=False,
                                 layout=w.Layout(width="140px"))
@@ -102,8 +104,10 @@ class VotesPanel(Panel):
 
     def _show_results(self, vote: dict | None) -> None:
         results = self.ws.vote_results() if vote and vote["revealed"] else None
+        sizes = self.ws.progress()["size_after"].tolist() if vote and vote["kind"] == "size" \
+            else None
         key = (vote and vote["vote_id"], None if results is None else results.to_json(),
-               self.ws.gaps["priority"].tolist(), len(self.ws.assignments))
+               self.ws.gaps["priority"].tolist(), len(self.ws.assignments), sizes)
         if key == self._shown:
             return
         self._shown = key
@@ -129,11 +133,14 @@ class VotesPanel(Panel):
                               disabled=not agreed, button_style="success",
                               layout=w.Layout(width="auto", align_self="flex-start"))
         else:
-            body = vh.priority_bars(mine.iloc[0], gap["priority"])
+            size = vote["kind"] == "size"
+            current = self._size_now(gap_id) if size else gap["priority"]
+            body = vh.priority_bars(mine.iloc[0], current, ("closed", "H", "M", "L") if size
+                                    else ("H", "M", "L"), "set now:" if size else "now")
             level = mine["consensus"].iloc[0]
-            button = w.Button(description="Use as the gap's priority", icon="check",
-                              disabled=not level or level == gap["priority"],
-                              button_style="success",
+            button = w.Button(description="Use as the gap's size now" if size else
+                              "Use as the gap's priority", icon="check",
+                              disabled=not level or level == current, button_style="success",
                               layout=w.Layout(width="auto", align_self="flex-start"))
         button.on_click(lambda _: self._run(lambda: self._adopt(gap_id)))
         self.adopt_buttons[gap_id] = button
@@ -142,6 +149,10 @@ class VotesPanel(Panel):
         box.add_class("pmo-gap-result")
         box.add_class(f"pmo-result-{gap_id}")
         return box
+
+    def _size_now(self, gap_id: str) -> str:
+        row = self.ws.progress().set_index("gap_id").loc[gap_id]
+        return row["size_after"] if row["reassessed"] else "not yet"
 
     # -- actions -------------------------------------------------------------------------
     def _open(self) -> str:

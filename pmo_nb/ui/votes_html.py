@@ -13,7 +13,9 @@ from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, esc
 BAR = STATUS_COLOURS["covered"]  # bluish green: at or above the consensus share
 BAR_LOW = "#56B4E9"  # sky blue: below it
 KIND_QUESTION = {"services": "Which services would close these gaps?",
-                 "priority": "How urgent is each gap? (Low, Medium, High)"}
+                 "priority": "How urgent is each gap? (Low, Medium, High)",
+                 "size": "How big is each gap now? (Closed, Low, Medium, High)"}
+SIZE_NAMES = {**LEVEL_NAMES, "closed": "Closed"}
 
 CSS = """<style>
 .pmo-votes .pmo-count { font-size: 30px; font-weight: 700; }
@@ -99,10 +101,12 @@ def service_bars(results: pd.DataFrame, names: dict[str, str]) -> str:
                            r.share, bool(r.consensus)) for r in results.itertuples())
 
 
-def participant_card(gap: dict, show_priority: bool = True) -> str:
+def participant_card(gap: dict, show_priority: bool = True, size_label: str = "Size") -> str:
     """The gap as a participant sees it: id, aspect, today → target, description; no
-    coverage status, and no present priority while they rate it (no anchoring)."""
-    badges = f'<span class="pmo-badge">Size: {LEVEL_NAMES.get(gap["size"], "")}</span>'
+    coverage status, and no present priority while they rate it (no anchoring). In a
+    size vote the size shown is the baseline's (``size_label``)."""
+    badges = (f'<span class="pmo-badge">{text(size_label)}: '
+              f'{LEVEL_NAMES.get(gap["size"], "")}</span>')
     if show_priority:
         badges += f'<span class="pmo-badge">Priority: {LEVEL_NAMES.get(gap["priority"], "")}</span>'
     desc = f'<p class="pmo-muted">{text(gap.get("description"))}</p>' \
@@ -113,12 +117,14 @@ def participant_card(gap: dict, show_priority: bool = True) -> str:
             f'<div><b>Target</b><br>{text(gap["future_state"])}</div></div>{desc}</div>')
 
 
-def priority_bars(row: pd.Series, current: str) -> str:
-    """One gap's L/M/H spread, its consensus, agreement and the gap's present priority."""
+def priority_bars(row: pd.Series, current: str, levels: tuple[str, ...] = ("H", "M", "L"),
+                  now: str = "now") -> str:
+    """One gap's L/M/H spread (or a size vote's, with closed), its consensus, agreement and
+    the gap's present priority (or its size at the baseline: ``now``)."""
     total = int(row["answered"])
-    bars = "".join(bar_row(LEVEL_NAMES[lv], int(row[lv]), total, int(row[lv]) / total,
-                           lv == row["consensus"]) for lv in ("H", "M", "L"))
-    verdict = (f"Consensus <b>{LEVEL_NAMES[row['consensus']]}</b>, agreement "
+    bars = "".join(bar_row(SIZE_NAMES[lv], int(row[lv]), total, int(row[lv]) / total,
+                           lv == row["consensus"]) for lv in levels)
+    verdict = (f"Consensus <b>{SIZE_NAMES[row['consensus']]}</b>, agreement "
                f"{row['agreement']:.0%}" if row["consensus"] else "No consensus (a tie)")
-    return (f"{bars}<div>{verdict} · <span class='pmo-muted'>now "
-            f"{LEVEL_NAMES.get(current, text(current))}</span></div>")
+    return (f"{bars}<div>{verdict} · <span class='pmo-muted'>{text(now)} "
+            f"{SIZE_NAMES.get(current, text(current))}</span></div>")
