@@ -85,8 +85,9 @@ def test_the_workbook_has_the_progress_sheets_and_summary(built: dict) -> None:
 def test_the_deck_has_a_progress_slide_after_the_title(built: dict) -> None:
     prs = Presentation(str(built["out"] / record.DECK))
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
-    assert titles[1].startswith("Progress since ") and "Two findings" in titles
-    chart = next(sh.chart for sh in prs.slides[1].shapes if sh.has_chart)
+    assert titles[1].startswith("Progress since ") and "Two findings" == titles[3]
+    assert titles[2] == "What is left of the gaps, per aspect"
+    chart = next(sh.chart for sh in prs.slides[2].shapes if sh.has_chart)
     assert [s.name for s in chart.plots[0].series][1] == "Now"
     assert len(chart.plots[0].categories) == len(
         pd.read_excel(built["out"] / record.WORKBOOK, sheet_name="progress by aspect"))

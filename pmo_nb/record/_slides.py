@@ -248,3 +248,18 @@ def rgb(colour: str) -> RGBColor:
         return RGBColor.from_string(colour[1:].upper())
     r, g, b = (int(float(v)) for v in colour[colour.index("(") + 1:-1].split(","))
     return RGBColor(r, g, b)
+
+
+def every_label(axis) -> None:
+    """A category axis that labels every category (PowerPoint skips some when crowded)."""
+    from pptx.oxml.ns import qn
+
+    ax = axis._element
+    for old in ax.findall(qn("c:tickLblSkip")):
+        ax.remove(old)
+    skip = ax.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    no_multi = ax.find(qn("c:noMultiLvlLbl"))
+    if no_multi is not None:
+        no_multi.addprevious(skip)
+    else:
+        ax.append(skip)

@@ -25,7 +25,7 @@ from pptx.enum.chart import (
     XL_LEGEND_POSITION,
     XL_MARKER_STYLE,
 )
-from pptx.util import Inches
+from pptx.util import Inches, Pt
 
 from ..analysis.coverage import coverage_matrix
 from ..errors import InputFileError, UsageError
@@ -35,6 +35,7 @@ from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from . import _slides
 from .facts import Facts
 from .html import number
+from .progress import size_words
 from .progress import title as progress_title
 from .report import made_on
 
@@ -256,15 +257,17 @@ def _votes(prs, f: Facts) -> None:
 
 
 def progress_since_baseline(prs, f: Facts) -> None:
-    """A follow-up's slides, right after the title: the progress in three lines with the
-    value per aspect then and now (a native bar chart), then the two findings."""
+    """A follow-up's slides, right after the title: the progress in three lines, the value
+    per aspect then and now (a native bar chart), then the two findings."""
     p = f.progress
     if p is None:
         return
     slide, area = _slides.new_slide(prs, progress_title(p))
     lines = [f"{m}: {r}" for m, r in zip(p.headline["measure"], p.headline["result"],
                                          strict=True)]
-    used = _slides.text_box(slide, area, lines, 16)
+    _slides.text_box(slide, area, [f"A follow-up of {p.label} ({p.date}).", *lines], 24)
+    slide, area = _slides.new_slide(prs, "What is left of the gaps, per aspect")
+    used = 0
     data = CategoryChartData()
     data.categories = [_slides.plain(a) for a in p.by_aspect["aspect"]]
     data.add_series(f"At the baseline ({p.date})", [float(v) for v in p.by_aspect["value_before"]])
@@ -274,15 +277,18 @@ def progress_since_baseline(prs, f: Facts) -> None:
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.category_axis.reverse_order = True  # the first aspect on top, as on the page
+    chart.category_axis.tick_labels.font.size = Pt(10)
+    _slides.every_label(chart.category_axis)
     chart.value_axis.has_title = True
     chart.value_axis.axis_title.text_frame.text = "Value of the gaps left (size × priority)"
     for series, colour in zip(chart.plots[0].series, ("#999999", STATUS_COLOURS["covered"]),
                               strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _slides.rgb(colour)
+    shrank = size_words(p.shrank_alone)
     rows = [[g, _slides.plain(a), str(b), str(n)] for g, a, b, n in zip(
-        p.shrank_alone["gap_id"], p.shrank_alone["aspect"], p.shrank_alone["size_before"],
-        p.shrank_alone["size_after"], strict=True)]
+        shrank["gap_id"], shrank["aspect"], shrank["size_before"], shrank["size_after"],
+        strict=True)]
     rows += [["", _slides.plain(name), "delivered", "gaps unchanged"]
              for name in p.no_effect["name"]]
     cols = [_slides.Column("Gap", 0.12), _slides.Column("Aspect or service", 0.48),

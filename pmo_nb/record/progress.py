@@ -16,9 +16,6 @@ from ..plots.style import LEVEL_NAMES
 from .facts import Facts, Progress
 from .html import Col, esc, table
 
-CHANGE_WORDS = {"closed": "closed", "shrunk": "smaller", "unchanged": "unchanged",
-                "grown": "larger", "new": "new"}
-
 
 def title(p: Progress) -> str:
     """The section's heading, from the baseline's date: ``'Progress since 12 March 2026'``.
@@ -62,7 +59,7 @@ def section(f: Facts, ws: Any, fig: Callable[[Any], str]) -> str:
         + "<h3>Gaps that shrank with no service delivered</h3>"
         '<p class="note">Something other than the PMO moved them, or their first size was '
         "off: the PMO should not claim them.</p>"
-        + table(_words(p.shrank_alone), shrank_cols, empty="None: every gap that shrank had a "
+        + table(size_words(p.shrank_alone), shrank_cols, empty="None: every gap that shrank had a "
                                                            "service delivered.")
         + "<h3>Services delivered whose gaps did not shrink</h3>"
         '<p class="note">They may need time to show, may not be used, or may not be what '
@@ -74,12 +71,8 @@ def section(f: Facts, ws: Any, fig: Callable[[Any], str]) -> str:
         + chain + "</section>")
 
 
-def gap_rows(p: Progress) -> pd.DataFrame:
-    """Gap by gap for the appendix-like table of the deck and the page: words, not codes."""
-    return _words(p.gaps).assign(change=p.gaps["change"].map(CHANGE_WORDS))
-
-
-def _words(frame: pd.DataFrame) -> pd.DataFrame:
+def size_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """``size_before``/``size_after`` as words: High, Medium, Low, Closed, New."""
     out = frame.copy()
     for col in ("size_before", "size_after"):
         if col in out:
