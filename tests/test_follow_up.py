@@ -235,7 +235,7 @@ def test_the_progress_figures_show_every_aspect_escaped(sample_ws, new_session):
         assert "&lt;b&gt;Skills&lt;/b&gt; &amp; R&amp;D" in ticks and "<b>Skills</b>" not in \
             str(fig.to_plotly_json())
         assert len(ticks) == follow.progress_by_aspect().shape[0]
-        assert fig.layout.title.text.startswith("Progress since ")
+        assert fig.layout.title.text.startswith("Gaps left per aspect since 20")
         assert any("+3 (+50%)" in t for t in fig.data[-1].text)  # Resource management grew
         chain = pmo_nb.plots.progress_chain(follow)
         assert chain.data[0].y[0] == "<b>All aspects</b>" and len(chain.data[0].x) == 2
@@ -264,9 +264,14 @@ def test_open_follow_up_makes_the_sample_once_and_never_undoes_the_room(tmp_path
 
 @pytest.mark.stores("sqlite")
 def test_a_follow_up_of_a_customer_never_gets_the_samples_answers(sample_ws, tmp_path):
+    sample_ws.set_title("Northwind Mutual")  # a customer's session on the sample's gaps
     sample_ws.close()
     with pmo_nb.open_follow_up(tmp_path / "q2.sqlite", sample_ws.path, sample=True) as ws2:
-        assert not ws2.progress()["reassessed"].any()  # the baseline existed: no sample answers
+        assert not ws2.progress()["reassessed"].any()  # not the sample: no sample answers
+    demo = pmo_nb.open_workshop(tmp_path / "demo.sqlite", sample=True)
+    demo.close()  # the demo played with in `make lab`: its follow-up is the sample's
+    with pmo_nb.open_follow_up(tmp_path / "demo-q2.sqlite", demo.path, sample=True) as ws2:
+        assert ws2.progress()["reassessed"].sum() == 11
     with pmo_nb.open_follow_up(tmp_path / "q3.sqlite", sample_ws.path, REASSESSMENT) as ws3:
         assert ws3.progress()["reassessed"].sum() == 11  # a customer's own file is used
 
@@ -344,3 +349,22 @@ def test_the_vote_panels_offer_the_size_vote_on_a_follow_up(follow):
     assert "Use as the gap's size now" == votes.adopt_buttons["G-04"].description
     assert ("Size now", "size") not in pmo_nb.ui.VotesPanel(
         pmo_nb.Workshop.open(follow.baseline.session)).kind.options
+
+
+@pytest.mark.stores("sqlite")
+def test_a_baseline_from_an_older_pmo_nb_is_read_as_it_is(sample_ws, tmp_path):
+    sample_ws.close()
+    old = tmp_path / "older.sqlite"
+    old.write_bytes(Path(sample_ws.path).read_bytes())
+    with sqlite3.connect(old) as conn:  # what the last release wrote: schema 3
+        conn.execute("DROP TABLE reassessments")
+        conn.execute("DROP TABLE deliveries")
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.close()
+    digest = hashlib.sha256(old.read_bytes()).hexdigest()
+    with pmo_nb.Workshop.follow_up(old, tmp_path / "q2.sqlite") as ws2:
+        assert ws2.progress()["services"].sum() == len(pd.read_csv(SAMPLE /
+                                                                   "sample_assignments.csv"))
+    assert hashlib.sha256(old.read_bytes()).hexdigest() == digest  # not migrated, not written
+    with pmo_nb.Workshop.open(old) as reopened:  # opened for writing, it is migrated
+        assert reopened.baseline is None and reopened.progress_tables() == {}

@@ -111,9 +111,9 @@ def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.Path
     - it does not: it starts from ``baseline_path`` (:meth:`Workshop.follow_up`); with
       ``sample=True`` and no baseline yet, the baseline is the sample organisation;
     - ``reassessment_path`` (gap_id, size[, note]) and ``deliveries_path`` (service_id,
-      status) are imported while the follow-up has none of its own yet (a follow-up of
-      the sample made now gets the sample's), so running the notebook again never undoes
-      what the room set since.
+      status) are imported while the follow-up has none of its own yet, so running the
+      notebook again never undoes what the room set since; with ``sample=True``, a
+      follow-up of the sample organisation made now gets the sample's answers.
 
     Examples
     --------
@@ -123,13 +123,15 @@ def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.Path
     >>> ws2.baseline.label, ws2.progress_summary()["closed"]
     ('Sample organisation', 2)
     """
-    sampled = False  # the sample's follow-up is made now: it gets the sample's answers
+    made = False  # a follow-up made now of the sample organisation gets the sample's answers
     if not (is_url(str(session_path)) or Path(session_path).exists()):
         if sample and not (is_url(str(baseline_path)) or Path(baseline_path).exists()):
             open_workshop(baseline_path, sample=True).close()
-            sampled = True
         Workshop.follow_up(baseline_path, session_path, title=title).close()
+        made = True
     ws = Workshop.open(session_path)
+    sampled = made and sample and ws.baseline is not None \
+        and ws.baseline.label == _resources.SAMPLE_TITLE
     if sampled and reassessment_path is None and deliveries_path is None:
         files = _resources.sample_follow_up_files()
         reassessment_path, deliveries_path = files["reassessment"], files["deliveries"]

@@ -66,8 +66,8 @@ def progress(ws: Any) -> go.Figure:
     fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
                       margin=dict(t=110))
     before, after = table["value_before"].sum(), table["value_after"].sum()
-    title = (f"Progress since {esc(base.label)} ({esc(base.date)}): gaps left "
-             f"{before:g} → {after:g} ({_pct(before, after)})")
+    title = (f"Gaps left per aspect since {esc(base.date)}: {before:g} → {after:g} "
+             f"({_pct(before, after)})")  # short: it must fit a printed page's width
     return finish(fig, title, height=160 + 52 * len(rows))
 
 
