@@ -84,6 +84,8 @@ def test_reassess_and_deliveries_are_undoable_steps_in_the_history(follow):
     assert follow.set_delivery("S-TRAIN-PM", "delivered") is False
     steps = follow.history.query("not undone")
     assert steps["action"].tolist()[-3:] == ["reassess", "reassess", "set delivery"]
+    assert steps["gap_id"].tolist()[-3:-1] == ["G-01", "G-07"]
+    assert steps["service_id"].tolist()[-1] == "S-TRAIN-PM"
     table = follow.progress().set_index("gap_id")
     assert table.loc["G-01", ["size_after", "reassessed", "note", "delivered"]].tolist() == [
         "M", True, "12 trained", 1]

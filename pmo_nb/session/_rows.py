@@ -125,8 +125,10 @@ def expand(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def history(rows: pd.DataFrame) -> pd.DataFrame:
     keys = rows["key"].map(json.loads)
     ent = rows["entity"]
-    gap = [k[0] if e in ("gap", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
-    svc = [k[-1] if e in ("service", "assignment") else "" for e, k in zip(ent, keys, strict=True)]
+    gap = [k[0] if e in ("gap", "assignment", "reassessment") else ""
+           for e, k in zip(ent, keys, strict=True)]
+    svc = [k[-1] if e in ("service", "assignment", "delivery") else ""
+           for e, k in zip(ent, keys, strict=True)]
     out = rows.assign(gap_id=gap, service_id=svc, undone=rows["undone"].astype(bool))
     return out[
         [
