@@ -14,6 +14,7 @@ import pytest
 import pmo_nb
 from conftest import SAMPLE
 from pmo_nb import DataError, SessionError, UnknownGapError, UnknownServiceError, UsageError
+from pmo_nb.record import report
 
 pytestmark = pytest.mark.stores("sqlite", "postgresql")
 
@@ -370,3 +371,18 @@ def test_a_baseline_from_an_older_pmo_nb_is_read_as_it_is(sample_ws, tmp_path):
     assert hashlib.sha256(old.read_bytes()).hexdigest() == digest  # not migrated, not written
     with pmo_nb.Workshop.open(old) as reopened:  # opened for writing, it is migrated
         assert reopened.baseline is None and reopened.progress_tables() == {}
+
+
+@pytest.mark.stores("sqlite")
+def test_a_baseline_from_last_quarter_is_dated_by_its_last_change(sample_ws, tmp_path):
+    sample_ws.close()
+    with sqlite3.connect(sample_ws.path) as conn:  # the workshop was held in March
+        conn.execute("UPDATE history SET at = '2026-03-12T15:40:00+00:00'")
+    conn.close()
+    with pmo_nb.Workshop.follow_up(sample_ws.path, tmp_path / "q2.sqlite") as ws2:
+        assert ws2.baseline.date == "2026-03-12"
+        facts = pmo_nb.record.gather(ws2, pmo_nb.record.Options(budget=300))
+        assert report.render(facts, ws2).count(
+            "<h2>Progress since 12 March 2026</h2>") == 1
+        chain = ws2.progress_chain()
+        assert chain.drop_duplicates("assessment")["date"].tolist()[0] == "2026-03-12"

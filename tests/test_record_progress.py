@@ -18,6 +18,7 @@ from pptx import Presentation
 import pmo_nb
 from conftest import CATALOG, CHROMIUM, HOSTILE, REMOTE_TAG, SAMPLE, SAMPLE_ASSIGNMENTS
 from pmo_nb import record
+from pmo_nb.record import report
 
 HOSTILE_ASPECT = "<b>Stakeholder</b> engagement"
 
@@ -104,7 +105,7 @@ def test_a_chain_of_three_shows_the_path_in_the_record(built: dict, tmp_path: Pa
     with pmo_nb.Workshop.follow_up(built["session"], third) as ws3:
         ws3.reassess("G-01", "closed")
         facts = record.gather(ws3, record.Options(budget=300))
-        html = record.report.render(facts, ws3)
+        html = report.render(facts, ws3)
     assert facts.progress.assessment == 2 and facts.progress.chain["assessment"].max() == 3
     assert section(html, "progress").count("Plotly.newPlot(") == 2  # + the chain
 
