@@ -20,6 +20,14 @@ def test_workshop_benchmark_reports_ratios_against_floors():
     assert re.search(r"one click .*: \d+\.\d ms at 50 gaps", done.stdout)
 
 
+def test_progress_benchmark_reports_every_step_against_its_floor():
+    done = subprocess.run([sys.executable, "benchmarks/bench_progress.py", "--quick"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
+    for name in (r"follow_up\(\)", r"progress\(\)", r"reassess\(\)", "panel click"):
+        assert re.search(rf"^{name} 120 x 80 +\d+\.\dms +\d+\.\dms +\d+\.\dx ", done.stdout,
+                         re.M), done.stdout
+
+
 def test_plan_benchmark_quick_run_proves_its_plans():
     done = subprocess.run([sys.executable, "benchmarks/bench_plan.py", "--quick"], cwd=REPO,
                           capture_output=True, text=True, timeout=600, check=True)

@@ -386,3 +386,12 @@ def test_a_baseline_from_last_quarter_is_dated_by_its_last_change(sample_ws, tmp
             "<h2>Progress since 12 March 2026</h2>") == 1
         chain = ws2.progress_chain()
         assert chain.drop_duplicates("assessment")["date"].tolist()[0] == "2026-03-12"
+
+
+@pytest.mark.stores("sqlite")
+def test_nothing_to_follow_up_when_every_gap_is_closed(follow, tmp_path):
+    for gap_id in follow.gaps["gap_id"]:
+        follow.reassess(gap_id, "closed")
+    with pytest.raises(SessionError, match="Every gap of .* is closed: there is nothing left"):
+        pmo_nb.Workshop.follow_up(follow.path, tmp_path / "q3.sqlite")
+    assert not (tmp_path / "q3.sqlite").exists()

@@ -35,6 +35,7 @@ else:
     _Workshop = object
 
 BASELINE = "baseline"  # the settings key of a follow-up's snapshot of its baseline
+_UNREAD = object()
 
 
 class Baseline(NamedTuple):
@@ -104,10 +105,9 @@ class FollowUp(_Workshop):
         """One row per gap: gap_id, aspect, priority, size_before, size_after, reassessed,
         value_before, value_after (0 when closed), change, services (committed at the
         baseline), delivered (how many of them), service_ids."""
-        snap = self._follow_up_snapshot("progress")
-        return prog.progress_table(pd.DataFrame(snap["gaps"]), self._frame("gaps"),
-                                   self._saved("reassessments"), _committed(snap),
-                                   self._saved("deliveries"), self.weights)
+        before, committed = self._follow_up_snapshot("progress")["frames"]
+        return prog.progress_table(before, self._frame("gaps"), self._saved("reassessments"),
+                                   committed, self._saved("deliveries"), self.weights)
 
     def progress_by_aspect(self) -> pd.DataFrame:
         """Per aspect: gaps, value_before, value_after, change, change_pct and how many gaps
@@ -117,8 +117,8 @@ class FollowUp(_Workshop):
     def progress_services(self) -> pd.DataFrame:
         """Each service committed at the baseline (or given a status since): name, status,
         the gaps it was committed to and how many of them shrank or closed."""
-        snap = self._follow_up_snapshot("progress_services")
-        committed, done = _committed(snap), self._saved("deliveries")
+        committed = self._follow_up_snapshot("progress_services")["frames"][1]
+        done = self._saved("deliveries")
         extra = done.loc[~done["service_id"].isin(committed["service_id"]), ["service_id"]]
         return prog.services_table(committed, done, self._frame("catalog"), self.progress(),
                                    extra)
@@ -221,9 +221,18 @@ class FollowUp(_Workshop):
         return len(ops)
 
     # -- internals -------------------------------------------------------------------------
+    _snap: dict | None | object = _UNREAD  # the baseline's snapshot, read once per handle
+
     def _snapshot(self) -> dict | None:
-        text = self._store.meta(BASELINE)
-        return json.loads(text) if text else None
+        """The baseline's snapshot (written once, when the follow-up was made: it never
+        changes, so a handle parses it once)."""
+        if self._snap is _UNREAD:
+            text = self._store.meta(BASELINE)
+            snap = json.loads(text) if text else None
+            if snap is not None:
+                snap["frames"] = (pd.DataFrame(snap["gaps"]), _committed(snap))
+            self._snap = snap
+        return self._snap
 
     def _follow_up_snapshot(self, method: str) -> dict:
         snap = self._snapshot()
@@ -257,6 +266,9 @@ def _snapshot(base) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     label = base.title or str(base.label)
     date = str(history["at"].max())[:10] if len(history) else now()[:10]
     kept = gaps[gaps["size"] != schema.CLOSED]
+    if kept.empty:
+        raise SessionError(f"Every gap of '{base.label}' is closed: there is nothing left for "
+                           "a follow-up to reassess (nothing was written).")
     asg = base.assignments
     snapshot = {
         "label": label, "date": date, "session": shown(target(base.path)),
