@@ -27,8 +27,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pmo_nb  # noqa: E402
 from _generate import workshop_frames  # noqa: E402
+
+import pmo_nb  # noqa: E402
 
 WEIGHT = {"L": 1.0, "M": 2.0, "H": 3.0, "closed": 0.0}
 
