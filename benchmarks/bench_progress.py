@@ -4,12 +4,16 @@ against a floor measured in the same run.
     python benchmarks/bench_progress.py            # 120 x 80 and 5,000 x 300
     python benchmarks/bench_progress.py --quick    # 120 x 80 only
 
-| step | floor (same process, same data) |
-|---|---|
-| `Workshop.follow_up` (read the baseline, write the new session) | `Workshop.open` creating a session from the same gaps and catalog |
-| `ws.progress()` | bare pandas: the snapshot joined with the new sizes, value = weight x weight, commitments counted per gap |
-| `ws.reassess()` (one durable step) | a bare durable SQLite write (WAL, synchronous=FULL, BEGIN; INSERT OR REPLACE; COMMIT) |
-| a click in `ui.ProgressPanel` (reassess, then the panel redrawn: headline, gap, figure) | `ws.progress()` |
+Floors (same process, same data):
+
+- ``Workshop.follow_up`` (read the baseline, write the new session): ``Workshop.open``
+  creating a session from the same gaps and catalog;
+- ``ws.progress()``: bare pandas (the snapshot joined with the new sizes, value = weight x
+  weight, commitments counted per gap);
+- ``ws.reassess()`` (one durable step): a bare durable SQLite write (WAL,
+  synchronous=FULL, BEGIN; INSERT OR REPLACE; COMMIT);
+- a click in ``ui.ProgressPanel`` (reassess, then the panel redrawn: headline, gap,
+  figure): ``ws.progress()``.
 """
 
 from __future__ import annotations
