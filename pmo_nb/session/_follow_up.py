@@ -146,7 +146,7 @@ class FollowUp(_Workshop):
         reassessed so far): assessment, label, date, aspect, value."""
         snap = self._follow_up_snapshot("progress_chain")
         values = self.progress_by_aspect().set_index("aspect")["value_after"].to_dict()
-        label = self.title or str(self.label)
+        label = self.title or _name(self.label)
         return prog.chain([*snap["chain"], {"label": label, "date": now()[:10],
                                             "values": values}])
 
@@ -249,6 +249,17 @@ class FollowUp(_Workshop):
         return self._store.read(table)
 
 
+def _name(label: str) -> str:
+    """A session without a title, as a person names it: ``acme-q1`` for ``acme-q1.sqlite``.
+
+    >>> _name("acme-q1.sqlite"), _name("postgresql://pmo@db:5432/pmo?workshop=acme-q1")
+    ('acme-q1', 'acme-q1')
+    """
+    if "workshop=" in label:
+        return label.split("workshop=", 1)[1].split("&", 1)[0]
+    return label[: -len(".sqlite")] if label.endswith(".sqlite") else label
+
+
 def _committed(snap: dict) -> pd.DataFrame:
     return pd.DataFrame(snap["committed"], columns=["gap_id", "service_id", "contribution"])
 
@@ -263,7 +274,7 @@ def _snapshot(base) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     values = pd.Series(prog.value(gaps["size"], gaps["priority"], base.weights),
                        index=gaps.index).groupby(gaps["aspect"], sort=False).sum()
     history = base.history
-    label = base.title or str(base.label)
+    label = base.title or _name(base.label)
     date = str(history["at"].max())[:10] if len(history) else now()[:10]
     kept = gaps[gaps["size"] != schema.CLOSED]
     if kept.empty:
