@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import pmo_nb
 from conftest import SAMPLE
 from pmo_nb import plan as pl
-from pmo_nb.errors import UnknownServiceError
+from pmo_nb.errors import PlanCancelled, UnknownServiceError
 from pmo_nb.plan import _milp, _reduce, select
 
 LEVEL = {"full": 1.0, "partial": 0.5}
@@ -484,3 +484,17 @@ def test_a_plan_prints_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=SAMPLE.parent, capture_output=True,
                           text=True, check=True, timeout=120)
     assert done.stdout == ""
+
+
+def test_budget_curve_stops_when_asked():
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(PlanCancelled, match="cancelled by a newer change"):
+        pl.budget_curve(demo_ws(), stop=stop)
+    with pytest.raises(PlanCancelled):
+        pl.budget_curve(demo_ws(), [0, 10, 20, 30], stop=stop)
+    assert len(pl.budget_curve(demo_ws(), stop=lambda: False)) == 6

@@ -105,6 +105,12 @@ def greedy(m: Model, budget: float) -> np.ndarray:
     return chosen
 
 
+def fill(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
+    """Greedy from ``chosen``: add the affordable service of most marginal value per cost."""
+    out, _, _ = _steps(m, chosen.copy(), ~chosen & ~m.banned, budget, stop=True)
+    return out
+
+
 def ratio_order(m: Model, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The chosen services, highest marginal value per cost first, and each marginal value."""
     _, order, gains = _steps(m, np.zeros(len(m.cost), bool), chosen.copy(), np.inf, stop=False)
