@@ -29,8 +29,8 @@ Examples
 True
 >>> bool(panel.wait().curve["services"].str.contains("S-TOOL-PPM").all())
 True
->>> panel.budget.value = 200
->>> panel.plan.cost <= 200, panel.plan.optimal
+>>> panel.budget.value = 300
+>>> panel.plan.cost <= 300, panel.plan.optimal
 (True, True)
 """
 
