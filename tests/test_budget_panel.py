@@ -235,3 +235,9 @@ def test_going_back_to_the_drawn_choices_cancels_the_curve_on_its_way(sample_ws,
     release.set()
     panel.wait(30)
     assert panel.curve is before and not panel.curve["services"].str.contains("S-TOOL-PPM").all()
+
+
+def test_a_slider_value_with_float_noise_is_read_on_the_slider_grid(panel):
+    panel.budget.value = 1200 - 830.0000000000001  # 369.9999999999999, as a browser may send
+    assert panel.plan.budget == 370 and panel.plan.optimal and "of <b>370 k$</b>" in \
+        panel.summary.value

@@ -498,3 +498,9 @@ def test_budget_curve_stops_when_asked():
     with pytest.raises(PlanCancelled):
         pl.budget_curve(demo_ws(), [0, 10, 20, 30], stop=stop)
     assert len(pl.budget_curve(demo_ws(), stop=lambda: False)) == 6
+
+
+def test_a_budget_a_rounding_below_a_cost_still_buys_it():
+    """A slider's float steps give 49.99999999999999 for 50: the plan is still proven."""
+    plan = pl.select_services(demo_ws(), 50 - 1e-14)
+    assert plan.optimal and plan.cost == 50 and plan.covered_weight == 14.0

@@ -77,8 +77,9 @@ def judge(m: Model, chosen: np.ndarray, bound: float, message: str) -> Choice:
 
 
 def repair(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
-    """Drop the least useful non-forced service while solver tolerance left cost > budget."""
-    while m.cost[chosen].sum() > budget:
+    """Drop the least useful non-forced service while solver tolerance left cost > budget
+    (a budget a float's rounding below a sum of costs still buys it: 1e-9 relative)."""
+    while m.cost[chosen].sum() > budget + 1e-9 * max(1.0, abs(budget)):
         loss = unique_values(m, chosen) / np.maximum(m.cost, 1e-12)
         loss[~chosen | m.forced] = np.inf
         chosen[int(np.argmin(loss))] = False

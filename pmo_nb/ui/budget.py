@@ -74,8 +74,8 @@ CSS = """<style>
 .pmo-budget .pmo-stale { opacity: 0.4; }
 .pmo-budget-updating { font-size: 16px; min-height: 22px; }
 </style>"""
-UPDATING = ('<div class="pmo-budget-updating pmo-muted">⟳ Updating the budget curve for '
-            "these must-haves and exclusions…</div>")
+UPDATING = ('<div class="pmo-budget-updating pmo-muted">⟳ Updating the budget curve (below) '
+            "for these must-haves and exclusions…</div>")
 
 
 @dataclass(frozen=True)
@@ -179,8 +179,9 @@ class BudgetPanel(Panel):
             w.HTML(h.CSS + CSS),
             w.HBox([self.budget, self.wave_budget], layout=w.Layout(width="100%",
                                                                     align_items="center")),
-            self.summary, self.status, narrowing, w.HBox([left, right], layout=row),
-            w.HBox([w.VBox([self.curve_state, self.curve_view], layout=half),
+            self.summary, self.curve_state, self.status, narrowing,
+            w.HBox([left, right], layout=row),
+            w.HBox([w.VBox([self.curve_view], layout=half),
                     w.VBox([self.roadmap_view], layout=half)], layout=row),
         ], layout=w.Layout(width="100%"))
 
@@ -228,7 +229,7 @@ class BudgetPanel(Panel):
             self._replan_now(wait)
 
     def _replan_now(self, wait: bool) -> None:
-        must, exclude, budget = self.must.value, self.exclude.value, float(self.budget.value)
+        must, exclude, budget = self.must.value, self.exclude.value, self._budget()
         self.status.value = ""
         try:
             self.plan = pl.select_services(self.ws, budget, must=must, exclude=exclude,
@@ -246,6 +247,12 @@ class BudgetPanel(Panel):
         self._draw_heatmap()
         self._request_curve(wait)
         self._draw_roadmap()
+
+    def _budget(self) -> float:
+        """The slider's budget on its own grid: the browser's steps add float noise
+        (1200 - 50 came as 1149.9999999999998), which must not cost a plan its proof."""
+        step = float(self.budget.step)
+        return round(round(float(self.budget.value) / step) * step, 9)
 
     def _summary_html(self) -> str:
         plan, unit = self.plan, self.unit
@@ -327,11 +334,11 @@ class BudgetPanel(Panel):
     def _draw_curve(self) -> None:
         if self.curve is None:
             return
-        budget = float(self.budget.value)
+        budget = self._budget()
         fig = plots.budget_curve_figure(curve_with_plan(self.curve, self.plan), budget)
-        if fig.layout.annotations and budget < float(self.curve["budget"].max()) / 2:
-            fig.layout.annotations[0].update(xanchor="left", xshift=6)  # stay in the figure
         top = max(float(self.budget.max), budget)  # the slider's end: every candidate's cost
+        if fig.layout.annotations and budget < top / 2:  # the label stays in the figure
+            fig.layout.annotations[0].update(xanchor="left", xshift=6)
         fig.update_xaxes(range=[0, top * 1.03], autorange=False)  # not the label's width
         fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
