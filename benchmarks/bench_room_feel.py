@@ -32,6 +32,7 @@ Rows (each with its floor, timed here):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sqlite3
@@ -180,19 +181,15 @@ def floor_coverage(gaps: pd.DataFrame, asg: pd.DataFrame) -> pd.DataFrame:
 
 
 def floor_write(folder: Path) -> Callable[[], None]:
+    """BEGIN; INSERT OR REPLACE; COMMIT on a bare WAL file with synchronous=FULL."""
     conn = sqlite3.connect(folder / "floor.sqlite", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("CREATE TABLE a (gap_id TEXT, service_id TEXT, contribution TEXT, note TEXT, "
-                 "updated_at TEXT, PRIMARY KEY (gap_id, service_id))")
-    flip = iter(range(10**9))
-
-    def write() -> None:
-        conn.execute("BEGIN")
-        conn.execute("INSERT OR REPLACE INTO a VALUES ('G', 'S', ?, '', '')",
-                      (("full", "partial")[next(flip) % 2],))
-        conn.execute("COMMIT")
-    return write
+    conn.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE a "
+                       "(gap_id, service_id, contribution, note, updated_at, "
+                       "PRIMARY KEY (gap_id, service_id));")
+    kinds = itertools.cycle(("full", "partial"))  # every call really writes
+    upsert = "INSERT OR REPLACE INTO a VALUES ('G', 'S', ?, '', '')"
+    return lambda: (conn.execute("BEGIN"), conn.execute(upsert, (next(kinds),)),
+                    conn.execute("COMMIT"))
 
 
 def interleaved(fn: Callable[[], object], floor: Callable[[], object], n: int
