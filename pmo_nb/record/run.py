@@ -115,7 +115,9 @@ class Runner(threading.Thread):
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=TIMEOUT)
+            self._say("kernel started")
             await _silently(kc, _WARM)
+            self._say("kernel: pmo_nb imported")
             job = await asyncio.to_thread(self._jobs.get)
             if job is not None:
                 await self._execute_all(km, kc, work, *job)
@@ -133,8 +135,12 @@ class Runner(threading.Thread):
             await _silently(kc, _RESET)  # a clean namespace, cells numbered from 1
             await _execute(km, kc, path.stem, nb, work)
             nbformat.write(nb, folder / path.name)
-            print(f"[{i}/{len(self.notebooks)}] {path.name} "
-                  f"({time.perf_counter() - self.start_time:.1f} s)", file=self.log)
+            self._say(f"[{i}/{len(self.notebooks)}] {path.name}")
+
+    def _say(self, step: str) -> None:
+        """One line of progress: the step done, and the time since the record started."""
+        print(f"{step} ({time.perf_counter() - self.start_time:.1f} s)", file=self.log,
+              flush=True)
 
 
 async def _silently(kc: object, code: str) -> None:
