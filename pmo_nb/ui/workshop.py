@@ -53,8 +53,9 @@ class WorkshopPanel(Panel):
         self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 0%", width="auto",
                                                      min_width="120px"))
         self.prev_button = w.Button(description="Previous", icon="arrow-left",
+                                    tooltip="Previous gap",
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
-        self.next_button = w.Button(description="Next", icon="arrow-right",
+        self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next gap",
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
         third = w.Layout(width="32%")
         self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
@@ -112,7 +113,7 @@ class WorkshopPanel(Panel):
         self.services.box.add_class("pmo-services")
         row = dict(align_items="center", flex_flow="row wrap", width="100%")
         left = w.VBox([
-            w.HBox([self.prev_button, self.gap_select, self.next_button]),
+            w.HBox([self.prev_button, self.gap_select, self.next_button]).add_class("pmo-nav"),
             w.HBox([self.show, self.aspect, self.priority]),
             w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
             self.card,
