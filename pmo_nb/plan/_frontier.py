@@ -9,9 +9,9 @@ Most points need no MILP. Two proven upper bounds on ``V(b)`` are cheap: the LP
 relaxation at ``b`` (one HiGHS model kept for the whole frontier, re-solved from its
 last basis after the budget row moves; the bound recomputed from its duals,
 :class:`pmo_nb.plan._reduce.Relaxation`) and the point above (``V`` never rises as the
-budget falls; one grain lower when that point was the cheapest plan of its value). A
-known plan is tried against them: the point above less the one service whose loss
-costs least, then filled greedily within ``b``, and greedy from nothing. When the known
+budget falls; one grain lower when that point was the cheapest plan of its value). Known
+plans are tried against them: the point above less one of its least missed services,
+filled greedily within ``b``; the services the LP took whole, filled; greedy from nothing. When the known
 plan reaches the bound (no better value fits below it), it is the point; else one exact
 MILP (:func:`pmo_nb.plan._milp.solve`) starts from it.
 """
@@ -50,6 +50,14 @@ class _Bound:
         spare = _reduce.budget_grid(self.sub.cost, budget - self.spent)
         return self.const + self.lp.resolve(-1, spare, deadline)
 
+    def whole(self, m: Model) -> np.ndarray:
+        """The forced services and those the last LP took whole: a start to fill."""
+        chosen = m.forced.copy()
+        if self.lp is not None:
+            x = np.asarray(self.lp._h.getSolution().col_value)[: len(self.free)]
+            chosen[self.free[x > 1 - 1e-6]] = True
+        return chosen
+
 
 def frontier(m: Model, time_limit: float, stop: Callable[[], bool] | None = None
              ) -> list[tuple[float, Choice, bool]]:
@@ -86,6 +94,9 @@ def _point(m: Model, budget: float, bound: _Bound, points: list, cheapest: bool,
         above = points[-1][1]
         top = min(top, above.bound - step if cheapest and above.optimal else above.bound)
     known = _known(m, budget, points[-1][1].chosen if points else None)
+    rounded = bound.whole(m)
+    if m.cost[rounded].sum() <= budget:
+        known = _milp._better(m, known, fill(m, rounded, budget))
     quick = judge(m, known, max(top, value(m, known)), "proven by the LP bound")
     if quick.optimal:
         return quick, False
