@@ -11,9 +11,9 @@ last basis after the budget row moves; the bound recomputed from its duals,
 :class:`pmo_nb.plan._reduce.Relaxation`) and the point above (``V`` never rises as the
 budget falls; one grain lower when that point was the cheapest plan of its value). Known
 plans are tried against them: the point above less one of its least missed services,
-filled greedily within ``b``; the services the LP took whole, filled; greedy from nothing. When the known
-plan reaches the bound (no better value fits below it), it is the point; else one exact
-MILP (:func:`pmo_nb.plan._milp.solve`) starts from it.
+filled greedily within ``b``; the services the LP took whole, filled; greedy from nothing.
+When the best of them reaches the bound (no better value fits below it), it is the point;
+else one exact MILP (:func:`pmo_nb.plan._milp.solve`) starts from it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ One kernel runs every notebook in turn (its namespace cleared and its cell numbe
 to 1 before each, so each reads as if run alone): the kernel start and the imports are
 paid once, not once per notebook (about 3 s each), and they overlap with the page being
 written. Figures stay plotly JSON (small notebooks); widget state is not stored (it
-would hold plotly.js per widget).
+would hold plotly.js per widget), so the panels are not built at all: each shows its
+line of text (:class:`pmo_nb.ui.base.Static`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import nbformat
 
 KERNEL = "python3"
+STATIC_PANELS = "PMO_NB_STATIC_PANELS"  # pmo_nb.ui.base.STATIC_ENV: panels as text only
 RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the stakeholders' page draws its own
 TIMEOUT = 600  # seconds a cell may take
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter
@@ -109,7 +111,7 @@ class Runner(threading.Thread):
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name=KERNEL)
-        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER, **self.env}
+        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER, STATIC_PANELS: "1", **self.env}
         await km.start_kernel(cwd=str(work), env=env, extra_arguments=_QUIET)
         kc = km.client()
         kc.start_channels()
