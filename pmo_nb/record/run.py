@@ -115,25 +115,37 @@ class Runner(threading.Thread):
         await km.start_kernel(cwd=str(work), env=env, extra_arguments=_QUIET)
         kc = km.client()
         kc.start_channels()
+        # the parameters go in (papermill's import: 0.4 s) while the kernel starts
+        ready = asyncio.create_task(asyncio.to_thread(self._prepare, work))
         try:
             await kc.wait_for_ready(timeout=TIMEOUT)
             self._say("kernel started")
             await _silently(kc, _WARM)
             self._say("kernel: pmo_nb imported")
-            job = await asyncio.to_thread(self._jobs.get)
+            job = await ready
             if job is not None:
                 await self._execute_all(km, kc, work, *job)
         finally:
+            ready.cancel()
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    async def _execute_all(self, km: object, kc: object, work: Path, params: dict,
+    def _prepare(self, work: Path) -> tuple[list, Path] | None:
+        """The notebooks with their parameters in, once given (None: cancelled)."""
+        import papermill  # noqa: F401  (loaded while waiting for the parameters)
+
+        job = self._jobs.get()
+        if job is None:
+            return None
+        params, folder = job
+        return [parameterize(work / path.name, params) for path in self.notebooks], folder
+
+    async def _execute_all(self, km: object, kc: object, work: Path, nbs: list,
                            folder: Path) -> None:
         import nbformat
 
         folder.mkdir()
-        for i, path in enumerate(self.notebooks, start=1):
-            nb = parameterize(work / path.name, params)
+        for i, (path, nb) in enumerate(zip(self.notebooks, nbs, strict=True), start=1):
             await _silently(kc, _RESET)  # a clean namespace, cells numbered from 1
             await _execute(km, kc, path.stem, nb, work)
             nbformat.write(nb, folder / path.name)
