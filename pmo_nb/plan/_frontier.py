@@ -3,7 +3,8 @@
 From the top down. At budget ``b`` the best value ``V(b)`` is proven, and the plan that
 reaches it taken; the next budget is one cost step below that plan's cost. A plan of
 value ``V(b)`` that was not the cheapest of its value is found again one step down and
-replaces it, so each point ends as the cheapest plan of its value.
+replaces it, so each point ends as the cheapest plan of its value. Services another one
+beats (no dearer, at least as good for every gap) are left out first (:func:`dominated`).
 
 Most points need no MILP. Two proven upper bounds on ``V(b)`` are cheap: the LP
 relaxation at ``b`` (one HiGHS model kept for the whole frontier, re-solved from its
@@ -21,6 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -64,6 +66,7 @@ def frontier(m: Model, time_limit: float, stop: Callable[[], bool] | None = None
     """``(budget, choice, proven)`` at each budget where the best plan gets better, cheapest
     first. ``time_limit`` holds for each MILP; ``stop()`` true ends it with
     :class:`pmo_nb.errors.PlanCancelled` (checked before each point)."""
+    m = replace(m, banned=m.banned | dominated(m))  # never in a cheapest plan of its value
     low, unit = float(m.cost[m.forced].sum()), _reduce.cost_step(m.cost)
     step = grain(m.weight)
     budget = float(m.cost[~m.banned | m.forced].sum())
@@ -119,3 +122,24 @@ def _known(m: Model, budget: float, above: np.ndarray | None, tries: int = TRIES
         start[s] = False
         best = _milp._better(m, best, fill(m, start, budget))
     return best
+
+
+def dominated(m: Model) -> np.ndarray:
+    """Services another one beats: it costs no more and helps every gap at least as much
+    (of two equal ones, the later). Swapping one in for the other never loses value nor
+    costs more, so no cheapest plan of its value needs the dominated one. Must-haves stay;
+    a banned service dominates nothing."""
+    n, live = len(m.cost), m.weight[m.rows] > 0
+    levels = np.zeros((n, len(m.weight)))
+    levels[m.cols[live], m.rows[live]] = m.level[live]
+    out = np.zeros(n, bool)
+    for a in np.flatnonzero(~m.forced):
+        mine = np.flatnonzero(levels[a])  # its gaps: any service beating it serves them
+        covers = (levels[:, mine] >= levels[a, mine]).all(axis=1) & (m.cost <= m.cost[a])
+        covers &= ~m.banned
+        covers[a] = False
+        for b in np.flatnonzero(covers):  # of two equal services, the earlier one stays
+            if b < a or m.cost[b] < m.cost[a] or (levels[b] != levels[a]).any():
+                out[a] = True
+                break
+    return out
