@@ -36,7 +36,6 @@ True
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 from collections.abc import Iterable
@@ -64,7 +63,6 @@ from . import html as h
 from .base import Panel
 from .heatmap import GridHeatmap
 
-log = logging.getLogger(__name__)
 NB_HYPHEN = "\u2011"
 CSS = """<style>
 .pmo-budget .widget-readout { font-size: 20px; font-weight: 700; min-width: 70px; }
@@ -204,8 +202,9 @@ class BudgetPanel(Panel):
         for value in sorted(named - set(known)):
             raise UnknownServiceError(value, known)
         cand = self._candidates()
-        extra = catalog[catalog["service_id"].isin(named - set(cand["service_id"]))]
-        cand = pd.concat([cand, extra[cand.columns.intersection(extra.columns)]])
+        extra = catalog["service_id"].isin(named - set(cand["service_id"]))
+        if extra.any():  # e.g. a must-have that no gap has yet
+            cand = pd.concat([cand, catalog.loc[extra, cand.columns]])
         cand = cand.sort_values("name", kind="stable")
         options = [(f"{n} ({s}) · {c:g}", s) for n, s, c in
                    zip(cand["name"], cand["service_id"], cand["cost"], strict=True)]
