@@ -294,8 +294,7 @@ class Workshop(GapEdits, VotingMixin):
         gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         contribution, note = _rows.contribution(contribution), _rows.text(note)
         with self._look():  # one look at others' changes for the checks (a click's path)
-            self._gap(gap_id, row=False), self._service(service_id)
-            self._check_assignable(gap_id)
+            self._check_assignable(gap_id), self._service(service_id)  # the gap's id first
             before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
             return
