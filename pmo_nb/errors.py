@@ -9,7 +9,8 @@
 - ``SessionError`` (also a ``ValueError``): a session that cannot be opened or changed as
   asked (not a session, a newer schema, other gaps than the saved ones, not writable).
 - ``PlanError`` (also a ``ValueError``): a budget question that has no answer as asked
-  (must-haves over budget, a service both required and excluded, a bad budget).
+  (must-haves over budget, a service both required and excluded, a bad budget);
+  ``PlanCancelled``: a budget curve stopped by its caller (a newer change replaced it).
 - ``UsageError`` (also a ``ValueError``): an argument outside what a function accepts.
 - ``RecordError``: a record notebook failed or is missing; nothing was written.
 - ``VoteError`` (also a ``ValueError``): a ballot or vote step the current vote does not
@@ -83,6 +84,10 @@ class InputFileError(PmoError, FileNotFoundError):
 
 class PlanError(PmoError, ValueError):
     """A budget question with no answer as asked; the message says what to change."""
+
+
+class PlanCancelled(PlanError):
+    """A budget curve stopped because a newer question replaced it (the budget panel)."""
 
 
 class UsageError(PmoError, ValueError):

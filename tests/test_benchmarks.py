@@ -60,3 +60,16 @@ def test_room_benchmark_reports_phones_against_its_floor():
         assert re.search(rf"^{name} +2/2 .* 1 +\d+\.\d\d s +0 ", done.stdout, re.M), done.stdout
     assert re.search(r"page ready p95, room / floor: \d+\.\d\dx", done.stdout)
     assert "ballots saved in the session: 2 of 2 phones" in done.stdout
+
+
+def test_room_feel_benchmark_reports_every_row_of_issue_26():
+    done = subprocess.run([sys.executable, "benchmarks/bench_room_feel.py", "--quick"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
+    for name in (r"budget panel 40 x 20: must-have ticked, callback",
+                 r"  exact frontier with the must-have \(\d+ points, all optimal True\)",
+                 r"coverage\(\) \+ coverage_matrix\(\), 300 x 40 x 900",
+                 r"assign\(\) vs a bare durable SQLite write",
+                 r"exact plan 500 x 60, 40 aspects, 25% budget"):
+        assert re.search(rf"^{name} .* \d+\.\d\dx ", done.stdout, re.M), (name, done.stdout)
+    assert re.search(r"^notebooks' budget panel: must / exclude +used +used +ok$", done.stdout,
+                     re.M)

@@ -155,3 +155,89 @@ def test_curve_axis_fits_the_candidates_and_roadmap_months_are_readable(panel, s
     assert panel.budget.max < total + panel.budget.step  # the slider ends at every candidate
     end = panel.roadmap["end_month"].max()
     assert panel.figures["roadmap"].layout.xaxis.dtick == (1 if end <= 8 else 3)
+
+
+def test_must_and_exclude_given_to_the_panel_are_ticked_and_used(sample_ws):
+    panel = BudgetPanel(sample_ws, budget=370, must=["S-TOOL-PPM"], exclude=["S-TRAIN-PM"])
+    assert panel.must.value == ("S-TOOL-PPM",) and panel.exclude.value == ("S-TRAIN-PM",)
+    assert "S-TOOL-PPM" in chosen(panel) and "S-TRAIN-PM" not in chosen(panel)
+    best = pl.select_services(sample_ws, 370, must=["S-TOOL-PPM"], exclude=["S-TRAIN-PM"])
+    assert chosen(panel) == best.services["service_id"].tolist()
+    assert panel.curve["services"].str.contains("S-TOOL-PPM").all()  # the curve at once
+    assert not panel.curve["services"].str.contains("S-TRAIN-PM").any()
+
+
+def test_a_must_have_from_the_catalog_assigned_to_no_gap_is_offered(sample_ws):
+    assert "S-GOV-AUDIT" not in set(sample_ws.assignments["service_id"])
+    panel = BudgetPanel(sample_ws, budget=370, must=["S-GOV-AUDIT"])
+    assert "S-GOV-AUDIT" in {v for _, v in panel.must.options} and "S-GOV-AUDIT" in chosen(panel)
+
+
+def test_an_unknown_must_have_names_the_id_and_the_closest(sample_ws):
+    from pmo_nb.errors import UnknownServiceError
+    with pytest.raises(UnknownServiceError, match=r"Unknown service id 'S-TOOL-PP'\. "
+                                                  r"Closest: S-TOOL-PPM"):
+        BudgetPanel(sample_ws, budget=370, must=["S-TOOL-PP"])
+    with pytest.raises(UnknownServiceError, match="Unknown service id 'nope'"):
+        BudgetPanel(sample_ws, budget=370, exclude=["nope"])
+
+
+@pytest.fixture
+def held_curve(monkeypatch):
+    """The budget curve held on its worker until released; records the stop callbacks."""
+    import threading
+    release, started, stops = threading.Event(), threading.Event(), []
+    real = pl.budget_curve
+
+    def held(ws, *args, stop=None, **kwargs):
+        if threading.current_thread() is threading.main_thread():  # the panel's first
+            return real(ws, *args, stop=stop, **kwargs)  # curve comes with the panel
+        stops.append(stop)
+        started.set()
+        release.wait(30)
+        return real(ws, *args, stop=stop, **kwargs)
+
+    monkeypatch.setattr(pl, "budget_curve", held)
+    return release, started, stops
+
+
+def test_a_must_have_answers_at_once_and_the_curve_follows_off_the_callback(sample_ws,
+                                                                           held_curve):
+    release, started, stops = held_curve
+    panel = BudgetPanel(sample_ws, budget=370, wave_budget=120)
+    before = panel.curve
+    panel.must.value = ("S-TOOL-PPM",)  # returns while the curve is still held
+    assert started.wait(10)
+    assert "S-TOOL-PPM" in chosen(panel) and "of <b>370 k$</b>" in panel.summary.value
+    assert "Updating the budget curve" in panel.curve_state.value
+    assert "pmo-stale" in panel.curve_view._dom_classes and panel.curve is before
+    panel.budget.value = 500  # another change is handled meanwhile
+    assert panel.plan.budget == 500 and "S-TOOL-PPM" in chosen(panel)
+    panel.exclude.value = ("S-TRAIN-PM",)  # a newer choice: the held curve is stale
+    assert stops[0]() and not stops[-1]()
+    release.set()
+    panel.wait(30)
+    assert panel.curve_state.value == "" and "pmo-stale" not in panel.curve_view._dom_classes
+    assert panel.curve["services"].str.contains("S-TOOL-PPM").all()
+    assert not panel.curve["services"].str.contains("S-TRAIN-PM").any()
+    assert panel.figures["curve"].layout.shapes[0].x0 == 500  # drawn at the budget of now
+    assert "Traceback" not in panel.status.value
+
+
+def test_going_back_to_the_drawn_choices_cancels_the_curve_on_its_way(sample_ws, held_curve):
+    release, started, stops = held_curve
+    panel = BudgetPanel(sample_ws, budget=370)
+    before = panel.curve
+    panel.must.value = ("S-TOOL-PPM",)
+    assert started.wait(10)
+    panel.must.value = ()  # untick: the curve drawn before holds again
+    assert stops[0]() and panel.curve_state.value == ""
+    release.set()
+    panel.wait(30)
+    assert panel.curve is before and not panel.curve["services"].str.contains("S-TOOL-PPM").all()
+
+
+def test_a_slider_value_with_float_noise_is_read_on_the_slider_grid(panel):
+    panel.budget.value = 1200 - 830.0000000000001  # 369.9999999999999, as a browser may send
+    assert panel.plan.budget == 370 and panel.plan.optimal and "of <b>370 k$</b>" in \
+        panel.summary.value

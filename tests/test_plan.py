@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import pmo_nb
 from conftest import SAMPLE
 from pmo_nb import plan as pl
-from pmo_nb.errors import UnknownServiceError
+from pmo_nb.errors import PlanCancelled, UnknownServiceError
 from pmo_nb.plan import _milp, _reduce, select
 
 LEVEL = {"full": 1.0, "partial": 0.5}
@@ -484,3 +484,38 @@ def test_a_plan_prints_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=SAMPLE.parent, capture_output=True,
                           text=True, check=True, timeout=120)
     assert done.stdout == ""
+
+
+def test_budget_curve_stops_when_asked():
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    with pytest.raises(PlanCancelled, match="cancelled by a newer change"):
+        pl.budget_curve(demo_ws(), stop=stop)
+    with pytest.raises(PlanCancelled):
+        pl.budget_curve(demo_ws(), [0, 10, 20, 30], stop=stop)
+    assert len(pl.budget_curve(demo_ws(), stop=lambda: False)) == 6
+
+
+def test_a_budget_a_rounding_below_a_cost_still_buys_it():
+    """A slider's float steps give 49.99999999999999 for 50: the plan is still proven."""
+    plan = pl.select_services(demo_ws(), 50 - 1e-14)
+    assert plan.optimal and plan.cost == 50 and plan.covered_weight == 14.0
+
+
+def test_dominated_services_are_those_another_beats_for_no_more_cost():
+    from pmo_nb.plan import _frontier
+    # gaps 0, 1; services: 0 serves both in full (10), 1 serves gap 0 in full (10),
+    # 2 serves gap 0 in part (5), 3 = 0's twin (10), 4 serves gap 1 in full (1)
+    rows, cols = np.array([0, 1, 0, 0, 0, 1, 1]), np.array([0, 0, 1, 2, 3, 3, 4])
+    level = np.array([1, 1, 1, 0.5, 1, 1, 1.0])
+    cost, none = np.array([10, 10, 5, 10, 1.0]), np.zeros(5, bool)
+    m = _milp.Model(cost, np.array([3.0, 2.0]), rows, cols, level, none, none.copy())
+    assert _frontier.dominated(m).tolist() == [False, True, False, True, False]
+    forced = np.array([False, True, False, False, False])  # a must-have stays
+    banned = np.array([True, False, False, False, False])  # a banned one beats nothing
+    m2 = _milp.Model(cost, m.weight, rows, cols, level, forced, banned)
+    assert _frontier.dominated(m2).tolist() == [False, False, False, False, False]

@@ -87,6 +87,9 @@ def test_files_progress_and_modes(built: dict) -> None:
     assert not list(built["root"].glob(".out.partial-*"))
     assert re.search(r"record\.html: \d+\.\d MB", built["log"])
     assert re.search(r"\[1/1\] probe\.ipynb \(\d+\.\d s\)", built["log"])
+    steps = [line.split(" (")[0] for line in built["log"].splitlines()]  # each step, timed
+    assert steps.index("kernel started") < steps.index("kernel: pmo_nb imported") < \
+        steps.index("[1/1] probe.ipynb")
     mask = os.umask(0)
     os.umask(mask)
     for folder in (out, out / "notebooks"):

@@ -449,3 +449,19 @@ def test_service_rows_share_their_layouts_and_styles(ws: pmo_nb.Workshop) -> Non
         assert len({id(x.layout) for x in widgets}) == 1, part
         assert len({id(x.style) for x in widgets}) == 1, part
     assert len(_instances) - before < 15 * len(rows)  # 8 a row, and the rest of the panel
+
+
+def test_panels_are_one_line_of_text_where_nothing_can_run_them(sample_ws, monkeypatch):
+    """The record's kernel: no frontend, no widget state kept, so no widgets built."""
+    import pmo_nb.record.run as run
+    from pmo_nb.ui.base import STATIC_ENV, Static
+    assert run.STATIC_PANELS == STATIC_ENV
+    monkeypatch.setenv(STATIC_ENV, "1")
+    panel = pmo_nb.ui.BudgetPanel(sample_ws, 370)
+    assert isinstance(panel, Static) and not hasattr(panel, "widget")
+    assert panel._repr_mimebundle_() == {"text/plain": (
+        "Budget panel on 'sample.sqlite': interactive with a running kernel (a record has "
+        "none; the tables and figures below show the state at run time).")}
+    assert repr(pmo_nb.ui.CatalogBrowser(sample_ws)).startswith("Catalog browser on ")
+    monkeypatch.delenv(STATIC_ENV)
+    assert isinstance(pmo_nb.ui.BudgetPanel(sample_ws, 370), pmo_nb.ui.BudgetPanel)

@@ -67,7 +67,7 @@ HOPE = 3e-4  # the first target: this share below the LP bound (or 4 grains)
 
 
 def solve(m: Model, budget: float, time_limit: float, rel_gap: float,
-          reduce: bool | None = None) -> Choice:
+          reduce: bool | None = None, start: np.ndarray | None = None) -> Choice:
     """The best set of services within ``budget``, as proven as ``time_limit`` allows.
 
     With ``reduce`` (default: for ``REDUCE_FROM`` services or more), services are first
@@ -75,12 +75,14 @@ def solve(m: Model, budget: float, time_limit: float, rel_gap: float,
     target is hopeful: a little below the LP bound. When the plan found reaches it, no
     plan cut by a fixing can beat it; when not, the plan found becomes the target (then
     it always holds). When the solver stops short of a proof, the best plan known is taken.
+    ``start``: a plan within ``budget`` to start from (default: greedy's).
     """
     deadline = time.perf_counter() + time_limit
     avail = _available(m, budget)
     if not (avail & ~m.forced).any():
         return judge(m, m.forced.copy(), 0.0, "nothing else fits the budget")
-    pen, known, target, first = _penalty(m, grain(m.weight)), greedy(m, budget), -np.inf, None
+    known = greedy(m, budget) if start is None else start.copy()
+    pen, target, first = _penalty(m, grain(m.weight)), -np.inf, None
     if reduce or (reduce is None and avail.sum() >= REDUCE_FROM):
         first, known, target = _root(m, budget, avail, known, pen, deadline)
     while True:

@@ -77,8 +77,9 @@ def judge(m: Model, chosen: np.ndarray, bound: float, message: str) -> Choice:
 
 
 def repair(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
-    """Drop the least useful non-forced service while solver tolerance left cost > budget."""
-    while m.cost[chosen].sum() > budget:
+    """Drop the least useful non-forced service while solver tolerance left cost > budget
+    (a budget a float's rounding below a sum of costs still buys it: 1e-9 relative)."""
+    while m.cost[chosen].sum() > budget + 1e-9 * max(1.0, abs(budget)):
         loss = unique_values(m, chosen) / np.maximum(m.cost, 1e-12)
         loss[~chosen | m.forced] = np.inf
         chosen[int(np.argmin(loss))] = False
@@ -103,6 +104,12 @@ def greedy(m: Model, budget: float) -> np.ndarray:
     """Greedy: add the affordable service of most marginal value per cost while one helps."""
     chosen, _, _ = _steps(m, m.forced.copy(), ~m.forced & ~m.banned, budget, stop=True)
     return chosen
+
+
+def fill(m: Model, chosen: np.ndarray, budget: float) -> np.ndarray:
+    """Greedy from ``chosen``: add the affordable service of most marginal value per cost."""
+    out, _, _ = _steps(m, chosen.copy(), ~chosen & ~m.banned, budget, stop=True)
+    return out
 
 
 def ratio_order(m: Model, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -57,6 +57,15 @@ class Relaxation:
         done = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
         self.x = np.asarray(h.getSolution().col_value)[:n] if done else None
 
+    def resolve(self, row: int, rhs: float, deadline: float) -> float:
+        """Solved again with ``row``'s upper bound at ``rhs`` (from the last basis): the
+        proven bound (the duals' bound holds even when HiGHS stops short)."""
+        self.rhs[row] = rhs
+        self._h.changeRowBounds(int(row % len(self.rhs)), -np.inf, float(rhs))
+        self._h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 1e-3))
+        self._h.run()
+        return self.bound()[0]
+
     def bound(self) -> tuple[float, np.ndarray]:
         """The proven bound from the duals of the last solve, and ``d`` (see module doc)."""
         y = np.maximum(-np.nan_to_num(np.asarray(self._h.getSolution().row_dual)), 0.0)

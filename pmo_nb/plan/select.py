@@ -18,7 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from typing import Any
@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.coverage import CONTRIBUTION_VALUE, deployed_coverage
-from ..errors import PlanError, UnknownServiceError
-from . import _milp, _reduce
+from ..errors import PlanCancelled, PlanError, UnknownServiceError
+from . import _frontier, _milp
 from .result import Plan
 from .words import CURVE_COLUMNS, curve_row
 
@@ -92,7 +92,8 @@ def greedy_services(ws: Any, budget: float, *, must: Iterable[str] = (),
 
 def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
                  must: Iterable[str] = (), exclude: Iterable[str] = (),
-                 time_limit: float = 30) -> pd.DataFrame:
+                 time_limit: float = 30, stop: Callable[[], bool] | None = None
+                 ) -> pd.DataFrame:
     """What each budget buys: the exact efficient frontier, or one optimal plan per budget.
 
     Default (``budgets=None``): one row per budget at which the best plan gets better,
@@ -104,7 +105,8 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
     budget given, ascending. ``added``/``removed``/``services`` are ``"; "``-joined
     service ids; ``added``/``removed`` compare with the previous row. ``time_limit``
     holds for each MILP; a row whose MILPs stopped short is not ``optimal``. A plan cut
-    short never shows less value than the previous (cheaper) row's.
+    short never shows less value than the previous (cheaper) row's. ``stop``: asked
+    before each point; when it answers true, :class:`pmo_nb.errors.PlanCancelled`.
 
     Examples
     --------
@@ -119,9 +121,9 @@ def budget_curve(ws: Any, budgets: Sequence[float] | None = None, *,
         raise PlanError(f"budgets must be a list of numbers >= 0; got {budgets!r}.")
     s = _read(ws, must, exclude, math.inf)
     rows, before = [], None
-    points = (_frontier(s, float(time_limit)) if budgets is None else
+    points = (_frontier.frontier(s.model, float(time_limit), stop) if budgets is None else
               ((b, _milp.solve(s.model, b, float(time_limit), 0.0), True)
-               for b in _curve_budgets(s, budgets)))
+               for b in _curve_budgets(s, budgets, stop)))
     for b, choice, proven in points:
         if before is not None and before.value > choice.value:  # keep the better plan
             choice = _milp.judge(s.model, before.chosen, choice.bound, choice.message)
@@ -144,26 +146,6 @@ def value_at(curve: pd.DataFrame, budget: float) -> float:
     """
     reached = curve.loc[curve["budget"] <= budget, "covered_weight"]
     return float(reached.iloc[-1]) if len(reached) else math.nan
-
-
-def _frontier(s: _Session, time_limit: float) -> list[tuple[float, _milp.Choice, bool]]:
-    """``(budget, choice, proven)`` at each budget where the best plan gets better.
-
-    From the top down: the best plan within a budget is the cheapest of its value, so its
-    cost is a budget where the best value rises; just below that cost the best plan is the
-    one of the next budget down. One exact plan per point.
-    """
-    m = s.model
-    low, unit = float(m.cost[m.forced].sum()), _reduce.cost_step(m.cost)
-    budget, points = float(m.cost[~m.banned | m.forced].sum()), []
-    while True:
-        choice = _milp.solve(m, budget, time_limit, 0.0)
-        cost = float(m.cost[choice.chosen].sum())
-        points.append((cost, choice, choice.optimal))
-        if cost <= low:
-            return points[::-1]
-        below = cost - unit if unit else cost - 1e-6 * max(1.0, cost)  # the next cost down
-        budget = max(low, below)
 
 
 def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
@@ -234,11 +216,15 @@ def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[
     return np.asarray(wave, int), notes
 
 
-def _curve_budgets(s: _Session, budgets: Sequence[float]) -> list[float]:
+def _curve_budgets(s: _Session, budgets: Sequence[float],
+                   stop: Callable[[], bool] | None = None) -> Iterator[float]:
     checked = sorted({_check_budget(b) for b in budgets})
     if checked:
         _check_must_cost(s, checked[0])
-    return checked
+    for budget in checked:
+        if stop is not None and stop():
+            raise PlanCancelled("the budget curve was cancelled by a newer change.")
+        yield budget
 
 
 def _curve_row(s: _Session, budget: float, c: _milp.Choice, before: _milp.Choice | None,

@@ -4,7 +4,8 @@ One kernel runs every notebook in turn (its namespace cleared and its cell numbe
 to 1 before each, so each reads as if run alone): the kernel start and the imports are
 paid once, not once per notebook (about 3 s each), and they overlap with the page being
 written. Figures stay plotly JSON (small notebooks); widget state is not stored (it
-would hold plotly.js per widget).
+would hold plotly.js per widget), so the panels are not built at all: each shows its
+line of text (:class:`pmo_nb.ui.base.Static`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     import nbformat
 
 KERNEL = "python3"
+STATIC_PANELS = "PMO_NB_STATIC_PANELS"  # pmo_nb.ui.base.STATIC_ENV: panels as text only
 RECORD_RENDERER = "plotly_mimetype"  # small .ipynb; the stakeholders' page draws its own
 TIMEOUT = 600  # seconds a cell may take
 _QUIET = ["--IPKernelApp.log_level=CRITICAL"]  # no kernel start/stop chatter
@@ -109,32 +111,50 @@ class Runner(threading.Thread):
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name=KERNEL)
-        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER, **self.env}
+        env = {**os.environ, RENDERER_ENV: RECORD_RENDERER, STATIC_PANELS: "1", **self.env}
         await km.start_kernel(cwd=str(work), env=env, extra_arguments=_QUIET)
         kc = km.client()
         kc.start_channels()
+        # the parameters go in (papermill's import: 0.4 s) while the kernel starts
+        ready = asyncio.create_task(asyncio.to_thread(self._prepare, work))
         try:
             await kc.wait_for_ready(timeout=TIMEOUT)
+            self._say("kernel started")
             await _silently(kc, _WARM)
-            job = await asyncio.to_thread(self._jobs.get)
+            self._say("kernel: pmo_nb imported")
+            job = await ready
             if job is not None:
                 await self._execute_all(km, kc, work, *job)
         finally:
+            ready.cancel()
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    async def _execute_all(self, km: object, kc: object, work: Path, params: dict,
+    def _prepare(self, work: Path) -> tuple[list, Path] | None:
+        """The notebooks with their parameters in, once given (None: cancelled)."""
+        import papermill  # noqa: F401  (loaded while waiting for the parameters)
+
+        job = self._jobs.get()
+        if job is None:
+            return None
+        params, folder = job
+        return [parameterize(work / path.name, params) for path in self.notebooks], folder
+
+    async def _execute_all(self, km: object, kc: object, work: Path, nbs: list,
                            folder: Path) -> None:
         import nbformat
 
         folder.mkdir()
-        for i, path in enumerate(self.notebooks, start=1):
-            nb = parameterize(work / path.name, params)
+        for i, (path, nb) in enumerate(zip(self.notebooks, nbs, strict=True), start=1):
             await _silently(kc, _RESET)  # a clean namespace, cells numbered from 1
             await _execute(km, kc, path.stem, nb, work)
             nbformat.write(nb, folder / path.name)
-            print(f"[{i}/{len(self.notebooks)}] {path.name} "
-                  f"({time.perf_counter() - self.start_time:.1f} s)", file=self.log)
+            self._say(f"[{i}/{len(self.notebooks)}] {path.name}")
+
+    def _say(self, step: str) -> None:
+        """One line of progress: the step done, and the time since the record started."""
+        print(f"{step} ({time.perf_counter() - self.start_time:.1f} s)", file=self.log,
+              flush=True)
 
 
 async def _silently(kc: object, code: str) -> None:

@@ -293,9 +293,9 @@ class Workshop(GapEdits, VotingMixin, FollowUp):
         (:meth:`take_back`); a gap the PMO closes in part (pmo_role ``partial``) does."""
         gap_id, service_id = schema.normalise_id(gap_id), schema.normalise_id(service_id)
         contribution, note = _rows.contribution(contribution), _rows.text(note)
-        self._gap(gap_id), self._service(service_id)
-        self._check_assignable(gap_id)
-        before = self._store.row("assignment", (gap_id, service_id))
+        with self._look():  # one look at others' changes for the checks (a click's path)
+            self._check_assignable(gap_id), self._service(service_id)  # the gap's id first
+            before = self._store.row("assignment", (gap_id, service_id))
         if before and (before["contribution"], before["note"]) == (contribution, note):
             return
         after = {"contribution": contribution, "note": note, "updated_at": now()}
@@ -382,14 +382,14 @@ class Workshop(GapEdits, VotingMixin, FollowUp):
                 index = self._index[name] = {v: i for i, v in enumerate(frame[key].tolist())}
             return frame, index.get(value)
 
-    def _gap(self, gap_id: str) -> pd.Series:
-        frame, row = self._position("gaps", "gap_id", gap_id)
-        if row is None:
+    def _gap(self, gap_id: str, row: bool = True) -> pd.Series | None:
+        frame, at = self._position("gaps", "gap_id", gap_id)
+        if at is None:
             raise UnknownGapError(gap_id, frame["gap_id"])
-        return frame.iloc[row]
+        return frame.iloc[at] if row else None  # a row costs 0.1 ms: only when wanted
 
     def _gap_row(self, gap_id: str) -> dict:
-        self._gap(gap_id)
+        self._gap(gap_id, row=False)
         return self._store.row("gap", (gap_id,))
 
     def _service(self, service_id: str) -> str:

@@ -4,6 +4,8 @@ redrawing when the session changes (the workshop's change events)."""
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 from collections.abc import Callable
 
@@ -14,6 +16,10 @@ from ..session.events import Change
 from . import html as h
 
 log = logging.getLogger(__name__)
+# Set in the record's kernel (pmo_nb.record.run): no frontend will ever show a panel there
+# and the executed notebooks keep no widget state, so a panel is its line of text only
+# (building the four record panels' widgets was half of a record's notebook time).
+STATIC_ENV = "PMO_NB_STATIC_PANELS"
 
 
 class Note(str):
@@ -29,6 +35,11 @@ class Panel:
 
     plain = "pmo_nb panel"
     _syncing = False
+
+    def __new__(cls, *args: object, **kwargs: object) -> Panel:
+        if os.environ.get(STATIC_ENV) == "1":
+            return Static(cls, args[0] if args else kwargs.get("ws"))  # type: ignore
+        return super().__new__(cls)
 
     def __init__(self, ws: object):
         self.ws = ws
@@ -90,6 +101,24 @@ class Panel:
 
     def _sync(self) -> _Syncing:
         return _Syncing(self)
+
+
+class Static:
+    """A panel where nothing can run it (a record): what it is, in one line of text."""
+
+    def __init__(self, kind: type, ws: object):
+        words = re.findall(r"[A-Z][a-z]*", kind.__name__)
+        what = " ".join([words[0], *(w.lower() for w in words[1:])]) if words else "Panel"
+        label = getattr(ws, "label", "")
+        self.plain = (f"{what}{f' on {label!r}' if label else ''}: interactive with a running "
+                      "kernel (a record has none; the tables and figures below show the "
+                      "state at run time).")
+
+    def __repr__(self) -> str:
+        return self.plain
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        return {"text/plain": self.plain}
 
 
 class _Syncing:

@@ -4,8 +4,17 @@ One slider sets the budget; the panel shows at once the best set of services wit
 (a mixed-integer program, :func:`pmo_nb.plan.select_services`), its cost and covered
 share, whether it is proven optimal, what the greedy rule of thumb would get, the
 coverage heatmap of the plan, the budget curve with the budget marked and the roadmap.
-Must-haves and exclusions narrow the choice. An impossible request (must-haves over
-budget, a service both required and excluded) shows its message in the panel.
+Must-haves and exclusions narrow the choice (ticked in the panel, or given as
+``must=``/``exclude=``, as ``pmo-nb record --must/--exclude``). An impossible request
+(must-haves over budget, a service both required and excluded) shows its message in the
+panel.
+
+The panel never waits for the curve. The plan at the chosen budget is computed in the
+callback (tens of milliseconds); the exact budget curve, which a new set of must-haves or
+exclusions needs again (seconds at workshop scale), is computed on a worker thread from a
+snapshot of the session's tables, while the old curve stays greyed under "Updating the
+budget curve"; a newer change cancels the stale computation (:class:`pmo_nb.errors.PlanCancelled`).
+:meth:`BudgetPanel.wait` waits for it (tests, scripts).
 
 Examples
 --------
@@ -15,14 +24,22 @@ Examples
 ...                           gaps="data/sample_gaps.csv", catalog="data/catalog.csv",
 ...                           assignments="data/sample_assignments.csv")
 >>> panel = BudgetPanel(ws, budget=370)
->>> panel.budget.value = 200
->>> panel.plan.cost <= 200, panel.plan.optimal
+>>> panel.must.value = ("S-TOOL-PPM",)
+>>> "S-TOOL-PPM" in panel.plan.services["service_id"].tolist()
+True
+>>> bool(panel.wait().curve["services"].str.contains("S-TOOL-PPM").all())
+True
+>>> panel.budget.value = 300
+>>> panel.plan.cost <= 300, panel.plan.optimal
 (True, True)
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
@@ -31,7 +48,7 @@ import plotly.graph_objects as go
 from .. import plan as pl
 from .. import plots
 from ..analysis.coverage import candidate_services, coverage_matrix
-from ..errors import PmoError
+from ..errors import PlanCancelled, PmoError, UnknownServiceError
 from ..plan.words import (
     TABLE_COLUMNS,
     count,
@@ -52,7 +69,24 @@ CSS = """<style>
 .pmo-budget .widget-slider .widget-label { font-weight: 700; }
 .pmo-budget-summary { font-size: 26px; line-height: 1.3; margin: 6px 0 2px; }
 .pmo-budget-proof { font-size: 17px; margin: 2px 0 6px; }
+.pmo-budget .pmo-stale { opacity: 0.4; }
+.pmo-budget-updating { font-size: 16px; min-height: 22px; }
 </style>"""
+UPDATING = ('<div class="pmo-budget-updating pmo-muted">⟳ Updating the budget curve (below) '
+            "for these must-haves and exclusions…</div>")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """What the budget curve reads of the session, taken on the kernel's thread, so the
+    worker never touches the session (or its database connection)."""
+
+    catalog: pd.DataFrame
+    assignments: pd.DataFrame
+    per_gap: pd.DataFrame
+
+    def coverage(self) -> pd.DataFrame:
+        return self.per_gap
 
 
 def _nice_step(total: float) -> float:
@@ -68,9 +102,14 @@ class BudgetPanel(Panel):
     plan's heatmap, the budget curve and the roadmap; must-haves and exclusions."""
 
     def __init__(self, ws: Workshop, budget: float | None = None,
-                 wave_budget: float | None = None, *, unit: str = "k$",
-                 time_limit: float = 10):
+                 wave_budget: float | None = None, *, must: Iterable[str] = (),
+                 exclude: Iterable[str] = (), unit: str = "k$", time_limit: float = 10,
+                 background: bool = True):
         super().__init__(ws)
+        self.background = background
+        self._lock, self._job = threading.RLock(), 0
+        self._worker: threading.Thread | None = None
+        self._pending: tuple | None = None  # the choices whose curve is being computed
         self.plain = (f"Budget panel on '{ws.label}' (interactive with a running kernel; "
                       "the tables and figures below record the plan at run time).")
         self.unit, self.time_limit = unit, time_limit
@@ -84,7 +123,11 @@ class BudgetPanel(Panel):
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
         self.widget.add_class("pmo-budget")
-        self.refresh()
+        self._update_choices(must, exclude)
+        with self._sync():
+            self.must.value, self.exclude.value = _ids(must), _ids(exclude)
+        self._curve_key = None
+        self._replan(wait=True)  # the first curve comes with the panel (a record shows it)
 
     # -- building ------------------------------------------------------------------------
     def _build(self, budget: float | None, wave_budget: float | None) -> None:
@@ -107,6 +150,7 @@ class BudgetPanel(Panel):
         self.table = w.HTML(layout=w.Layout(width="100%"))
         self.heatmap = GridHeatmap("Coverage with this plan: share of weight covered")
         self.curve_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
+        self.curve_state = w.HTML(layout=w.Layout(width="100%"))
         self.roadmap_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
         self.budget.observe(lambda _: self._safe(self._replan), "value")
         self.wave_budget.observe(lambda _: self._safe(self._draw_roadmap), "value")
@@ -133,7 +177,8 @@ class BudgetPanel(Panel):
             w.HTML(h.CSS + CSS),
             w.HBox([self.budget, self.wave_budget], layout=w.Layout(width="100%",
                                                                     align_items="center")),
-            self.summary, self.status, narrowing, w.HBox([left, right], layout=row),
+            self.summary, self.curve_state, self.status, narrowing,
+            w.HBox([left, right], layout=row),
             w.HBox([w.VBox([self.curve_view], layout=half),
                     w.VBox([self.roadmap_view], layout=half)], layout=row),
         ], layout=w.Layout(width="100%"))
@@ -141,15 +186,26 @@ class BudgetPanel(Panel):
     # -- views ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the session (candidates may have changed), then re-plan."""
-        self._update_choices()
+        self._update_choices(self.must.value, self.exclude.value)
         self._curve_key = None
         self._replan()
 
     def _candidates(self) -> pd.DataFrame:
         return candidate_services(self.ws.catalog, self.ws.assignments)
 
-    def _update_choices(self) -> None:
-        cand = self._candidates().sort_values("name", kind="stable")
+    def _update_choices(self, must: Iterable[str] = (), exclude: Iterable[str] = ()) -> None:
+        """The candidates as choices, with any service named in ``must``/``exclude`` (from
+        the catalog: a must-have need not be assigned to a gap); an unknown id is refused."""
+        catalog = self.ws.catalog
+        known = catalog["service_id"].astype(str).tolist()
+        named = set(_ids(must)) | set(_ids(exclude))
+        for value in sorted(named - set(known)):
+            raise UnknownServiceError(value, known)
+        cand = self._candidates()
+        extra = catalog["service_id"].isin(named - set(cand["service_id"]))
+        if extra.any():  # e.g. a must-have that no gap has yet
+            cand = pd.concat([cand, catalog.loc[extra, cand.columns]])
+        cand = cand.sort_values("name", kind="stable")
         options = [(f"{n} ({s}) · {c:g}", s) for n, s, c in
                    zip(cand["name"], cand["service_id"], cand["cost"], strict=True)]
         with self._sync():
@@ -158,17 +214,28 @@ class BudgetPanel(Panel):
                     keep = [v for v in box.value if v in set(cand["service_id"])]
                     box.options, box.value = options, tuple(keep)
 
-    def _replan(self) -> None:
+    def wait(self, timeout: float | None = None) -> BudgetPanel:
+        """Wait until the budget curve being computed (if any) is shown; the panel."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+        return self
+
+    def _replan(self, wait: bool = False) -> None:
         if self.ws.poll():  # another handle changed the session: its event re-planned
             return None
-        must, exclude, budget = self.must.value, self.exclude.value, float(self.budget.value)
+        with self._lock:
+            self._replan_now(wait)
+
+    def _replan_now(self, wait: bool) -> None:
+        must, exclude, budget = self.must.value, self.exclude.value, self._budget()
         self.status.value = ""
         try:
             self.plan = pl.select_services(self.ws, budget, must=must, exclude=exclude,
                                            time_limit=self.time_limit)
             self.greedy = pl.greedy_services(self.ws, budget, must=must, exclude=exclude)
         except PmoError as exc:
-            return self._no_plan(str(exc))
+            return self._no_plan(str(exc), wait)
         self.summary.value = self._summary_html()
         table = plan_table(self.plan)
         gaps = TABLE_COLUMNS["gap_ids"]  # on screen an id never breaks at its hyphen
@@ -177,8 +244,14 @@ class BudgetPanel(Panel):
                                    "No service fits this budget.", limit=30,
                                    nowrap=("Tier", "Cost", "Value"))
         self._draw_heatmap()
-        self._draw_curve()
+        self._request_curve(wait)
         self._draw_roadmap()
+
+    def _budget(self) -> float:
+        """The slider's budget on its own grid: the browser's steps add float noise
+        (1200 - 50 came as 1149.9999999999998), which must not cost a plan its proof."""
+        step = float(self.budget.step)
+        return round(round(float(self.budget.value) / step) * step, 9)
 
     def _summary_html(self) -> str:
         plan, unit = self.plan, self.unit
@@ -191,7 +264,7 @@ class BudgetPanel(Panel):
                 f'<span class="pmo-muted">{h.plain(versus_greedy(plan, self.greedy, unit))}'
                 "</span></div>")
 
-    def _no_plan(self, message: str) -> None:
+    def _no_plan(self, message: str, wait: bool = False) -> None:
         self.plan = self.greedy = None
         self.summary.value = ('<div class="pmo-budget-summary">No plan for this budget</div>'
                               + h.error(message))
@@ -199,10 +272,7 @@ class BudgetPanel(Panel):
         self.heatmap.clear()
         self.roadmap_view.outputs = ()
         self.figures = {k: v for k, v in self.figures.items() if k == "curve"}
-        try:
-            self._draw_curve()  # what each budget buys still holds (must-haves over budget)
-        except PmoError:
-            self.curve_view.outputs = ()  # the message above says why
+        self._request_curve(wait)  # what each budget buys still holds (must-haves over budget)
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self._plan_matrix())
@@ -210,18 +280,64 @@ class BudgetPanel(Panel):
     def _plan_matrix(self) -> pd.DataFrame:
         return coverage_matrix(pl.plan_coverage(self.ws, self.plan))
 
-    def _draw_curve(self) -> None:
+    def _request_curve(self, wait: bool = False) -> None:
+        """Draw the curve; when the must-haves or exclusions changed, compute it first, on
+        a worker thread (unless ``wait`` or not ``background``): the panel answers now."""
         key = (self.must.value, self.exclude.value)
-        if key != self._curve_key:
-            self.curve = None
-            self.curve = pl.budget_curve(self.ws, must=key[0], exclude=key[1],
-                                         time_limit=self.time_limit)
-            self._curve_key = key
-        budget = float(self.budget.value)
+        if key == self._pending and self._worker is not None and self._worker.is_alive():
+            return None  # on its way: it is drawn at the budget of the moment it is done
+        self._job += 1  # a computation still running for other choices is now stale
+        self._pending = key
+        if key == self._curve_key:
+            self._curve_done()
+            return self._draw_curve()
+        job, tables = self._job, _Tables(self.ws.catalog, self.ws.assignments,
+                                         self.ws.coverage())
+        if wait or not self.background:
+            return self._curve_job(job, key, tables)
+        self.curve_state.value = UPDATING
+        self.curve_view.add_class("pmo-stale")
+        self._worker = threading.Thread(target=self._curve_job, args=(job, key, tables),
+                                        name="pmo-nb budget curve", daemon=True)
+        self._worker.start()
+
+    def _curve_job(self, job: int, key: tuple, tables: _Tables) -> None:
+        """Compute the curve for ``key``; show it unless a newer job replaced this one."""
+        stale = lambda: job != self._job  # noqa: E731
+        try:
+            curve = pl.budget_curve(tables, must=key[0], exclude=key[1],
+                                    time_limit=self.time_limit, stop=stale)
+        except PlanCancelled:
+            return
+        except Exception as exc:  # on a worker: shown in the panel, never raised
+            with self._lock:
+                if not stale():
+                    self.curve, self._curve_key = None, None
+                    self._curve_done()
+                    self.curve_view.outputs = ()
+                    if not isinstance(exc, PmoError):
+                        self._show_error(exc)
+            return
+        with self._lock:
+            if stale():
+                return
+            self.curve, self._curve_key = curve, key
+            self._curve_done()
+            self._safe(self._draw_curve)
+
+    def _curve_done(self) -> None:
+        self._pending = None
+        self.curve_state.value = ""
+        self.curve_view.remove_class("pmo-stale")
+
+    def _draw_curve(self) -> None:
+        if self.curve is None:
+            return
+        budget = self._budget()
         fig = plots.budget_curve_figure(curve_with_plan(self.curve, self.plan), budget)
-        if fig.layout.annotations and budget < float(self.curve["budget"].max()) / 2:
-            fig.layout.annotations[0].update(xanchor="left", xshift=6)  # stay in the figure
         top = max(float(self.budget.max), budget)  # the slider's end: every candidate's cost
+        if fig.layout.annotations and budget < top / 2:  # the label stays in the figure
+            fig.layout.annotations[0].update(xanchor="left", xshift=6)
         fig.update_xaxes(range=[0, top * 1.03], autorange=False)  # not the label's width
         fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
@@ -240,3 +356,7 @@ class BudgetPanel(Panel):
                           legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
         self.figures["roadmap"] = fig
         self.roadmap_view.outputs = h.figure_outputs(fig, "roadmap")
+
+
+def _ids(ids: Iterable[str]) -> tuple[str, ...]:
+    return (ids,) if isinstance(ids, str) else tuple(dict.fromkeys(str(i) for i in ids))

@@ -65,6 +65,11 @@ CSS = """<style>
 .pmo-panel input, .pmo-panel select, .pmo-panel textarea, .pmo-panel button { font-size: 16px; }
 .pmo-panel .widget-html-content { line-height: 1.4; }
 .pmo-panel .widget-html { overflow-wrap: break-word; }
+.pmo-nav { container-type: inline-size; }
+@container (max-width: 560px) {  /* Lab's file browser open: the gap's name gets the room */
+  .pmo-nav button.jupyter-button { font-size: 0 !important; padding: 0 12px; }
+  .pmo-nav button.jupyter-button i { font-size: 16px; margin: 0; }
+}
 .pmo-services > *, .pmo-services .pmo-service-row > * { flex-shrink: 0; }
 .pmo-card-title { font-size: 24px; font-weight: 700; margin: 4px 0 8px; }
 .pmo-badge { display: inline-block; padding: 1px 10px; margin: 0 6px 4px 0; border-radius: 12px;

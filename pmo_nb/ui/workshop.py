@@ -21,6 +21,7 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
+from ..session.events import Change
 from ..session.workshop import Workshop
 from . import html as h
 from .base import Note, Panel
@@ -28,6 +29,8 @@ from .gapform import GapForm
 from .heatmap import GridHeatmap
 from .progress import Reassess
 from .services import NewServiceForm, ServiceList, ServiceRow
+
+FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a frame or two
 
 
 class WorkshopPanel(Panel):
@@ -57,8 +60,9 @@ class WorkshopPanel(Panel):
         self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 0%", width="auto",
                                                      min_width="120px"))
         self.prev_button = w.Button(description="Previous", icon="arrow-left",
+                                    tooltip="Previous gap",
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
-        self.next_button = w.Button(description="Next", icon="arrow-right",
+        self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next gap",
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
         third = w.Layout(width="32%")
         self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
@@ -116,7 +120,7 @@ class WorkshopPanel(Panel):
         self.services.box.add_class("pmo-services")
         row = dict(align_items="center", flex_flow="row wrap", width="100%")
         left = w.VBox([
-            w.HBox([self.prev_button, self.gap_select, self.next_button]),
+            w.HBox([self.prev_button, self.gap_select, self.next_button]).add_class("pmo-nav"),
             w.HBox([self.show, self.aspect, self.priority]),
             w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
             self.card,
@@ -139,10 +143,20 @@ class WorkshopPanel(Panel):
                       layout=w.Layout(width="100%"))
 
     # -- views ---------------------------------------------------------------------------
+    def _changed(self, change: Change) -> None:
+        """A click: the heatmap first, alone, so that the browser paints it before the rest
+        of the panel arrives, one frame later (at once outside a kernel)."""
+        if change.tables & self.watches:
+            self._safe(self._draw_heatmap)
+            _soon(lambda: self._safe(self._redraw), FRAME) or self._safe(self._redraw)
+
     def refresh(self) -> None:
         """Redraw everything from the session."""
-        per_gap = self.ws.coverage()
         self._draw_heatmap()  # first: the browser draws it while the kernel does the rest
+        self._redraw()
+
+    def _redraw(self) -> None:
+        per_gap = self.ws.coverage()
         self._update_filters(per_gap)
         self._update_gap_options(per_gap)
         self._show_gap()
@@ -296,12 +310,13 @@ class WorkshopPanel(Panel):
         return f"Undone: {action}." if action else Note("Nothing to undo.")
 
 
-def _soon(callback: object, delay: float = 1.0) -> None:
+def _soon(callback: object, delay: float = 1.0) -> bool:
     """Call ``callback`` once the kernel is free again (after the cell's output is shown);
-    nothing outside a running event loop (plain Python, tests)."""
+    nothing outside a running event loop (plain Python, tests): then False."""
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        return
+        return False
     loop.call_later(delay, callback)
+    return True
 
