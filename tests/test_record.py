@@ -172,7 +172,7 @@ def test_must_haves_exclusions_and_what_the_plan_leaves_open(built: dict) -> Non
     assert "Must-haves: Resource allocation across projects." in summary
     assert "Excluded: Project manager training." in summary
     left = facts.left_open
-    assert f"It leaves {len(left)} gaps open: {left['gap_id'].iloc[0]} " in summary
+    assert f"It leaves {len(left)} gaps open: {left['gap_id'].iloc[0]}, " in summary
     gaps = facts.plan.gaps.set_index("gap_id")
     assert gaps.at["G-01", "best_contribution"] < 1  # its only full service was excluded
     nothing = gaps[(gaps["best_contribution"] == 0) & ~gaps["handed_over"]]
@@ -280,3 +280,21 @@ def test_page_renders_offline_in_chromium(built: dict) -> None:
     seen = open_offline(built["out"] / record.PAGE, built["root"] / "first.png")
     assert seen["drawn"] == built["page"].count("Plotly.newPlot(")
     assert seen["requests"] == [] and seen["errors"] == []
+
+
+def test_the_summary_fits_one_screen(built: dict) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from conftest import ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto((built["out"] / record.PAGE).as_uri())
+            height = page.locator("#summary").bounding_box()["height"]
+        finally:
+            browser.close()
+    assert height <= 800, f"the summary is {height:.0f} px tall at 1280 x 800"

@@ -176,6 +176,12 @@ table.compact{font-size:15px}
 .tag{display:inline-block;padding:1px 8px;border-radius:10px;font-size:14px;white-space:nowrap}
 .figure{width:100%;margin:8px 0 18px;break-inside:avoid}
 ul.waves{padding-left:20px;margin:4px 0}ul.waves li{margin:4px 0}
+#summary .tile{padding:6px 12px}#summary .tile b{display:inline;font-size:28px;margin-right:6px}
+#summary h3{margin:14px 0 6px}#summary .headline{font-size:18px}
+#summary table.report{font-size:14px;line-height:1.3;margin:4px 0 8px}
+#summary table.report td{padding:3px 8px}#summary table.report th{padding:4px 8px}
+#summary p,#summary ul.waves{font-size:15px;line-height:1.4;margin:4px 0}
+#summary ul.waves li{margin:2px 0}
 .appendix{break-before:page}
 nav.contents{margin:4px 0 8px;font-size:15px}nav.contents ol{margin:2px 0;padding-left:22px;
  columns:2;column-gap:32px}nav.contents a{color:#0B4F8A}

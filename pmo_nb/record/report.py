@@ -150,9 +150,8 @@ def _budget(f: Facts) -> str:
         "service that adds value.</p>")
     left = f.left_open
     left_text = ("It leaves no gap without a service." if left.empty else
-                 f"It leaves {count(len(left), 'gap')} open: " +
-                 ", ".join(esc(f"{g} {a}") for g, a in zip(left["gap_id"], left["aspect"],
-                                                            strict=True)) + ".")
+                 f"It leaves {count(len(left), 'gap')} open: " + ", ".join(
+                     esc(g) for g in left["gap_id"]) + ' (<a href="#plan-left-open">why</a>).')
     return (f'{given}<p class="headline" id="plan-headline">{esc(headline(p, f.currency))}</p>'
             f"<p>{esc(proof(p))} {left_text}</p><p>{_choices(f)}</p>")
 
@@ -230,7 +229,7 @@ def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
         + "<h3>Roadmap</h3>" + table(f.roadmap, road_cols, unit=f.currency,
                                      empty="No services to deploy.")
         + (fig(plots.roadmap_timeline(f.roadmap)) if len(f.roadmap) else "")
-        + "<h3>Gaps this plan leaves open</h3>"
+        + '<h3 id="plan-left-open">Gaps this plan leaves open</h3>'
         + table(_levels(f.left_open), left_cols, empty="None: every gap gets a service.")
         + "</section>")
 
