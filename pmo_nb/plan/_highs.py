@@ -21,7 +21,10 @@ from scipy.sparse import csc_array, csr_array
 # more than they find here (the 120 x 80 frontier: 4.3 s -> 2.9 s).
 MIP_OPTIONS: dict[str, object] = {
     "mip_heuristic_run_feasibility_jump": False, "mip_heuristic_run_root_reduced_cost": False,
-    "mip_heuristic_run_rens": False, "mip_heuristic_run_rins": False}
+    "mip_heuristic_run_rens": False, "mip_heuristic_run_rins": False,
+    # HiGHS's MIP presolve (the LPs keep it off: their duals are read back): the exact
+    # frontier of 120 x 80 in 1.44 s instead of 1.90 s, 300 x 120 in 7.0 s instead of 10.0 s
+    "presolve": "on"}
 
 
 @functools.cache
