@@ -38,13 +38,16 @@ def progress(ws: Any) -> go.Figure:
     base = _follow_up(ws, "plots.progress")
     table = ws.progress_by_aspect()
     rows = [esc_wrap(a, 28, max_lines=2) for a in table["aspect"]]
+    pairs = list(zip(table["value_before"], table["value_after"], strict=True))
+    after_colours = [BETTER if a < b else WORSE if a > b else SAME for b, a in pairs]
     fig = go.Figure()
-    for y, b, a in zip(rows, table["value_before"], table["value_after"], strict=True):
-        colour = BETTER if a < b else WORSE if a > b else SAME
-        fig.add_trace(go.Scatter(x=[b, a], y=[y, y], mode="lines", showlegend=False,
-                                 line=dict(color=colour, width=4), hoverinfo="skip"))
-    after_colours = [BETTER if a < b else WORSE if a > b else SAME
-                     for b, a in zip(table["value_before"], table["value_after"], strict=True)]
+    for colour in dict.fromkeys(after_colours):  # one trace of bars per colour (None: a gap)
+        mine = [(y, b, a) for y, (b, a), c in zip(rows, pairs, after_colours, strict=True)
+                if c == colour]
+        fig.add_trace(go.Scatter(
+            x=[v for _, b, a in mine for v in (b, a, None)],
+            y=[v for y, _, _ in mine for v in (y, y, None)], mode="lines", showlegend=False,
+            line=dict(color=colour, width=4), hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=table["value_before"], y=rows, mode="markers", name=f"At the baseline ({base.date})",
         marker=dict(size=16, color=BEFORE_COLOUR, line=dict(color="#FFFFFF", width=1)),
@@ -54,7 +57,6 @@ def progress(ws: Any) -> go.Figure:
         marker=dict(size=18, color=after_colours, symbol="diamond",
                     line=dict(color="#FFFFFF", width=1)),
         hovertemplate="%{y}: %{x:g} now<extra></extra>"))
-    pairs = list(zip(table["value_before"], table["value_after"], strict=True))
     fig.add_trace(go.Scatter(  # the change, right of the dumbbell (never over its bar)
         x=[max(b, a) for b, a in pairs], y=rows, mode="text", showlegend=False,
         text=[_change_text(b, a) for b, a in pairs], textposition="middle right",
@@ -62,7 +64,8 @@ def progress(ws: Any) -> go.Figure:
     top = float(max(table["value_before"].max(), table["value_after"].max(), 1))
     fig.update_xaxes(title_text="Value of the gaps left (size x priority weight)",
                      range=[-top * 0.03, top * 1.3])  # a closed aspect (0) shows whole
-    fig.update_yaxes(autorange="reversed", tickfont_size=TICK_SIZE + 1)
+    fig.update_yaxes(autorange="reversed", tickfont_size=TICK_SIZE + 1,
+                     categoryorder="array", categoryarray=rows)  # the aspects' own order
     fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
                       margin=dict(t=110))
     before, after = table["value_before"].sum(), table["value_after"].sum()

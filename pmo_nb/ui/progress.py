@@ -26,6 +26,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
+from ..analysis import progress as prog
 from ..inputs.schema import CLOSED, DELIVERY, LEVELS
 from ..plots.progress import progress as progress_figure
 from ..plots.style import LEVEL_NAMES
@@ -144,14 +145,18 @@ class ProgressPanel(Panel):
         return self.reassess.deliveries
 
     def refresh(self) -> None:
-        table = self.ws.progress()
+        # one read of the progress per redraw: the headline, the gap and its services all
+        # come from these two tables (the figure reads its own)
+        table, self._services = self.ws.progress(), self.ws.progress_services()
         self._rows = table.set_index("gap_id")
+        options = [(_gap_option(r), r.gap_id) for r in table.itertuples()]
         with self._sync():
             current = self.gaps.value
-            self.gaps.options = [(_gap_option(r), r.gap_id) for r in table.itertuples()]
+            if options != list(self.gaps.options):
+                self.gaps.options = options
             if current in self._rows.index:
                 self.gaps.value = current
-        self.headline.value = _headline(self.ws.progress_headline())
+        self.headline.value = _headline(prog.headline(prog.summary(table, self._services)))
         self._show_gap()
         self.figure.outputs = h.figure_outputs(progress_figure(self.ws), "Progress figure")
 
@@ -163,7 +168,7 @@ class ProgressPanel(Panel):
         row = self._rows.loc[gap_id]  # the card says how the gap changed, not its coverage
         self.card.value = h.gap_card(gap, CHANGE_WORDS[row["change"]] if row["reassessed"]
                                      or row["change"] == "new" else "not reassessed yet")
-        self.reassess.show(gap_id, self._rows.loc[gap_id], self.ws.progress_services())
+        self.reassess.show(gap_id, row, self._services)
 
     def _undo(self) -> str:
         action = self.ws.undo()
