@@ -36,7 +36,8 @@ def test_the_pmo_lead_reassesses_in_jupyterlab(copy: Path, browser_page: object,
     base = f"http://127.0.0.1:{port}"
     errors = page_errors(page)
     with server(lab_command(port, token, copy), copy, f"{base}/api/status?token={token}"):
-        run_all(page, f"{base}/lab/tree/notebooks/progress.ipynb?reset&token={token}", PANEL)
+        run_all(page, f"{base}/lab/tree/notebooks/progress.ipynb?reset&token={token}", PANEL,
+                sidebar=True)  # 1280 x 800 with the file browser open, as a laptop shows it
         panel = page.locator(PANEL).first
         panel.evaluate("e => e.scrollIntoView({block: 'start'})")
         panel.locator("select").first.select_option(label="· G-05 · Project communication: L → ?")
