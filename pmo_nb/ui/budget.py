@@ -327,8 +327,8 @@ class BudgetPanel(Panel):
 
     def _curve_done(self) -> None:
         self._pending = None
+        self.curve_view.remove_class("pmo-stale")  # before the notice goes: what is seen
         self.curve_state.value = ""
-        self.curve_view.remove_class("pmo-stale")
 
     def _draw_curve(self) -> None:
         if self.curve is None:
