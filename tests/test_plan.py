@@ -217,6 +217,25 @@ def test_reductions_agree_with_the_plain_milp_and_fix_services(seed, monkeypatch
     assert sum(fixed) > 0  # the probing did fix services
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_highs_presolve_agrees_with_no_presolve(seed, monkeypatch):
+    """The MILPs run with HiGHS's presolve (highspy >= 1.16, which fixed the presolve
+    bugs that once reported suboptimal plans as optimal): on workshop-size models the
+    same value and cost, proven, as with it off. Guards a HiGHS upgrade."""
+    from pmo_nb.plan import _highs
+
+    ws = random_ws(300, 40, seed=seed)
+    s = select._read(ws, (), (), math.inf)
+    for share in (0.1, 0.3, 0.6):
+        budget = share * s.model.cost.sum()
+        on = _milp.solve(s.model, budget, 30, 0.0, reduce=False)
+        monkeypatch.setitem(_highs.MIP_OPTIONS, "presolve", "off")
+        off = _milp.solve(s.model, budget, 30, 0.0, reduce=False)
+        monkeypatch.setitem(_highs.MIP_OPTIONS, "presolve", "on")
+        assert on.optimal and off.optimal and on.value == off.value
+        assert s.model.cost[on.chosen].sum() == s.model.cost[off.chosen].sum()
+
+
 def test_plan_fields():
     plan = pl.select_services(demo_ws(), 50)
     assert (plan.budget, plan.cost, plan.total_weight, plan.bound) == (50, 50, 15, 14)

@@ -2,7 +2,8 @@
 
 Why not scipy's ``milp``/``linprog`` (HiGHS too): an LP re-solved after a bound change
 starts from its last basis here (probing, :mod:`pmo_nb._reduce`), a MILP can start from a
-known plan, and HiGHS's own options are set without warnings. Presolve stays off (see
+known plan, and HiGHS's own options are set without warnings. The LPs run without
+presolve (their duals and basis are read back); the MILPs with it (see
 :mod:`pmo_nb.plan._milp`).
 """
 
