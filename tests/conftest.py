@@ -187,9 +187,10 @@ def page_errors(page: object) -> list[str]:
     its icon font; this machine is offline)."""
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not (
-        m.text.startswith("Failed to load resource") and "127.0.0.1" not in m.location["url"])
-        else None)
+    page.on("console", lambda m: errors.append(f"{m.text} ({m.location['url']})")
+            if m.type == "error" and not (m.text.startswith("Failed to load resource")
+                                          and "127.0.0.1" not in m.location["url"])
+            else None)
     return errors
 
 
@@ -206,6 +207,9 @@ def open_voila(page: object, url: str, ready: str, errors: list[str] | None = No
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(2):
+        if attempt:  # the first page's unload (its kernel's shutdown) may log errors late
+            page.goto("about:blank")
+            page.wait_for_timeout(2000)
         if errors is not None:
             errors.clear()
         page.goto(url)
@@ -236,8 +240,11 @@ def figures_drawn(page: object, expected: int) -> tuple[int, int]:
     for i in range(figures.count()):
         figures.nth(i).scroll_into_view_if_needed()
         page.wait_for_timeout(700)
-    drawn = page.locator(".js-plotly-plot:has(.main-svg)").count()
-    return figures.count(), drawn
+    drawn = page.locator(".js-plotly-plot:has(.main-svg)")
+    deadline = time.monotonic() + 30  # a busy machine: plotly may still be drawing
+    while drawn.count() < figures.count() and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    return figures.count(), drawn.count()
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:

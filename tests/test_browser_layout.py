@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -129,8 +130,12 @@ def test_workshop_panel_fits_with_the_file_browser_open(copy: Path, browser_page
         run_all(page, f"{base}/lab/tree/notebooks/workshop.ipynb?reset&token={token}",
                 ".pmo-panel .pmo-service-row", sidebar=True)
         assert page.locator("#jp-left-stack").is_visible()
-        page.wait_for_timeout(3000)  # the panel takes the focus once the kernel is free
-        top = page.locator(".pmo-panel .pmo-card-title").first.bounding_box()
+        deadline = time.monotonic() + 30  # the panel takes the focus once the kernel is free
+        while True:
+            top = page.locator(".pmo-panel .pmo-card-title").first.bounding_box()
+            if (top and 0 < top["y"] < size[1]) or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(250)
         assert top and 0 < top["y"] < size[1], "after Run All the panel is not in view"
         assert page.locator(".jp-toast-container .jp-toast-button").count() == 0  # no news
         page.locator(".pmo-panel .widget-button", has_text="New gap").first.click()

@@ -71,8 +71,8 @@ def test_a_participant_votes_a_gaps_size_now_from_a_phone(tmp_path: Path) -> Non
             page.locator(".pmo-participant input[type=text]").fill("Ann")
             page.get_by_role("button", name="Join").click()
             page.locator(".pmo-participant", has_text="How big is each gap now").wait_for()
-            assert "Size at the last assessment: Medium" in page.locator(
-                ".pmo-participant .pmo-card").first.inner_text()
+            page.locator(".pmo-participant .pmo-card", has_text="Size at the last "
+                         "assessment: Medium").first.wait_for()  # its own widget: may follow
             page.get_by_role("button", name="Closed", exact=True).click()
             page.locator(".pmo-sticky", has_text="G-04: Closed").wait_for()
             page.screenshot(path=screenshot_path(tmp_path, "votes-size-phone.png"))
