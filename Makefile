@@ -30,7 +30,7 @@ app: $(STAMP)
 	@token=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(16))"); \
 	  echo "Open http://$(HOST):$(PORT)/?token=$$token"; \
 	  $(BIN)/voila notebooks/workshop.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
-	    --token=$$token
+	    --token=$$token --VoilaConfiguration.progressive_rendering=True
 
 ## test: ruff, pytest (unit, browser, both stores), every docstring example, strict nbval
 test: $(STAMP) browser-deps pg-deps lint unit doctest nbval

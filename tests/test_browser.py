@@ -15,7 +15,6 @@ import pytest
 
 import pmo_nb
 from conftest import (
-    BIN,
     NEEDS_CHROMIUM,
     figures_drawn,
     free_port,
@@ -25,6 +24,7 @@ from conftest import (
     run_all,
     screenshot_path,
     server,
+    voila_command,
 )
 
 SERVICE = "S-METH-TEMPLATES"  # not among the sample's decisions for G-01, the first gap
@@ -81,8 +81,7 @@ def test_panel_in_voila(copy: Path, browser_page: object, tmp_path: Path) -> Non
     """The app draws every figure (the catalog's in an ``Output``, the record's top-level
     ones) and the live heatmap, and the page logs no error at all (issue 16: ``r.setData``)."""
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
-               str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    command = voila_command("notebooks/workshop.ipynb", port, token)
     base = f"http://127.0.0.1:{port}"
     errors = page_errors(page)
     with server(command, copy, f"{base}/voila/static/voila.js"):  # served without a kernel

@@ -15,7 +15,15 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import BIN, NEEDS_CHROMIUM, free_port, lab_command, open_voila, run_all, server
+from conftest import (
+    NEEDS_CHROMIUM,
+    free_port,
+    lab_command,
+    open_voila,
+    run_all,
+    server,
+    voila_command,
+)
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -80,8 +88,7 @@ def test_no_mathjax_in_labels_in_jupyterlab(hostile_copy: Path, browser_page: ob
 
 def test_no_mathjax_in_labels_in_voila(hostile_copy: Path, browser_page: object) -> None:
     page, port, token = browser_page, free_port(), secrets.token_hex(16)
-    command = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
-               str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    command = voila_command("notebooks/workshop.ipynb", port, token)
     base = f"http://127.0.0.1:{port}"
     with server(command, hostile_copy, f"{base}/voila/static/voila.js"):
         open_voila(page, f"{base}/?token={token}", LABEL)

@@ -16,7 +16,6 @@ import nbformat
 import pytest
 
 from conftest import (
-    BIN,
     KERNELSPEC,
     NEEDS_CHROMIUM,
     figures_drawn,
@@ -24,6 +23,7 @@ from conftest import (
     page_errors,
     screenshot_path,
     server,
+    voila_command,
 )
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -43,11 +43,11 @@ def write_notebook(folder: Path) -> Path:
     return path
 
 
-def voila_page(page: object, folder: Path) -> tuple[tuple[int, int], list[str]]:
+def voila_page(page: object, folder: Path, progressive: bool
+               ) -> tuple[tuple[int, int], list[str]]:
     """Open the notebook as a Voilà app: (figures, drawn) and the page's errors."""
     port, token = free_port(), secrets.token_hex(16)
-    command = [str(BIN / "voila"), str(write_notebook(folder)), "--no-browser", "--port",
-               str(port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    command = voila_command(write_notebook(folder), port, token, progressive)
     errors = page_errors(page)
     with server(command, folder, f"http://127.0.0.1:{port}/voila/static/voila.js"):
         page.goto(f"http://127.0.0.1:{port}/?token={token}")
@@ -57,21 +57,30 @@ def voila_page(page: object, folder: Path) -> tuple[tuple[int, int], list[str]]:
         return counts, list(errors)
 
 
-def test_figures_drawn_without_a_console_error(browser_page: object, tmp_path: Path) -> None:
-    counts, errors = voila_page(browser_page, tmp_path)
+@pytest.mark.parametrize("progressive", [True, False], ids=["progressive", "at-once"])
+def test_figures_drawn_without_a_console_error(browser_page: object, tmp_path: Path,
+                                               progressive: bool) -> None:
+    """Drawn without an error however Voilà is run: progressively (``make app``) or with
+    the whole page at once (Voilà's default)."""
+    counts, errors = voila_page(browser_page, tmp_path, progressive)
     browser_page.screenshot(path=screenshot_path(tmp_path, "voila-figures.png"))
     assert counts == (2, 2)
     assert errors == []
     browser_page.passed = True
 
 
+@pytest.mark.parametrize("progressive,expected", [(False, [SET_DATA, SET_DATA]), (True, [])],
+                         ids=["at-once", "progressive"])
 def test_without_the_switch_voila_logs_the_error(browser_page: object, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  progressive: bool, expected: list[str]
+                                                  ) -> None:
     """The control: plotly's plain mime bundle (the renderer setting wins) still logs the
-    error once per figure. When this fails, jupyterlab-plotly or Voilà has fixed it, and
-    pmo_nb.ui.figures can go."""
+    error once per figure when Voilà renders the page at once (its default); rendered
+    progressively, the outputs go through JupyterLab's output area and log none. When the
+    first fails, jupyterlab-plotly or Voilà has fixed it, and pmo_nb.ui.figures can go."""
     monkeypatch.setenv("PMO_NB_PLOTLY_RENDERER", "plotly_mimetype")  # reaches Voilà's kernels
-    counts, errors = voila_page(browser_page, tmp_path)
+    counts, errors = voila_page(browser_page, tmp_path, progressive)
     assert counts == (2, 2)
-    assert errors == [SET_DATA, SET_DATA]
+    assert errors == expected
     browser_page.passed = True

@@ -30,6 +30,7 @@ from conftest import (
     open_voila,
     screenshot_path,
     server,
+    voila_command,
 )
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -69,8 +70,7 @@ def test_the_room_votes_reveals_and_adopts(copy: Path, tmp_path: Path) -> None:
     pmo_nb.Workshop.open(session, gaps=SAMPLE_GAPS, catalog=CATALOG,
                          assignments=SAMPLE_ASSIGNMENTS).close()
     app_port, vote_port, token = free_port(), free_port(), secrets.token_hex(16)
-    app = [str(BIN / "voila"), "notebooks/workshop.ipynb", "--no-browser", "--port",
-           str(app_port), "--Voila.ip=127.0.0.1", f"--token={token}"]
+    app = voila_command("notebooks/workshop.ipynb", app_port, token)
     serve = [str(BIN / "pmo-nb"), "serve", str(session), "--port", str(vote_port)]
     votes_dir = tmp_path / "serve"
     votes_dir.mkdir()

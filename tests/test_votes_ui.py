@@ -110,6 +110,28 @@ def test_the_ticker_runs_only_while_shown() -> None:
     assert before == 0 and shown >= 3 and not running and len(calls) == shown
 
 
+def test_in_a_voila_kernel_the_ticker_runs_without_a_counted_view(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Voilà's progressive rendering never counts the view: its kernels tick at once."""
+    calls: list[int] = []
+
+    async def scenario(voila: bool) -> tuple[int, bool]:
+        if voila:
+            monkeypatch.setenv("VOILA_KERNEL_ID", "0b1f")
+        else:
+            monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+        calls.clear()
+        ticker = Ticker(w.HTML(), lambda: calls.append(1), interval=0.02)
+        await asyncio.sleep(0.15)
+        running = ticker.running
+        ticker.stop()
+        return len(calls), running
+
+    assert asyncio.run(scenario(voila=False)) == (0, False)
+    ticks, running = asyncio.run(scenario(voila=True))
+    assert ticks >= 3 and running
+
+
 @pytest.mark.parametrize("kind", ["services", "priority"])
 def test_the_panel_shows_results_for_each_kind(ws: pmo_nb.Workshop, kind: str) -> None:
     panel = VotesPanel(ws)

@@ -120,7 +120,10 @@ def figure_outputs(fig: object, name: str) -> tuple[dict, ...]:
 
 def spec_outputs(spec: dict, name: str) -> tuple[dict, ...]:
     """:func:`figure_outputs` of a figure already in plotly's JSON form (``spec``)."""
-    spec = {**spec, "config": {"displayModeBar": False, "responsive": True}}
+    # Not "responsive": in Voilà a responsive figure in an Output drew at 0 px high in 3
+    # page loads of 4 (the catalog's treemap was a blank box). JupyterLab's plotly
+    # renderer resizes figures with their panel anyway.
+    spec = {**spec, "config": {"displayModeBar": False}}
     return ({"output_type": "display_data", "metadata": {},
              "data": {"application/vnd.plotly.v1+json": spec, "text/plain": name}},)
 

@@ -7,17 +7,23 @@ executions, on the kernel's thread: no locking around the session). It starts wh
 the frontend shows the widget (ipywidgets counts the views of a model in
 ``_view_count``) and stops when the last view goes or the widget is closed. A headless
 run (nbval, papermill) has no frontend and no view, so nothing ever ticks there.
+
+In a Voilà kernel it starts at once: Voilà's progressive rendering (how ``make app``
+runs) shows the widget without ever counting the view, and a Voilà kernel lives only
+as long as its page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 
 import ipywidgets as w
 
 log = logging.getLogger(__name__)
+VOILA_KERNEL = "VOILA_KERNEL_ID"  # set by Voilà in the kernels it starts for its pages
 
 
 class Ticker:
@@ -38,6 +44,8 @@ class Ticker:
         self._task: asyncio.Task | None = None
         widget._view_count = 0  # ask the frontend to count the views of this widget
         widget.observe(self._views, "_view_count")
+        if VOILA_KERNEL in os.environ:
+            self.start()
 
     @property
     def running(self) -> bool:
