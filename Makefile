@@ -9,7 +9,8 @@ HOST   := 127.0.0.1
 PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab app test lint unit doctest nbval browser-deps pg-deps notebooks bench record clean
+.PHONY: lab app test test-random lint unit doctest nbval nbval-ahead browser-deps pg-deps \
+	clock-deps notebooks bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,13 @@ app: $(STAMP)
 	    --token=$$token --VoilaConfiguration.progressive_rendering=True
 
 ## test: ruff, pytest (unit, browser, both stores), every docstring example, strict nbval
-test: $(STAMP) browser-deps pg-deps lint unit doctest nbval
+## (today and with the clock 400 days ahead); property tests draw fixed examples
+test: $(STAMP) browser-deps pg-deps clock-deps lint unit doctest nbval nbval-ahead
+
+## test-random: the property tests on new random examples, ten times as many, shrunk on failure
+test-random: $(STAMP)
+	HYPOTHESIS_PROFILE=random PMO_NB_EXAMPLES=10 $(BIN)/pytest -q -p no:cacheprovider \
+	  tests/test_plan.py tests/test_coverage.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
@@ -46,11 +53,17 @@ doctest: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules pmo_nb
 
 # nbval runs on a fresh copy in a temp folder: never on a facilitator's own session file.
-nbval: $(STAMP)
-	@tmp=$$(mktemp -d) && cp -r notebooks data $$tmp/ && cd $$tmp && \
-	  $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+NBVAL = tmp=$$(mktemp -d) && cp -r notebooks data $$tmp/ && cd $$tmp && \
+	  $(1) $(BIN)/pytest -q -p no:cacheprovider --nbval --nbval-current-env \
 	    --nbval-sanitize-with notebooks/sanitize.cfg notebooks; \
 	  status=$$?; rm -rf $$tmp; exit $$status
+nbval: $(STAMP)
+	@$(call NBVAL,)
+
+# The same run with the clock 400 days ahead (Debian's faketime): a date that leaks into a
+# committed output fails the day it is written, not the day after.
+nbval-ahead: $(STAMP) clock-deps
+	@$(call NBVAL,faketime -f +400d)
 
 # Debian's Chromium for the browser tests and record.pdf (Playwright cannot download browsers
 # here); LibreOffice Calc and Impress, headless, for the tests that open every export in a
@@ -77,6 +90,12 @@ pg-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
 	  echo "postgresql missing and not root: PostgreSQL tests will be skipped"; }
+
+# Debian's faketime for nbval-ahead.
+clock-deps:
+	@command -v faketime >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq faketime >/dev/null) || \
+	  { echo "faketime missing and not root: install Debian's faketime"; exit 1; }; }
 
 ## notebooks: re-execute the committed notebooks on a fresh sample session (the sample record)
 notebooks: $(STAMP)

@@ -7,12 +7,24 @@ yet {S-A, S-C} wins at a budget of 50 (the exact plan beats the rule of thumb).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import Phase, settings
 
 ROOT = Path(__file__).resolve().parent
+
+# Property tests: ``fixed`` (make test) draws the same examples on every run and machine
+# (derandomized, no example database, no shrinking: a failure is printed with the blob
+# that reproduces it); ``random`` (make test-random) draws new ones each run, more of them
+# (tests/_examples.py), and shrinks what fails.
+settings.register_profile("fixed", derandomize=True, database=None, deadline=None,
+                          print_blob=True,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.register_profile("random", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 def demo_workshop(path: Path) -> object:

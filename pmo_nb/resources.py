@@ -7,6 +7,7 @@ keeps them where the repository has them (``notebooks/``, ``data/`` beside ``pmo
 
 from __future__ import annotations
 
+import csv
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,7 @@ SAMPLE_GAPS = "sample_gaps.csv"
 SAMPLE_ASSIGNMENTS = "sample_assignments.csv"
 SAMPLE_REASSESSMENT = "sample_reassessment.csv"
 SAMPLE_DELIVERIES = "sample_deliveries.csv"
+SAMPLE_DATES = "sample_dates.csv"
 SAMPLE_TITLE = "Sample organisation"
 
 
@@ -42,8 +44,8 @@ def data_dir() -> Path:
     Examples
     --------
     >>> sorted(p.name for p in data_dir().glob("*.csv"))  # doctest: +NORMALIZE_WHITESPACE
-    ['catalog.csv', 'sample_assignments.csv', 'sample_deliveries.csv', 'sample_gaps.csv',
-     'sample_reassessment.csv']
+    ['catalog.csv', 'sample_assignments.csv', 'sample_dates.csv', 'sample_deliveries.csv',
+     'sample_gaps.csv', 'sample_reassessment.csv']
     """
     return _folder("data")
 
@@ -64,3 +66,16 @@ def sample_follow_up_files() -> dict[str, Path]:
     """The sample organisation six months on: the room's new sizes and the deliveries."""
     folder = data_dir()
     return {"reassessment": folder / SAMPLE_REASSESSMENT, "deliveries": folder / SAMPLE_DELIVERIES}
+
+
+def sample_dates() -> dict[str, str]:
+    """The days the sample organisation's assessments are dated: the same on any day, so
+    the sample record never carries the day it was made.
+
+    Examples
+    --------
+    >>> sample_dates()
+    {'workshop': '2026-06-10', 'follow-up': '2026-12-02'}
+    """
+    with open(data_dir() / SAMPLE_DATES, newline="", encoding="utf-8") as handle:
+        return {row["assessment"]: row["date"] for row in csv.DictReader(handle)}

@@ -265,6 +265,31 @@ def test_open_follow_up_makes_the_sample_once_and_never_undoes_the_room(tmp_path
         pmo_nb.open_follow_up(q1, tmp_path / "q0.sqlite")
 
 
+def test_the_sample_is_dated_by_its_data_on_any_day(tmp_path):
+    ws2 = pmo_nb.open_follow_up(tmp_path / "q2.sqlite", tmp_path / "q1.sqlite", sample=True)
+    assert ws2.baseline.date == "2026-06-10" and ws2.assessment_date == "2026-12-02"
+    assert ws2.progress_chain()["date"].unique().tolist() == ["2026-06-10", "2026-12-02"]
+    ws2.close()
+
+
+def test_an_assessment_is_dated_by_its_last_change_or_the_day_set(follow, new_session):
+    follow.reassess("G-01", "L")
+    assert follow.assessment_date == follow.history["at"].max()[:10]  # a customer's: real
+    follow.set_assessment_date("2027-03-15")
+    assert follow.assessment_date == "2027-03-15"
+    assert follow.progress_chain()["date"].iloc[-1] == "2027-03-15"
+    with pmo_nb.Workshop.follow_up(follow.path, new_session("q3")) as ws3:
+        assert ws3.baseline.date == "2027-03-15"
+    assert follow.undo() == "set assessment date"
+    assert follow.assessment_date == follow.history["at"].max()[:10]
+
+
+def test_a_bad_assessment_date_is_a_clear_error(follow):
+    with pytest.raises(DataError, match="'15/03/2027' is not a date; allowed: a day as "
+                                        "YYYY-MM-DD"):
+        follow.set_assessment_date("15/03/2027")
+
+
 @pytest.mark.stores("sqlite")
 def test_a_follow_up_of_a_customer_never_gets_the_samples_answers(sample_ws, tmp_path):
     sample_ws.set_title("Northwind Mutual")  # a customer's session on the sample's gaps

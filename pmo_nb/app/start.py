@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import resources as _resources
 from ..errors import SessionError, UsageError
 from ..inputs.io import Source
+from ..session.opening import ASSESSED_ON, open_or_create
 from ..session.workshop import Workshop
 from ..store import is_url
 
@@ -96,9 +97,11 @@ def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
                          "decisions: give gaps_path too, or leave catalog_path and "
                          "assignments_path as None.")
     files = _resources.sample_files()
-    return Workshop.open(session_path, files["gaps"], files["catalog"],
-                         assignments=files["assignments"],
-                         title=title or _resources.SAMPLE_TITLE)
+    store, _ = open_or_create(session_path, files["gaps"], files["catalog"],
+                              assignments=files["assignments"],
+                              title=title or _resources.SAMPLE_TITLE,
+                              meta={ASSESSED_ON: _resources.sample_dates()["workshop"]})
+    return Workshop(store)
 
 
 def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.PathLike,
@@ -135,6 +138,7 @@ def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.Path
     if sampled and reassessment_path is None and deliveries_path is None:
         files = _resources.sample_follow_up_files()
         reassessment_path, deliveries_path = files["reassessment"], files["deliveries"]
+        ws.set_assessment_date(_resources.sample_dates()["follow-up"])
     if ws.baseline is None:
         ws.close()
         raise SessionError(f"'{session_path}' is a first assessment, not a follow-up: give "

@@ -15,6 +15,7 @@ analysis is pure pandas in :mod:`pmo_nb.analysis.progress`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from typing import TYPE_CHECKING, NamedTuple
@@ -27,7 +28,7 @@ from ..inputs import schema
 from ..inputs.io import Source, read_cells
 from ..store import Op, now, open_session, target
 from . import _rows
-from .opening import create_new, shown
+from .opening import ASSESSED_ON, create_new, shown
 
 if TYPE_CHECKING:  # what this part uses of the Workshop: declared in .parts
     from .parts import WorkshopCore as _Workshop
@@ -101,6 +102,16 @@ class FollowUp(_Workshop):
             return None
         return Baseline(snap["label"], snap["date"], snap["session"], len(snap["chain"]))
 
+    @property
+    def assessment_date(self) -> str:
+        """The day this assessment is dated (ISO ``YYYY-MM-DD``): the one given to
+        :meth:`set_assessment_date`, else the day of the latest change, else today."""
+        fixed = self._store.meta(ASSESSED_ON)
+        if fixed:
+            return fixed
+        history = self.history
+        return str(history["at"].max())[:10] if len(history) else now()[:10]
+
     def progress(self) -> pd.DataFrame:
         """One row per gap: gap_id, aspect, priority, size_before, size_after, reassessed,
         value_before, value_after (0 when closed), change, services (committed at the
@@ -147,7 +158,7 @@ class FollowUp(_Workshop):
         snap = self._follow_up_snapshot("progress_chain")
         values = self.progress_by_aspect().set_index("aspect")["value_after"].to_dict()
         label = self.title or _name(self.label)
-        return prog.chain([*snap["chain"], {"label": label, "date": now()[:10],
+        return prog.chain([*snap["chain"], {"label": label, "date": self.assessment_date,
                                             "values": values}])
 
     def progress_tables(self) -> dict[str, pd.DataFrame]:
@@ -158,6 +169,25 @@ class FollowUp(_Workshop):
                 "deliveries": self.progress_services(), "progress chain": self.progress_chain()}
 
     # -- changing --------------------------------------------------------------------------
+    def set_assessment_date(self, day: str | dt.date) -> None:
+        """Date this assessment (the day of the workshop, as its record and a later
+        follow-up show it): an ISO date or a :class:`datetime.date`. One undoable step.
+
+        >>> import pmo_nb, tempfile
+        >>> ws = pmo_nb.open_workshop(tempfile.mkdtemp() + "/q1.sqlite", sample=True)
+        >>> ws.set_assessment_date("2026-03-02"); ws.assessment_date
+        '2026-03-02'
+        """
+        try:
+            text = day.isoformat()[:10] if isinstance(day, dt.date) else str(day).strip()
+            iso = dt.date.fromisoformat(text)
+        except ValueError:
+            raise DataError(f"workshop '{self._store.label}'", [Problem(None, "date", (
+                f"'{day}' is not a date; allowed: a day as YYYY-MM-DD, e.g. 2026-03-02."))]
+            ) from None
+        self._change("set assessment date",
+                     [Op("setting", (ASSESSED_ON,), {"value": iso.isoformat()})])
+
     def reassess(self, gap_id: str, size: str, note: str = "") -> bool:
         """The room's size for the gap now: ``L``, ``M``, ``H`` or ``closed`` (``note``: what
         the room saw). One undoable step; ``False`` when nothing changed."""
@@ -273,9 +303,8 @@ def _snapshot(base) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         gaps["size"] = gaps["gap_id"].map(ended).fillna(gaps["size"])
     values = pd.Series(prog.value(gaps["size"], gaps["priority"], base.weights),
                        index=gaps.index).groupby(gaps["aspect"], sort=False).sum()
-    history = base.history
     label = base.title or _name(base.label)
-    date = str(history["at"].max())[:10] if len(history) else now()[:10]
+    date = base.assessment_date
     kept = gaps[gaps["size"] != schema.CLOSED]
     if kept.empty:
         raise SessionError(f"Every gap of '{base.label}' is closed: there is nothing left for "

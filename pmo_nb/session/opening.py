@@ -21,15 +21,18 @@ from ..store import Op, Store, create_session, now, open_session, target
 from . import _rows
 
 SEED_ACTION = "import assignments"
+ASSESSED_ON = "assessed_on"  # the setting that dates an assessment (set_assessment_date)
 
 
 def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
                *, assignments: Source | None = None, weights: dict[str, float] | None = None,
-               user: str | None = None, title: str | None = None) -> tuple[Store, bool]:
+               user: str | None = None, title: str | None = None,
+               meta: dict[str, str] | None = None) -> tuple[Store, bool]:
     """The session's store, and whether it was created now (``False``: reopened).
 
-    ``assignments`` seeds a session created now, and ``title`` names it (a setting written
-    with it, not a step to undo); a session that exists keeps its own.
+    ``assignments`` seeds a session created now, and ``title`` and ``meta`` name it and
+    date it (settings written with it, not steps to undo); a session that exists keeps its
+    own.
     """
     where = target(session_path)
     store = open_session(where, user)
@@ -45,7 +48,7 @@ def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog
             f"'{shown(where)}' does not exist yet; to start a new session give both "
             "gaps= and catalog= (a path or a DataFrame)."
         )
-    return _create(where, gaps, catalog, assignments, weights, user, title), True
+    return _create(where, gaps, catalog, assignments, weights, user, title, meta), True
 
 
 def create_new(where: Path | str, gaps: Source, catalog: Source, *,
