@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -183,7 +184,7 @@ def workshops(draw):
     return gaps, catalog, assignments, weights
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(workshops())
 def test_coverage_and_matrix_match_the_plain_reference(case):
     gaps, catalog, assignments, weights = case

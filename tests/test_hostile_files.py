@@ -1,7 +1,9 @@
 """Hostile and odd input files (issue #16): bounded, never silently wrong, exports inert.
 
 Workbook bombs are generated here and loaded in a subprocess that measures its own
-time and peak memory; the bounds asserted are generous (the figures are far lower).
+peak memory (a generous bound is asserted; the figures are far lower). Time is not
+asserted: a timing belongs to ``benchmarks/``; a load that never ends fails at ``HANG``
+seconds, a guard against a hang, not a measure.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ GAP_HEADER = ["gap_id", "aspect", "current_state", "future_state", "description"
               "priority", "pmo_role", "other_owner"]
 CATALOG_HEADER = ["service_id", "name", "category", "tier", "aspects", "description", "cost",
                   "lead_time_months"]
-SECONDS, PEAK_MB = 10, 300  # generous bounds: see the figures printed with `pytest -s`
+PEAK_MB = 300  # a generous bound: see the figures printed with `pytest -s`
+HANG = 300  # seconds: a load still running then has hung (the loads take well under 1 s)
 
 
 def gap_row(gap_id: str = "G-01", **changes: str) -> list[str]:
@@ -127,7 +130,7 @@ def measured_load(path: Path) -> dict:
     if not Path("/proc/self/status").exists():
         pytest.skip("measuring peak memory needs Linux's /proc/self/status")
     done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True,
-                          text=True, timeout=120, check=True)
+                          text=True, timeout=HANG, check=True)
     result = json.loads(done.stdout)
     print(f"\n{path.name} ({path.stat().st_size / 1e3:,.1f} KB): {result}")
     return result
@@ -153,7 +156,7 @@ def test_bomb_declared_a1_xfd1048576_with_a_value_in_the_last_row(tmp_path, base
         "DataError: gaps.xlsx: row 1048576: cell A1048576 holds a value below row 10,001; "
         "at most 10,000 data rows are read (pmo_nb.io.MAX_ROWS): delete what is below the "
         "table, or split the file.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_bomb_value_in_the_last_column(tmp_path, base_parts):
@@ -163,7 +166,7 @@ def test_bomb_value_in_the_last_column(tmp_path, base_parts):
     assert result["outcome"] == (
         "DataError: gaps.xlsx: row 3: cell XFD3 holds a value right of column CV; at most 100 "
         "columns are read (pmo_nb.io.MAX_COLUMNS): delete what is right of the table.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_a_declared_dimension_is_not_trusted(tmp_path, base_parts):
@@ -172,7 +175,7 @@ def test_a_declared_dimension_is_not_trusted(tmp_path, base_parts):
                            '<row r="1048576"><c r="XFD1048576" s="0"/></row>')
     result = measured_load(write_zip(tmp_path / "gaps.xlsx", parts))
     assert result["outcome"] == "loaded 1 gaps"
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_bomb_1_gb_of_sheet_xml(tmp_path, base_parts):
@@ -186,7 +189,7 @@ def test_bomb_1_gb_of_sheet_xml(tmp_path, base_parts):
         "DataError: gaps.xlsx: unzips to 1,040 MB (xl/worksheets/sheet1.xml: 1,040 MB); at "
         "most 50 MB are read (pmo_nb.io.MAX_XLSX_MB): copy the table alone into a new "
         "workbook, or save it as CSV.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 SST = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings",
@@ -227,7 +230,7 @@ def test_bomb_400_mb_shared_string(tmp_path, base_parts):
         "DataError: gaps.xlsx: unzips to 400 MB (xl/sharedStrings.xml: 400 MB); at most 50 MB "
         "are read (pmo_nb.io.MAX_XLSX_MB): copy the table alone into a new workbook, or save "
         "it as CSV.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_a_49_mb_shared_string_is_a_cell_too_long(tmp_path, base_parts):
@@ -238,7 +241,7 @@ def test_a_49_mb_shared_string_is_a_cell_too_long(tmp_path, base_parts):
         "DataError: gaps.xlsx: row 2, column 'aspect': the cell holds 49,000,000 characters; at "
         "most 1,000,000 are read (pmo_nb.io.MAX_CELL_CHARS): shorten it, or keep the text in a "
         "document and name the document here.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_bomb_whose_zip_understates_the_size(tmp_path, base_parts):
@@ -250,7 +253,7 @@ def test_bomb_whose_zip_understates_the_size(tmp_path, base_parts):
     result = measured_load(path)
     assert result["outcome"].startswith(
         "DataError: gaps.xlsx: is not a readable Excel workbook (")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_bomb_of_rows_within_the_size_limit(tmp_path, base_parts):
@@ -264,7 +267,7 @@ def test_bomb_of_rows_within_the_size_limit(tmp_path, base_parts):
         "DataError: gaps.xlsx: row 10002: cell A10002 holds a value below row 10,001; at most "
         "10,000 data rows are read (pmo_nb.io.MAX_ROWS): delete what is below the table, or "
         "split the file.")
-    assert result["seconds"] < SECONDS and result["peak_mb"] < PEAK_MB
+    assert result["peak_mb"] < PEAK_MB
 
 
 def test_a_workbook_at_the_row_limit_loads(tmp_path):

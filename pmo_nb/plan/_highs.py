@@ -85,11 +85,19 @@ def model(cost: np.ndarray, a: csr_array, row_lo: np.ndarray, row_hi: np.ndarray
 
 def mip(cost: np.ndarray, a: csr_array, row_lo: np.ndarray, row_hi: np.ndarray,
         lo: np.ndarray, integer: int, time_limit: float, rel_gap: float = 0.0,
-        start: np.ndarray | None = None, abs_gap: float = 1e-6) -> Result:
-    """Solve ``min cost.z`` (columns in [lo, 1]) within ``time_limit``; ``start``: a plan."""
+        start: np.ndarray | None = None, abs_gap: float = 1e-6,
+        presolve: str | None = None) -> Result:
+    """Solve ``min cost.z`` (columns in [lo, 1]) within ``time_limit``; ``start``: a plan.
+
+    The solution HiGHS hands back is checked against the objective it reports: with its
+    MIP presolve on and a start given, HiGHS 1.16 can report the optimum's objective
+    while handing back the start (a 4-gap, 7-service workshop: 10.0 handed back, 17.0
+    reported and true). Then the model is solved again with presolve off.
+    """
     import highspy
 
-    h = model(cost, a, row_lo, row_hi, lo, np.ones(a.shape[1]), integer, **MIP_OPTIONS,
+    options = {**MIP_OPTIONS, **({"presolve": presolve} if presolve else {})}
+    h = model(cost, a, row_lo, row_hi, lo, np.ones(a.shape[1]), integer, **options,
               time_limit=max(time_limit, 1e-3), mip_rel_gap=rel_gap, mip_abs_gap=abs_gap)
     if start is not None:
         known = highspy.HighsSolution()
@@ -98,7 +106,16 @@ def mip(cost: np.ndarray, a: csr_array, row_lo: np.ndarray, row_hi: np.ndarray,
     h.run()
     status, info = h.getModelStatus(), h.getInfo()
     found = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    return Result(np.asarray(h.getSolution().col_value) if found else None,
-                  status == highspy.HighsModelStatus.kOptimal and found,
+    x = np.asarray(h.getSolution().col_value) if found else None
+    if x is not None and options["presolve"] != "off" and not _agrees(cost, x, info):
+        return mip(cost, a, row_lo, row_hi, lo, integer, time_limit, rel_gap, start, abs_gap,
+                   presolve="off")
+    return Result(x, status == highspy.HighsModelStatus.kOptimal and found,
                   status == highspy.HighsModelStatus.kInfeasible,
                   float(info.mip_dual_bound), f"HiGHS: {h.modelStatusToString(status)}")
+
+
+def _agrees(cost: np.ndarray, x: np.ndarray, info: object) -> bool:
+    """Whether the solution's objective is the one HiGHS reports for it."""
+    reported = float(info.objective_function_value)
+    return abs(float(cost @ x) - reported) <= 1e-7 * max(1.0, abs(reported))
