@@ -91,6 +91,15 @@ def test_the_session_comes_from_the_environment(ws, tmp_path, monkeypatch) -> No
     assert page.path == str(ws.path) and not page.join_button.disabled
 
 
+async def ticks_reach(calls: list[int], count: int, limit: float = 30.0) -> None:
+    """Wait until the ticker has called ``count`` times (at most ``limit`` seconds: on a
+    loaded machine a 20 ms ticker may tick only a few times in 200 ms)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while len(calls) < count and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+
+
 def test_the_ticker_runs_only_while_shown() -> None:
     calls: list[int] = []
 
@@ -100,7 +109,7 @@ def test_the_ticker_runs_only_while_shown() -> None:
         await asyncio.sleep(0.1)
         before = len(calls)  # not shown yet: nothing
         widget._view_count = 1  # the frontend displayed it
-        await asyncio.sleep(0.2)
+        await ticks_reach(calls, 3)
         widget._view_count = 0  # the last view went away
         shown = len(calls)
         await asyncio.sleep(0.1)
@@ -122,7 +131,10 @@ def test_in_a_voila_kernel_the_ticker_runs_without_a_counted_view(
             monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
         calls.clear()
         ticker = Ticker(w.HTML(), lambda: calls.append(1), interval=0.02)
-        await asyncio.sleep(0.15)
+        if voila:
+            await ticks_reach(calls, 3)
+        else:
+            await asyncio.sleep(0.15)  # nothing may happen: 0 stays 0 however slow
         running = ticker.running
         ticker.stop()
         return len(calls), running
