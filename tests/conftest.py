@@ -217,9 +217,94 @@ def open_voila(page: object, url: str, ready: str, errors: list[str] | None = No
     notebook showed before ``make app`` rendered progressively; see docs/design.md)."""
     page.goto(url)
     page.locator(ready).first.wait_for(state="attached", timeout=90_000)
-    page.wait_for_timeout(2000)  # the outputs after it are rendered by then
+    wait_outputs_rendered(page)
     broken = page.get_by_text(BROKEN_WIDGET).count()
     assert not broken, f"the Voilà page at {url} shows {broken} broken widget(s)"
+
+
+# Voilà's page is done when its spinner is gone (the whole page is in), every cell's
+# placeholder has given way to the cell's outputs (progressive rendering puts a skeleton in
+# each cell until its result comes), and every output shown has been drawn: a widget's
+# output stays empty until its view (or "Error displaying widget") is in it.
+OUTPUTS_RENDERED_JS = """() => document.readyState === 'complete'
+    && !document.getElementById('loading')
+    && !document.querySelector('.voila-skeleton-container')
+    && [...document.querySelectorAll('.jp-OutputArea-output')].every(
+        e => !e.getClientRects().length || e.childNodes.length)"""
+
+
+def wait_outputs_rendered(page: object, timeout: float = 90_000) -> None:
+    """Wait until a Voilà page has every cell's outputs in and drawn (see above)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(OUTPUTS_RENDERED_JS, timeout=timeout)
+    except PlaywrightTimeout:
+        pending = page.evaluate("""() => ({
+            loading: !!document.getElementById('loading'),
+            skeletons: document.querySelectorAll('.voila-skeleton-container').length,
+            empty: [...document.querySelectorAll('.jp-OutputArea-output')].filter(
+                e => e.getClientRects().length && !e.childNodes.length).length})""")
+        raise AssertionError(f"the Voilà page was not drawn in {timeout / 1000:.0f} s: "
+                             f"{pending}") from None
+
+
+# A plotly figure is drawn: plotly's drawing inside, no drawing step pending, each of its
+# annotations drawn, and more than 10 px high. Figures in a hidden box (no layout box), or
+# off the screen when ``onScreen``, are not waited for; a figure in jupyterlab-plotly's box
+# (.jp-RenderedPlotly) counts before plotly has started on it.
+WAIT_DRAWN_JS = """([root, minimum, onScreen]) => {
+  const drawn = gd => !!(gd._fullLayout && gd.querySelector('.main-svg')
+    && !(gd._promises || []).length && !gd._transitioning
+    && gd.getBoundingClientRect().height > 10
+    && gd.querySelectorAll('.annotation').length
+       >= (gd._fullLayout.annotations || []).filter(a => a.visible !== false).length);
+  const sel = '.js-plotly-plot, .jp-RenderedPlotly';
+  const figures = [...(root ? [root] : []), ...(root || document).querySelectorAll(sel)]
+    .filter(e => e.matches(sel));
+  const seen = gd => {
+    const r = gd.getBoundingClientRect();
+    return r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+  };
+  return document.readyState === 'complete' && figures.length >= minimum
+    && figures.every(gd => !gd.getClientRects().length || (onScreen && !seen(gd))
+                           || drawn(gd));
+}"""
+
+
+def wait_drawn(scope: object, minimum: int = 1, timeout: float = 30_000,
+               on_screen: bool = False) -> None:
+    """Wait until plotly has drawn every figure shown in ``scope`` (a page, or the first
+    element of a locator, itself a figure or not) and there are at least ``minimum``;
+    ``on_screen``: only those in the viewport need be drawn (Voilà draws a widget's figure
+    once it comes into view)."""
+    if hasattr(scope, "element_handle"):  # a locator
+        page, root = scope.page, scope.first.element_handle(timeout=timeout)
+    else:
+        page, root = scope, None
+    page.wait_for_function(WAIT_DRAWN_JS, arg=[root, minimum, on_screen], timeout=timeout)
+
+
+def wait_still(locator: object, timeout: float = 30_000) -> None:
+    """Wait until the locator's first element is in the viewport and has not moved from
+    one animation frame to the next (a scroll into view has ended)."""
+    from playwright.sync_api import expect
+
+    expect(locator.first).to_be_in_viewport(timeout=timeout)
+    locator.page.wait_for_function("""e => {
+        const r = e.getBoundingClientRect(), at = [r.x, r.y, r.width, r.height].join();
+        const still = e.__pmoAt === at;
+        e.__pmoAt = at;
+        return still;
+    }""", arg=locator.first.element_handle(timeout=timeout), polling="raf", timeout=timeout)
+
+
+def wait_shown(locator: object, minimum: int = 0, timeout: float = 30_000) -> None:
+    """Before a screenshot of what is scrolled into view: the box still in the viewport,
+    its figures (at least ``minimum``) drawn, and every figure on the screen drawn."""
+    wait_still(locator, timeout)
+    wait_drawn(locator, minimum, timeout)
+    wait_drawn(locator.page, 0, timeout, on_screen=True)
 
 
 def figures_drawn(page: object, expected: int) -> tuple[int, int]:
@@ -227,6 +312,8 @@ def figures_drawn(page: object, expected: int) -> tuple[int, int]:
     widget's figure once it comes into view; up to 60 s), scroll each into view (plotly's
     renderer works on what is visible); the number of figures and of those drawn: plotly's
     drawing (``.main-svg``) inside and more than 10 px high."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     deadline = time.monotonic() + 60
     while page.locator(".js-plotly-plot").count() < expected and time.monotonic() < deadline:
         page.evaluate("""async () => {
@@ -237,16 +324,18 @@ def figures_drawn(page: object, expected: int) -> tuple[int, int]:
     figures = page.locator(".js-plotly-plot")
     for i in range(figures.count()):
         figures.nth(i).scroll_into_view_if_needed()
-        page.wait_for_timeout(700)
-    def drawn() -> int:  # plotly's drawing inside, and not 0 px high (a blank box)
-        return page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
-            .filter(e => e.querySelector('.main-svg')
-                         && e.getBoundingClientRect().height > 10).length""")
-
-    deadline = time.monotonic() + 30  # a busy machine: plotly may still be drawing
-    while drawn() < figures.count() and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-    return figures.count(), drawn()
+        try:  # a busy machine: plotly may still be drawing (the count below tells)
+            wait_drawn(figures.nth(i))
+        except PlaywrightTimeout:
+            pass
+    drawn = """() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(e => e.querySelector('.main-svg')
+                     && e.getBoundingClientRect().height > 10).length"""
+    try:  # every figure drawn (plotly's drawing inside, not 0 px high: a blank box)
+        page.wait_for_function(f"n => ({drawn})() >= n", arg=figures.count(), timeout=30_000)
+    except PlaywrightTimeout:
+        pass
+    return figures.count(), page.evaluate(drawn)
 
 
 def screenshot_path(tmp_path: Path, name: str) -> Path:
@@ -260,6 +349,11 @@ def run_all(page: object, url: str, ready: str, *, sidebar: bool = False) -> Non
     ``sidebar``: keep JupyterLab's file browser open (its default) instead of closing it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    # On a busy machine Lab may ask for the kernel (its kernel list not in yet when the
+    # notebook opens; seen at load 58): take the one it offers, the notebook's own.
+    page.add_locator_handler(
+        page.locator(".jp-Dialog", has_text="Select Kernel"),
+        lambda dialog: dialog.get_by_role("button", name="Select", exact=True).click())
     page.goto(url)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
     if not sidebar and page.locator("#jp-left-stack").is_visible():
@@ -308,7 +402,7 @@ def _render(browser, page_path: Path, shot: Path, heading: str | None) -> tuple[
     page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.goto(page_path.as_uri())
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.wait_for_timeout(500)
+    wait_drawn(page)  # every figure of the page, not only the first
     plots = page.locator(".js-plotly-plot").count()
     y = _first_figure_after(page, heading) - 80 if heading else 0
     page.screenshot(path=str(shot), full_page=True,
@@ -349,7 +443,7 @@ def open_offline(page_path: Path, first: Path | None = None,
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(page_path.as_uri())
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-            page.wait_for_timeout(800)
+            wait_drawn(page)  # every figure of the page, not only the first
             drawn = page.locator(".js-plotly-plot .main-svg").count()
             if first:
                 page.screenshot(path=str(first))

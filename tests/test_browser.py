@@ -25,6 +25,7 @@ from conftest import (
     screenshot_path,
     server,
     voila_command,
+    wait_shown,
 )
 
 SERVICE = "S-METH-TEMPLATES"  # not among the sample's decisions for G-01, the first gap
@@ -57,7 +58,7 @@ def show_panel(page: object) -> None:
     panel = page.locator(".pmo-panel").filter(has=page.locator(ROW)).last  # not the votes'
     panel.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.locator(ROW).first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)  # let plotly finish drawing the catalog
+    wait_shown(panel)  # the scroll has ended; plotly has drawn the figures on the screen
 
 
 def test_panel_in_jupyterlab(copy: Path, browser_page: object, tmp_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_panel_in_voila(copy: Path, browser_page: object, tmp_path: Path) -> Non
         assert page.locator(".pmo-panel .pmo-hm td").count() == 9  # the live heatmap (HTML)
         page.locator(".js-plotly-plot").nth(2).evaluate(
             "e => e.scrollIntoView({block: 'center'})")
-        page.wait_for_timeout(500)
+        wait_shown(page.locator(".js-plotly-plot").nth(2), minimum=1)  # in view, drawn
         page.screenshot(path=screenshot_path(tmp_path, "workshop-voila-record.png"))
         show_panel(page)
         assert not page.get_by_text("WorkshopPanel(ws)").first.is_visible()  # an app: no code

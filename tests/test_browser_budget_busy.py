@@ -18,7 +18,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import NEEDS_CHROMIUM, REPO, free_port, lab_command, run_all, screenshot_path, server
+from conftest import (
+    NEEDS_CHROMIUM,
+    REPO,
+    free_port,
+    lab_command,
+    run_all,
+    screenshot_path,
+    server,
+    wait_shown,
+)
 
 pytest.importorskip("playwright.sync_api")
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -64,7 +73,7 @@ def test_the_panel_answers_while_the_curve_is_computed_again(browser_page: objec
         run_all(page, f"{base}/lab/tree/budget.ipynb?reset&token={token}", SUMMARY)
         page.locator(".pmo-budget").last.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.locator(".pmo-budget .widget-output .js-plotly-plot").first.wait_for(state="attached")
-        page.wait_for_timeout(1500)  # let plotly finish drawing
+        wait_shown(page.locator(".pmo-budget").last, minimum=1)  # plotly drew the curve
         assert shown_budget(page) == 1200
         page.locator(".pmo-budget .lm-AccordionPanel-title, .pmo-budget .jupyter-widget-"
                      "Collapse-header").first.click()  # open "Must-haves and exclusions"
@@ -98,6 +107,6 @@ def test_the_panel_answers_while_the_curve_is_computed_again(browser_page: objec
         assert page.locator(".pmo-budget .pmo-error").count() == 0
         page.locator(".pmo-budget .widget-output").first.evaluate(
             "e => e.scrollIntoView({block: 'start'})")  # the curve, back, with a must-have
-        page.wait_for_timeout(1500)  # let plotly finish drawing
+        wait_shown(page.locator(".pmo-budget .widget-output").first, minimum=1)  # drawn
         page.screenshot(path=screenshot_path(tmp_path, "budget-busy-lab-done.png"))
         page.passed = True

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -27,9 +26,13 @@ from conftest import (
     run_all,
     screenshot_path,
     server,
+    wait_drawn,
+    wait_shown,
 )
 
 pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 
 SIZES = [(1280, 800), (1920, 1080)]
@@ -98,7 +101,7 @@ def overflow(page: object, panel: str) -> list[str]:
     found = []
     for box in page.locator(panel).all():
         box.evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(1500)  # plotly draws
+        wait_drawn(box, minimum=0)  # every figure of the panel drawn, its labels too
         found += box.evaluate(OVERFLOW_JS)
     return found
 
@@ -130,19 +133,22 @@ def test_workshop_panel_fits_with_the_file_browser_open(copy: Path, browser_page
         run_all(page, f"{base}/lab/tree/notebooks/workshop.ipynb?reset&token={token}",
                 ".pmo-panel .pmo-service-row", sidebar=True)
         assert page.locator("#jp-left-stack").is_visible()
-        deadline = time.monotonic() + 30  # the panel takes the focus once the kernel is free
-        while True:
-            top = page.locator(".pmo-panel .pmo-card-title").first.bounding_box()
-            if (top and 0 < top["y"] < size[1]) or time.monotonic() > deadline:
-                break
-            page.wait_for_timeout(250)
+        try:  # the panel takes the focus once the kernel is free
+            page.wait_for_function("""height => {
+                const title = document.querySelector('.pmo-panel .pmo-card-title');
+                const y = title && title.getBoundingClientRect().y;
+                return title && 0 < y && y < height;
+            }""", arg=size[1], timeout=30_000)
+        except PlaywrightTimeout:
+            pass
+        top = page.locator(".pmo-panel .pmo-card-title").first.bounding_box()
         assert top and 0 < top["y"] < size[1], "after Run All the panel is not in view"
         assert page.locator(".jp-toast-container .jp-toast-button").count() == 0  # no news
         page.locator(".pmo-panel .widget-button", has_text="New gap").first.click()
         problems = overflow(page, ".pmo-panel") + gap_picker_cut(page)
         workshop = page.locator(".pmo-panel:has(.pmo-service-row)").first  # not the votes'
         workshop.evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(1000)
+        wait_shown(workshop)
         page.screenshot(path=screenshot_path(tmp_path, f"workshop-{size[0]}x{size[1]}.png"))
         assert problems == []
         page.passed = True
@@ -158,7 +164,7 @@ def test_budget_panel_fits_with_the_file_browser_open(copy: Path, browser_page: 
         problems = overflow(page, ".pmo-budget")
         page.locator(".pmo-budget .widget-output").nth(1).evaluate(
             "e => e.scrollIntoView({block: 'start'})")  # the curve and the roadmap
-        page.wait_for_timeout(1000)
+        wait_shown(page.locator(".pmo-budget .widget-output").nth(1))
         page.screenshot(path=screenshot_path(tmp_path, "workshop-budget-1280x800.png"))
         assert problems == []
         page.passed = True

@@ -31,6 +31,10 @@ pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 NAME = r"$\href{https://evil.example/}{Free training}$ and \(\style{color:red}{red}\)"
 SERVICE = "S-METH-LIFECYCLE"  # made for Methodology: its row shows on every gap
 LABEL = f".pmo-svc-{SERVICE} .widget-checkbox"
+# The control: a label the page must typeset, in a cell after all the others. Its TeX
+# typeset tells that MathJax has loaded and gone through the labels and tables before it.
+CONTROL = "pmo-mathjax-control"
+CONTROL_CELL = f'import ipywidgets\nipywidgets.Label(r"$x^2$").add_class("{CONTROL}")'
 
 
 @pytest.fixture
@@ -49,6 +53,7 @@ def hostile_copy(copy: Path) -> Path:
                    .replace("assignments_path = None",  # the record's tables name it
                             'assignments_path = "../data/sample_assignments.csv"'))
     assert "../data/catalog.csv" in cell.source and "sample_assignments" in cell.source
+    nb.cells.append(nbformat.v4.new_code_cell(CONTROL_CELL))
     nbformat.write(nb, notebook)
     return copy
 
@@ -60,12 +65,17 @@ def check_not_typeset(page: object) -> None:
             cell.scrollIntoView();
             await new Promise(done => setTimeout(done, 60));
         }}""")
-    page.wait_for_timeout(3000)  # MathJax typesets asynchronously
-    # Nothing in the page is typeset: the panels' widgets and the record's pandas tables
-    # (the notebooks' markdown holds no TeX).
-    where = page.evaluate("""() => [...document.querySelectorAll(
-        'mjx-container, .MathJax, .MathJax_Preview')].map(
-        e => (e.parentElement.textContent || '').slice(0, 80))""")
+    # MathJax typesets asynchronously (once loaded, in the order it was asked): the
+    # control, last in the page, typeset means every label and table before it is done.
+    control = page.locator(f".{CONTROL}")
+    control.evaluate("e => e.scrollIntoView()")
+    control.locator("mjx-container, .MathJax").first.wait_for(state="attached",
+                                                              timeout=60_000)
+    # Nothing else in the page is typeset: the panels' widgets and the record's pandas
+    # tables (the notebooks' markdown holds no TeX).
+    where = page.evaluate("""control => [...document.querySelectorAll(
+        'mjx-container, .MathJax, .MathJax_Preview')].filter(e => !e.closest(control)).map(
+        e => (e.parentElement.textContent || '').slice(0, 80))""", f".{CONTROL}")
     assert where == []
     assert page.locator("a[href*='evil.example']").count() == 0
     label = page.locator(LABEL).first.text_content().replace("\u200b", "")

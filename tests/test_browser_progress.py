@@ -22,6 +22,7 @@ from conftest import (
     run_all,
     screenshot_path,
     server,
+    wait_shown,
 )
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -46,7 +47,7 @@ def test_the_pmo_lead_reassesses_in_jupyterlab(copy: Path, browser_page: object,
         panel.locator(".pmo-ok", has_text="saved").wait_for()
         panel.locator("select").first.select_option(index=3)  # G-04: its services' delivery
         panel.locator(".pmo-card-title", has_text="G-04").wait_for()
-        page.wait_for_timeout(1500)  # plotly draws the figure
+        wait_shown(panel, minimum=1)  # the panel still in view, its progress figure drawn
         page.screenshot(path=screenshot_path(tmp_path, "progress-lab.png"))
         assert errors == []
         page.passed = True

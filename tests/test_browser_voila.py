@@ -43,17 +43,37 @@ def write_notebook(folder: Path) -> Path:
     return path
 
 
+# jupyterlab-plotly's renderer takes a PNG snapshot of each figure it has drawn
+# (``Plotly.toImage``: the figure's SVG drawn on a canvas, ``canvas.toDataURL``) and then
+# stores it with ``model.setData`` -- the call that fails with SET_DATA. Counting the PNG
+# snapshots tells when every figure's setData has been called (or has failed).
+COUNT_SNAPSHOTS_JS = """(() => {
+  const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+  window.pmoSnapshots = 0;
+  HTMLCanvasElement.prototype.toDataURL = function (...args) {
+    const url = toDataURL.apply(this, args);
+    if (String(args[0]).includes('png')) window.pmoSnapshots += 1;
+    return url;
+  };
+})();"""
+
+
 def voila_page(page: object, folder: Path, progressive: bool
                ) -> tuple[tuple[int, int], list[str]]:
     """Open the notebook as a Voilà app: (figures, drawn) and the page's errors."""
     port, token = free_port(), secrets.token_hex(16)
     command = voila_command(write_notebook(folder), port, token, progressive)
     errors = page_errors(page)
+    page.add_init_script(COUNT_SNAPSHOTS_JS)
     with server(command, folder, f"http://127.0.0.1:{port}/voila/static/voila.js"):
         page.goto(f"http://127.0.0.1:{port}/?token={token}")
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=120_000)
         counts = figures_drawn(page, 2)
-        page.wait_for_timeout(1500)  # the renderer's PNG snapshot comes after the drawing
+        # the renderer's PNG snapshot comes after the drawing, its setData right after
+        page.wait_for_function("n => window.pmoSnapshots >= n", arg=counts[1], timeout=30_000)
+        # the setData calls run as soon as the snapshot's promise settles, within the task
+        # that took it; an error they throw reaches Playwright before this call returns
+        page.evaluate("() => new Promise(done => setTimeout(done))")
         return counts, list(errors)
 
 

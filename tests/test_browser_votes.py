@@ -31,6 +31,7 @@ from conftest import (
     screenshot_path,
     server,
     voila_command,
+    wait_still,
 )
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
@@ -107,11 +108,11 @@ def run_the_room(browser: object, url: str, app_url: str, session: Path,
     start = time.monotonic()
     votes.locator(".pmo-count", has_text="3 of 3 answered").wait_for(timeout=15_000)  # no click
     print(f"facilitator saw the last ballot after {time.monotonic() - start:.1f} s")
-    facilitator.wait_for_timeout(500)
     votes.evaluate("e => e.scrollIntoView({block: 'start'})")
+    wait_still(votes)  # the scroll has ended (the count is in: waited for above)
     facilitator.screenshot(path=screenshot_path(tmp_path, "votes-facilitator-hidden.png"))
     pages["Cy"].locator(".pmo-sticky").first.evaluate("e => e.scrollIntoView({block: 'end'})")
-    pages["Cy"].wait_for_timeout(300)
+    wait_still(pages["Cy"].locator(".pmo-sticky"))
     pages["Cy"].screenshot(path=screenshot_path(tmp_path, "votes-participant-phone.png"))
     assert "S-COMM" not in votes.inner_text()  # hidden: no service named yet
     votes.get_by_role("button", name="Reveal").click()
@@ -119,7 +120,7 @@ def run_the_room(browser: object, url: str, app_url: str, session: Path,
     result.wait_for()
     assert "3 of 3" in result.inner_text() and "2 of 3" in result.inner_text()
     votes.evaluate("e => e.scrollIntoView({block: 'start'})")
-    facilitator.wait_for_timeout(500)
+    wait_still(votes)  # the scroll has ended (the bars are in: waited for above)
     facilitator.screenshot(path=screenshot_path(tmp_path, "votes-facilitator-revealed.png"))
     result.get_by_role("button", name=re.compile("Adopt 2 service")).click()
     votes.locator(".pmo-muted", has_text=f"{GAP}: adopted").wait_for()

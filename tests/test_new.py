@@ -28,6 +28,7 @@ from conftest import (
     run_all,
     screenshot_path,
     server,
+    wait_shown,
 )
 from pmo_nb import cli
 from pmo_nb import resources as _resources
@@ -298,9 +299,11 @@ def test_customer_folder_in_jupyterlab(tmp_path: Path, hospital: Path, browser_p
     with server(command, folder, f"{base}/api/status?token={token}"):
         row = ".pmo-panel input[type=checkbox]"
         run_all(page, f"{base}/lab/tree/workshop.ipynb?reset&token={token}", row)
-        page.locator(".pmo-panel").last.evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.get_by_text("Stationsleitungen führen Projekte nebenbei.").first.wait_for()
-        page.wait_for_timeout(1500)  # let plotly finish drawing
+        first_gap = "Stationsleitungen führen Projekte nebenbei."
+        page.get_by_text(first_gap).first.wait_for()
+        panel = page.locator(".pmo-panel").filter(has_text=first_gap).first  # not the votes'
+        panel.evaluate("e => e.scrollIntoView({block: 'start'})")
+        wait_shown(panel)  # in view, the figures on the screen drawn
         page.screenshot(path=screenshot_path(tmp_path, "new-folder-lab.png"))
         page.passed = True
     with pmo_nb.Workshop.open(folder / "sessions" / "hospital.sqlite") as ws:

@@ -30,6 +30,7 @@ from conftest import (
     SAMPLE_ASSIGNMENTS,
     SAMPLE_GAPS,
     VIEWPORT,
+    wait_drawn,
 )
 from pmo_nb import plots, record
 from pmo_nb.analysis.coverage import coverage_matrix
@@ -302,7 +303,7 @@ def test_on_screen_no_tick_label_runs_into_another(sample: dict, made: dict) -> 
                 page = browser.new_page(viewport=VIEWPORT)
                 page.goto(page_path.as_uri())
                 page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-                page.wait_for_timeout(800)
+                wait_drawn(page)  # every figure's ticks, not only the first figure's
                 figures = page.evaluate(script)
             finally:
                 browser.close()
