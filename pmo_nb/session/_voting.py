@@ -174,7 +174,7 @@ class VotingMixin(_Workshop):
             if digest is not None and len(mine := people[people["device"] == digest]):
                 chosen.append(mine["participant"].iat[0])
                 return []
-            chosen.append(free_name(wanted, {p.casefold() for p in people["participant"]}))
+            chosen.append(free_name(wanted, set(people["participant"])))
             return [Op("participant", (chosen[-1],), {"joined_at": now(), "device": digest})]
         self._change("join", join)
         return chosen[-1]
@@ -205,6 +205,9 @@ class VotingMixin(_Workshop):
             if now_ is None or now_["revealed_at"] or now_["closed_at"]:
                 raise VoteError(f"Vote {vote['vote_id']} was revealed or closed before this "
                                 "ballot arrived: it was not saved.")
+            if store.row("participant", (participant,)) is None:
+                raise VoteError(f"'{participant}' is no longer in the room (the facilitator "
+                                "removed them): this ballot was not saved.")
             before = store.row("ballot", key)
             if before and before["choice"] == text:
                 return []
