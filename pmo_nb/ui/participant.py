@@ -207,12 +207,11 @@ class ParticipantPage(Panel):
         return self.participant.gaps()["gap_id"].iloc[self._at]
 
     def _answering(self, control: w.Widget) -> bool:
-        """True when ``control`` may act: this page joined, a hidden vote is open, the
-        control is shown and enabled (a message sent to a hidden control is void)."""
-        vote = self.participant and self.participant.vote()
+        """True when ``control`` may act: this page joined, and the control is shown and
+        enabled (a message sent to a hidden control is void; a ballot that arrives after
+        Reveal is refused by the session, with a message that says so)."""
         shown = [*self.answer.children, *self.others.children[0].children]
-        return bool(vote and not vote["revealed"] and not control.disabled
-                    and control in shown)
+        return self.participant is not None and not control.disabled and control in shown
 
     def _vote_services(self) -> str | None:
         shown = [*self.answer.children, *self.others.children[0].children]
