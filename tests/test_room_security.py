@@ -347,3 +347,15 @@ def test_9_the_qr_code_goes_beside_the_session_as_named_not_a_symlinks_target(tm
     serve.qr_code("http://127.0.0.1:9/?token=t", png)
     assert not png.is_symlink() and png.read_bytes()[:4] == b"\x89PNG"
     assert list(elsewhere.iterdir()) == [elsewhere / "real.sqlite"]
+
+
+def test_every_option_of_serve_is_in_the_rooms_docs() -> None:
+    from conftest import REPO
+    from pmo_nb import cli
+
+    parser = cli._parser()
+    serve_parser = parser._subparsers._group_actions[0].choices["serve"]
+    options = [o for a in serve_parser._actions for o in a.option_strings if o.startswith("--")
+               and o != "--help"]
+    room_md = (REPO / "docs" / "room.md").read_text()
+    assert options and [o for o in options if f"`{o}" not in room_md] == []
