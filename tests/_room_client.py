@@ -31,6 +31,7 @@ class Phone:
         self.models: dict[str, dict] = {}  # comm id -> the widget's state
         self.kernel_id, self.page_id = str(uuid.uuid4()), str(uuid.uuid4())
         self.ws = None
+        self.replied: set[str] = set()  # the messages the kernel has answered
 
     def load(self) -> httpx.Response:
         """Open the join link: the redirect without the token sets the cookies."""
@@ -100,13 +101,11 @@ class Phone:
             self._take(message)
         return found
 
-    def settle(self, marker: str) -> None:
+    def settle(self) -> None:
         """Wait until the server has handled everything sent so far: a kernel_info
         round trip (the kernel answers messages in order)."""
         msg_id = self._send("kernel_info_request", {}, channel="shell")
-        self.wait_for(lambda: marker in self._replies and msg_id in self._replies)
-
-    _replies: set = frozenset()
+        self.wait_for(lambda: msg_id in self.replied)
 
     # -- the wire --------------------------------------------------------------------------
     def _send(self, msg_type: str, content: dict, channel: str = "shell") -> str:
@@ -124,7 +123,7 @@ class Phone:
         msg = json.loads(message)
         kind, content = msg["header"]["msg_type"], msg.get("content", {})
         if kind.endswith("_reply"):
-            self._replies = {*self._replies, kind, msg["parent_header"].get("msg_id")}
+            self.replied.add(msg["parent_header"].get("msg_id"))
         if kind == "comm_open" and content.get("target_name") == "jupyter.widget":
             self.models[content["comm_id"]] = dict(content["data"].get("state", {}))
         elif kind == "comm_msg" and content["comm_id"] in self.models:

@@ -5,11 +5,13 @@ would try it on 127.0.0.1: a client that speaks the page's protocol without a br
 (HTTP with the token, then the widgets' websocket: :mod:`_room_client`). The server
 here trusts 127.0.0.1 as its proxy (so a test can be many client addresses through
 ``X-Forwarded-For``) and lets one address create 3 participants a minute. The page in
-Chromium, with the new headers: tests/test_browser_votes.py.
+Chromium, with the new headers: tests/test_browser_votes.py; the rules that need no
+server (rows 6, 8 and 9 in-process): tests/test_room_rules.py.
 """
 
 from __future__ import annotations
 
+import http.client
 import http.server
 import os
 import signal
@@ -27,9 +29,8 @@ from _room_client import Phone
 
 import pmo_nb
 from conftest import CATALOG, SAMPLE_GAPS, websocket_status
-from pmo_nb.app import _room_limits, serve
-from pmo_nb.session.names import clean_name
-from pmo_nb.ui import ParticipantPage, VotesPanel
+from pmo_nb.app import serve
+from pmo_nb.ui import VotesPanel
 
 TOKEN = "room-token-for-tests-0123456789"
 GAPS = ["G-05", "G-06"]
@@ -165,7 +166,7 @@ def test_3_one_address_creates_a_few_participants_a_minute_and_a_page_one(room) 
         first = phones[0]
         first.set(first.find("TextModel"), value="Stuffer again")
         first.click(first.find("ButtonModel", description="Join"))  # disabled: sent anyway
-        first.settle("kernel_info_reply")
+        first.settle()
         other = phone(room, "10.3.0.2")  # another phone of the room: its own allowance
         other.join("Dora")
         other.wait_for(lambda: "Hello, Dora" in other.texts())
@@ -228,29 +229,6 @@ def test_5_a_participant_cannot_close_another_phones_connection(room) -> None:
         victim.close()
 
 
-# -- 6: names that look like another's ----------------------------------------------------
-@pytest.mark.parametrize("typed", ["An\u200bna", "An\u200dna", "\u202eAnna", "\u0410nna",
-                                   "Ann\u0430", "ＡＮＮＡ", "anna"])
-def test_6_a_lookalike_of_a_name_in_the_room_is_kept_apart(ws, typed) -> None:
-    pmo_nb.Participant.join(ws.path, "Anna").close()
-    other = pmo_nb.Participant.join(ws.path, typed)
-    other.close()
-    assert other.name.endswith(" (2)") and other.name != "Anna"
-    assert not any(ch in other.name for ch in "\u200b\u200d\u202e")
-    assert len(ws.participants) == 2
-
-
-@pytest.mark.parametrize("typed", ["\u200b\u200d", "\u202e\u2066", " \u3164 ", "\ufe0f"])
-def test_6_a_name_of_invisible_characters_only_is_anonymous(ws, typed) -> None:
-    p = pmo_nb.Participant.join(ws.path, typed)
-    p.close()
-    assert p.name.startswith("anonymous-")
-
-
-def test_6_names_are_saved_in_nfc() -> None:
-    assert clean_name("Jose\u0301") == "Jos\u00e9"
-
-
 # -- 7: behind https, the cookies and the headers -----------------------------------------
 def test_7_the_token_leaves_the_address_and_every_cookie_is_httponly(room) -> None:
     with httpx.Client(base_url=room["base"], timeout=60) as phone_:
@@ -262,6 +240,11 @@ def test_7_the_token_leaves_the_address_and_every_cookie_is_httponly(room) -> No
         assert answer.headers["referrer-policy"] == "no-referrer"
         assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
         assert answer.headers["x-frame-options"] == "DENY"
+    raw = http.client.HTTPConnection("127.0.0.1", room["port"], timeout=60)
+    raw.request("GET", f"//evil.example/?token={TOKEN}")  # sent as is, to this server only
+    away = raw.getresponse().getheader("location")
+    raw.close()
+    assert away == "/evil.example/"  # a path of this site, never "//evil.example/"
     cookies = [*first.headers.get_list("set-cookie"), *page.headers.get_list("set-cookie")]
     names = {c.split("=")[0] for c in cookies}
     assert {"pmo_nb_token", "pmo_nb_device", "solara-session-id"} <= names
@@ -276,13 +259,6 @@ def test_7_behind_the_trusted_https_proxy_every_cookie_is_secure(room) -> None:
         page = phone_.get("/")
     cookies = [*first.headers.get_list("set-cookie"), *page.headers.get_list("set-cookie")]
     assert len(cookies) >= 3 and all("Secure" in c and "HttpOnly" in c for c in cookies)
-
-
-def test_7_forwarded_headers_count_only_from_the_trusted_proxy() -> None:
-    forged = {"client": ("10.0.0.9", 4000), "scheme": "http",
-              "headers": [(b"x-forwarded-proto", b"https"), (b"x-forwarded-for", b"1.1.1.1")]}
-    assert _room_limits.client_of(forged, frozenset({"10.0.0.1"})) == ("10.0.0.9", False)
-    assert _room_limits.client_of(forged, frozenset({"10.0.0.9"})) == ("1.1.1.1", True)
 
 
 def test_7_the_terminal_shows_the_link_not_library_warnings(room) -> None:
@@ -300,9 +276,12 @@ def test_8_next_past_the_last_gap_does_nothing(room) -> None:
     try:
         p.join("Nina")
         p.wait_for(lambda: "Gap 1 of 2" in p.texts())
+        nxt = p.find("ButtonModel", description="Next")
         for _ in range(4):  # twice past the end, Next disabled on the last gap
-            p.click(p.find("ButtonModel", description="Next"))
-        p.settle("kernel_info_reply")
+            p.click(nxt)
+        p.set(nxt, disabled=False)  # the phone says it is enabled again: still the last gap
+        p.click(nxt)
+        p.settle()
         p.wait_for(lambda: "Gap 2 of 2" in p.texts())
         assert "Unexpected" not in p.texts() and "IndexError" not in p.texts()
         previous = p.find("ButtonModel", description="Previous")
@@ -312,50 +291,3 @@ def test_8_next_past_the_last_gap_does_nothing(room) -> None:
     finally:
         p.close()
     assert "IndexError" not in room["log"].read_text()
-
-
-def test_8_every_handler_checks_its_own_control(ws) -> None:
-    ws.open_vote("priority", GAPS)
-    page = ParticipantPage(ws.path)
-    page.join_button.disabled = True  # e.g. no session yet
-    page.join_button.click()
-    assert ws.participants == []
-    page.join_button.disabled = False
-    page.name.value = "Ann"
-    page.join_button.click()
-    page.join_button.click()  # after joining, the form is gone: a second click is void
-    assert ws.participants == ["Ann"]
-    page.prev_button.click()  # disabled on the first gap
-    page.next_button.click()
-    page.next_button.click()
-    assert "Gap 2 of 2" in page.position.value and "Unexpected" not in page.status.value
-    ws.reveal()
-    page.refresh()
-    page.level.value = "H"  # sent to the hidden control after Reveal
-    assert "Unexpected" not in page.status.value and ws.vote_results()["answered"].sum() == 0
-
-
-# -- 9: the QR code where the facilitator can find it ---------------------------------------
-def test_9_the_qr_code_goes_beside_the_session_as_named_not_a_symlinks_target(tmp_path) -> None:
-    elsewhere, here = tmp_path / "elsewhere", tmp_path / "here"
-    elsewhere.mkdir(), here.mkdir()
-    (elsewhere / "real.sqlite").write_bytes(b"")
-    (here / "acme.sqlite").symlink_to(elsewhere / "real.sqlite")
-    png = serve.qr_path(str(here / "acme.sqlite"))
-    assert png == here / "acme-join.png"
-    (here / "acme-join.png").symlink_to(elsewhere / "planted.png")  # a link planted there
-    serve.qr_code("http://127.0.0.1:9/?token=t", png)
-    assert not png.is_symlink() and png.read_bytes()[:4] == b"\x89PNG"
-    assert list(elsewhere.iterdir()) == [elsewhere / "real.sqlite"]
-
-
-def test_every_option_of_serve_is_in_the_rooms_docs() -> None:
-    from conftest import REPO
-    from pmo_nb import cli
-
-    parser = cli._parser()
-    serve_parser = parser._subparsers._group_actions[0].choices["serve"]
-    options = [o for a in serve_parser._actions for o in a.option_strings if o.startswith("--")
-               and o != "--help"]
-    room_md = (REPO / "docs" / "room.md").read_text()
-    assert options and [o for o in options if f"`{o}" not in room_md] == []

@@ -144,7 +144,8 @@ class TokenGate:
             scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
             if k != "token"]
         query = urllib.parse.urlencode(kept)
-        location = urllib.parse.quote(scope.get("path", "/")) + (f"?{query}" if query else "")
+        path = "/" + scope.get("path", "/").lstrip("/")  # "//host" would leave this site
+        location = urllib.parse.quote(path) + (f"?{query}" if query else "")
         send = self._with_cookies(scope, send, https)
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", location.encode("latin-1")),
