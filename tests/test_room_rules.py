@@ -6,6 +6,8 @@ every option of `pmo-nb serve` documented. The server's side: test_room_security
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import pmo_nb
@@ -91,3 +93,14 @@ def test_every_option_of_serve_is_in_the_rooms_docs() -> None:
     room_md = (REPO / "docs" / "room.md").read_text()
     assert options and [o for o in options if f"`{o}" not in room_md] == []
 
+
+
+def test_every_front_end_file_the_page_may_use_is_installed() -> None:
+    from solara.server import settings
+
+    from pmo_nb.app import _room_guard as guard
+
+    root = Path(settings.assets.proxy_cache_dir)
+    assert [f for f in guard.CDN_FILES if not (root / f).is_file()] == []
+    for folder in guard.CDN_FONT_DIRS:
+        assert any(p.suffix in guard.FONTS for p in (root / folder).iterdir()), folder

@@ -110,14 +110,15 @@ class TokenGate:
 
     async def _cdn(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """A front-end file the page uses, from the installed package; else 404."""
+        from starlette.middleware.gzip import GZipMiddleware
         from starlette.responses import FileResponse
 
         found = guard.cdn_file(urllib.parse.unquote(path))
         if found is None:
             await _answer(send, 404, b"not found", "text/plain")
             return
-        await FileResponse(found, headers={"cache-control": "max-age=86400"})(
-            scope, receive, send)
+        file = FileResponse(found, headers={"cache-control": "max-age=86400"})
+        await GZipMiddleware(file, minimum_size=1000)(scope, receive, send)  # as Solara's
 
     async def _refuse(self, scope: Scope, send: Send, status: int, body: bytes) -> None:
         if scope["type"] == "websocket":

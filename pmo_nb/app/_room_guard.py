@@ -41,11 +41,14 @@ INTERNAL = ("/resourcez", "/jupyter/api/", "/_solara/api/evict/", "/_solara/auth
 CLOSE = "/_solara/api/close/"
 CDN = "/_solara/cdn/"
 _APP = "@widgetti/solara-vuetify3-app@5.1.1/dist/"
-# what solara.html.j2 references with ipywidgets 8 (the page's scripts, styles, fonts)
+# what solara.html.j2 references with ipywidgets 8 (the page's scripts, styles, fonts),
+# and the chunks that its script loads when it needs them
 CDN_FILES = frozenset({"requirejs@2.3.6/require.js",
                        "font-awesome@4.5.0/css/font-awesome.min.css",
                        f"{_APP}main8.css", f"{_APP}fonts.css",
-                       f"{_APP}solara-vuetify-app8.min.js"})
+                       f"{_APP}solara-vuetify-app8.min.js",
+                       f"{_APP}692.solara-vuetify-app8.min.js",
+                       f"{_APP}872.solara-vuetify-app8.min.js"})
 CDN_FONT_DIRS = ("font-awesome@4.5.0/fonts/", _APP)  # what those styles load
 FONTS = (".woff2", ".woff", ".ttf", ".eot")
 SECURITY_HEADERS = [(b"referrer-policy", b"no-referrer"),
