@@ -160,8 +160,10 @@ class VotingMixin(_Workshop):
     def _join(self, name: str | None, device: str | None = None) -> str:
         """Register a participant; their name as shown.
 
-        Every joiner is a participant of their own: a name already taken (any case) gets
-        the next free number, "Ann (2)"; a blank one becomes ``anonymous-xxxx``. A
+        Every joiner is a participant of their own: a name already taken (any case, or a
+        lookalike: :func:`~pmo_nb.session.names.skeleton`) gets the next free number,
+        "Ann (2)"; a blank one (or one of invisible characters only) becomes
+        ``anonymous-xxxx``. A
         ``device`` (a random id the participant's page keeps, e.g. in a cookie) that
         joined before comes back as that participant, whatever name is typed. The name is
         chosen inside the transaction that saves it, so two joiners never share one.
