@@ -173,7 +173,7 @@ def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/", *
 
 
 def _offline(path: object) -> str:
-    raise PermissionError(f"pmo-nb serve fetches nothing from a CDN (asked for {path}).")
+    raise SessionError(f"pmo-nb serve fetches nothing from a CDN (asked for {path}).")
 
 
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
