@@ -32,6 +32,9 @@ c.Spawner.environment.update(PG)
 # gives it JUPYTERHUB_SERVICE_PREFIX, so its links carry /services/pmo-participants/. The token
 # comes from the hub's environment (a secret), so the facilitator can hand out the link
 # https://HUB/services/pmo-participants/?token=... (and the QR code `serve` saves as join.png).
+# The hub's proxy runs on this machine: `--trusted-proxy 127.0.0.1` makes its X-Forwarded-For
+# the phones' own addresses (the cap on new participants per address a minute counts each
+# phone, not the proxy) and its X-Forwarded-Proto the hub's https (Secure cookies).
 # Name the workshop the room votes on now.
 WORKSHOP = os.environ.get("PMO_NB_WORKSHOP", "demo")
 PUBLIC = os.environ.get("PMO_NB_PUBLIC_HUB", "https://hub.example.org").rstrip("/")
@@ -41,7 +44,8 @@ c.JupyterHub.services = [
         "url": "http://127.0.0.1:8765",
         "command": ["pmo-nb", "serve", f"postgresql:///?workshop={WORKSHOP}",
                     "--host", "127.0.0.1", "--port", "8765",
-                    "--public-url", f"{PUBLIC}/services/pmo-participants/"],
+                    "--public-url", f"{PUBLIC}/services/pmo-participants/",
+                    "--trusted-proxy", "127.0.0.1"],
         "environment": {**PG, "PMO_NB_SERVE_TOKEN": os.environ.get("PMO_NB_SERVE_TOKEN", "")},
     },
 ]

@@ -128,7 +128,8 @@ def serve(args: argparse.Namespace) -> int:
 
     try:
         return run(args.session, args.host, args.port, prefix=args.base_url,
-                   public_url=args.public_url)
+                   public_url=args.public_url, trusted_proxy=args.trusted_proxy,
+                   joins_per_minute=args.joins_per_minute)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb serve: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -192,6 +193,13 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--public-url", help="the address participants open, when it is not "
                      "this machine's (e.g. https://hub.example.org/services/pmo-vote/); "
                      "the join link and the QR code show it")
+    srv.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                     help="the address of the proxy in front (a hub's, an https front); only "
+                     "from it are X-Forwarded-For (the client's address) and "
+                     "X-Forwarded-Proto (https: Secure cookies) believed; repeat for more")
+    srv.add_argument("--joins-per-minute", type=_count, default=10, metavar="N",
+                     help="new participants one client address may create per minute "
+                     "(default 10; 0: no limit)")
     return parser
 
 
@@ -206,6 +214,13 @@ def list_command(url: str) -> int:
         return EXIT_BAD_INPUT
     print(table.to_string(index=False) if len(table) else "no workshops yet")
     return 0
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number >= 0, or a one-line error naming the value."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"a whole number >= 0 is needed, got '{text}'")
+    return int(text)
 
 
 def _amount(text: str) -> float:

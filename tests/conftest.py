@@ -486,14 +486,15 @@ def join_url(log: Path, timeout: float = 30) -> str:
     raise AssertionError(f"no join URL printed:\n{log.read_text()[-2000:]}")
 
 
-def status(url: str) -> tuple[int, str]:
+def status(url: str, cookie: str = "") -> tuple[int, str]:
     """HTTP status and body, without following redirects."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: object) -> None:
             return None
 
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.build_opener(NoRedirect).open(url, timeout=10) as resp:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as resp:
             return resp.status, resp.read().decode(errors="replace")
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode(errors="replace")
@@ -501,7 +502,9 @@ def status(url: str) -> tuple[int, str]:
 
 def check_the_token(url: str) -> None:
     base, token = url.split("/?token=")
-    code, body = status(url)
+    code, _ = status(url)
+    assert code == 303  # to the page without the token in its address; a cookie keeps it
+    code, body = status(base + "/", cookie=f"pmo_nb_token={token}")
     assert code == 200 and "solara" in body.lower()
     for path in ("/", "/static/main-vuetify.js", "/static/assets/style.css",
                  "/_solara/cdn/requirejs@2.3.6/require.js", "/jupyter/api/kernels/x",
@@ -514,16 +517,19 @@ def check_the_token(url: str) -> None:
     assert websocket_status(base, token) == 101
 
 
-def websocket_status(base: str, token: str) -> int:
-    """The HTTP status of a websocket handshake on the kernel channel (101: accepted)."""
+def websocket_status(base: str, token: str, origin: str | None = None) -> int:
+    """The HTTP status of a websocket handshake on the kernel channel (101: accepted),
+    from the page's own origin unless ``origin`` says otherwise ("": none sent)."""
     import http.client
 
     host, port = base.split("//")[1].split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     cookie = {"Cookie": f"pmo_nb_token={token}"} if token else {}
+    origin = base if origin is None else origin
     conn.request("GET", "/jupyter/api/kernels/k1/channels?session_id=s1", headers={
         "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", **cookie})
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", **cookie,
+        **({"Origin": origin} if origin else {})})
     try:
         return conn.getresponse().status
     finally:

@@ -161,3 +161,50 @@ def test_two_anns_are_two_participants_and_a_reload_keeps_the_ballot(ws: pmo_nb.
     assert ws.vote_progress()["answered"].tolist() == [1, 0]
     assert requests and all(u.startswith(("http://127.0.0.1:", "blob:", "data:"))
                             for u in requests)  # a phone asks no other host for anything
+
+
+def test_the_page_in_chromium_keeps_the_token_out_of_sight_and_cannot_be_framed(
+        ws: pmo_nb.Workshop, tmp_path: Path) -> None:
+    """Issue #32 in a real browser: the join link's token leaves the address bar, every
+    cookie is HttpOnly (no script reads one), the page sends no Referer and refuses to be
+    framed, every front-end file it asks for is served (none refused by the allow-list),
+    and it still joins and votes."""
+    from playwright.sync_api import sync_playwright
+
+    ws.open_vote("services", [GAP])
+    port = free_port()
+    serve = [str(BIN / "pmo-nb"), "serve", str(ws.path), "--port", str(port)]
+    failed: list[str] = []
+    with server(serve, tmp_path, f"http://127.0.0.1:{port}/readyz"), sync_playwright() as p:
+        url = join_url(tmp_path / "server.log")
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(**PHONE)
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            page.on("response", lambda r: r.status >= 400 and failed.append(
+                f"{r.status} {r.url}"))
+            answer = page.goto(url)
+            assert "token" not in page.url and page.url == f"http://127.0.0.1:{port}/"
+            headers = answer.all_headers()
+            assert headers["referrer-policy"] == "no-referrer"
+            assert headers["content-security-policy"] == "frame-ancestors 'none'"
+            assert headers["x-frame-options"] == "DENY"
+            page.locator(".pmo-participant input[type=text]").fill("Anna")
+            page.get_by_role("button", name="Join").click()
+            page.locator(".pmo-participant", has_text="Which services").wait_for()
+            vote(page, ["S-COMM-PLANS"])
+            cookies = context.cookies()
+            assert {"pmo_nb_token", "pmo_nb_device", "solara-session-id"} <= {
+                c["name"] for c in cookies}
+            assert all(c["httpOnly"] for c in cookies)
+            assert page.evaluate("document.cookie") == ""
+            framer = context.new_page()
+            with framer.expect_console_message(
+                    lambda m: "frame-ancestors" in m.text, timeout=60_000):
+                framer.set_content(f'<iframe src="http://127.0.0.1:{port}/"></iframe>')
+        finally:
+            browser.close()
+    assert failed == []  # every file the page asked for was served
+    assert ws.participants == ["Anna"] and "UserWarning" not in (
+        tmp_path / "server.log").read_text()

@@ -88,7 +88,8 @@ def test_a_stop_signal_stops_the_app_and_everything_it_started(ws, tmp_path, sig
     proc, url, log = serve_in_background(ws, tmp_path)
     try:
         for _ in range(3):  # three phones open the page: no process per phone
-            with urllib.request.urlopen(url, timeout=120) as page:
+            phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+            with phone.open(url, timeout=120) as page:  # the token moves to a cookie
                 assert page.status == 200
         tree = psutil.Process(proc.pid).children(recursive=True)
         assert tree == []  # one process for the whole room
@@ -124,8 +125,11 @@ def test_behind_a_hub_the_app_lives_under_its_prefix_on_postgresql(ws, tmp_path)
         assert url.startswith("https://hub.example.org/services/pmo-vote/?token=")
         token = url.split("token=")[1]
         base = f"http://127.0.0.1:{proc.args[proc.args.index('--port') + 1]}"
-        code, body = status(f"{base}{prefix}?token={token}")
+        code, _ = status(f"{base}{prefix}?token={token}")
+        assert code == 303  # to the page without the token in its address
+        code, body = status(f"{base}{prefix}", cookie=f"pmo_nb_token={token}")
         assert code == 200 and f"{prefix}static/" in body  # its links carry the prefix
+        assert f"{prefix}_solara/cdn/requirejs" in body
         assert status(f"{base}/?token={token}")[0] == 404  # nothing outside the prefix
         assert status(f"{base}{prefix}static/main-vuetify.js")[0] == 403  # no token
     finally:

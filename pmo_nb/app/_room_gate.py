@@ -2,12 +2,16 @@
 
 An ASGI middleware (it wraps Solara's Starlette app; nothing in it is Solara's own). A
 request is let through when its query carries ``token=`` the server's token, or its
-cookie does; the first visit sets that cookie (HttpOnly, SameSite=Lax, so a reload
-works) and a device cookie, a random id that makes a reload come back as the same
-participant. Every other HTTP request gets a plain 403 page that says to ask the
-facilitator for the link; a websocket is closed before it is accepted (an HTTP 403).
-Only ``/readyz`` (says "ok", nothing about the session) answers without the token, for
-a hub or a proxy to check that the app is up.
+cookie does. The first visit with the token in the address is answered with a redirect
+to the same page without it (so the token never stays in the address bar, a bookmark or
+a Referer), setting the token cookie and a device cookie, a random id that makes a
+reload come back as the same participant. Both cookies, and Solara's own, are HttpOnly,
+SameSite=Lax, and Secure behind https. Every answer forbids framing and sends no
+Referer. Every other HTTP request gets a plain 403 page that says to ask the facilitator
+for the link; a websocket is closed before it is accepted (an HTTP 403). Only
+``/readyz`` (says "ok", nothing about the session) answers without the token, for a hub
+or a proxy to check that the app is up. What a participant with the token may still not
+do is in :mod:`pmo_nb.app._room_guard`.
 
 Examples
 --------
@@ -23,8 +27,11 @@ from __future__ import annotations
 import hmac
 import secrets
 import urllib.parse
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from http.cookies import SimpleCookie
+
+from . import _room_guard as guard
+from ._room_limits import client_of, header
 
 TOKEN_COOKIE = "pmo_nb_token"
 DEVICE_COOKIE = "pmo_nb_device"
@@ -43,50 +50,113 @@ Send = Callable[[dict], Awaitable[None]]
 
 
 class TokenGate:
-    """Let through only requests that carry the token (query or cookie).
+    """Let through only requests that carry the token (query or cookie), and only what a
+    participant needs.
 
     ``prefix`` (e.g. ``/services/pmo-vote/`` behind JupyterHub's proxy) is where the app
-    lives: the app gets it as its ``root_path`` (so its links carry it), its cookies are
-    scoped to it, and anything outside it is refused."""
+    lives: its cookies are scoped to it, and anything outside it is refused.
+    ``trusted_proxy`` names the addresses whose ``X-Forwarded-For``/``-Proto`` are
+    believed; ``public_url`` is the address participants open, when it is not this
+    machine's (its origin may open the websocket)."""
 
-    def __init__(self, app, token: str, prefix: str = "/"):
-        self.app, self.token = app, token
+    def __init__(self, app, token: str, prefix: str = "/", *,
+                 trusted_proxy: Iterable[str] = (), public_url: str | None = None):
+        self.app, self.token, self.public_url = app, token, public_url
         self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+        self.trusted = frozenset(trusted_proxy)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):  # lifespan: start-up and shutdown
             await self.app(scope, receive, send)
             return
-        if self.prefix != "/":
-            path = scope.get("path", "")
-            if not (path + "/").startswith(self.prefix):
-                await _answer(send, 404, b"not found", "text/plain")
-                return
-            # ASGI: the path keeps the prefix; root_path says which part is the mount's
+        client, https = client_of(scope, self.trusted)
+        scope = guard.steered_out(scope, client)
+        path = scope.get("path", "")
+        if not (path + "/").startswith(self.prefix):
+            await _answer(send, 404, b"not found", "text/plain")
+            return
+        if self.prefix != "/":  # ASGI: the path keeps the prefix; root_path names the mount
             scope = {**scope, "root_path": self.prefix.rstrip("/")}
-        if scope["type"] == "http" and scope.get("path") == self.prefix + "readyz":
+        inner = "/" + path[len(self.prefix):]
+        if scope["type"] == "http" and inner == "/readyz":
             await _answer(send, 200, b"ok", "text/plain")
+        elif not self.allowed(scope):
+            await self._refuse(scope, send, 403, REFUSED)
+        elif scope["type"] == "websocket":
+            await self._websocket(scope, receive, send, https)
+        elif self._token_in_query(scope) and scope.get("method") in ("GET", "HEAD"):
+            await self._without_token(scope, send, https)
+        else:
+            await self._http(scope, receive, send, inner, https)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send,
+                         https: bool) -> None:
+        origin, host = header(scope, b"origin"), header(scope, b"host")
+        if not guard.origin_allowed(origin, host, https, self.public_url):
+            await send({"type": "websocket.close", "code": 1008})  # an HTTP 403
             return
-        if not self.allowed(scope):
-            if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1008})
-            else:
-                await _answer(send, 403, REFUSED, "text/html; charset=utf-8")
-            return
-        if scope["type"] == "websocket":
+        await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send, inner: str,
+                    https: bool) -> None:
+        send = self._with_cookies(scope, send, https)
+        if guard.internal(inner) or (inner.startswith(guard.CLOSE)
+                                     and not guard.closes_itself(inner, cookies(scope))):
+            await _answer(send, 404, b"not found", "text/plain")
+        elif inner.startswith(guard.CDN):
+            await self._cdn(scope, receive, send, inner[len(guard.CDN):])
+        else:
             await self.app(scope, receive, send)
+
+    async def _cdn(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        """A front-end file the page uses, from the installed package; else 404."""
+        from starlette.middleware.gzip import GZipMiddleware
+        from starlette.responses import FileResponse
+
+        found = guard.cdn_file(urllib.parse.unquote(path))
+        if found is None:
+            await _answer(send, 404, b"not found", "text/plain")
             return
-        await self.app(scope, receive, self._with_cookies(scope, send))
+        file = FileResponse(found, headers={"cache-control": "max-age=86400"})
+        await GZipMiddleware(file, minimum_size=1000)(scope, receive, send)  # as Solara's
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, body: bytes) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            await _answer(send, status, body, "text/html; charset=utf-8")
 
     def allowed(self, scope: Scope) -> bool:
         """True when the query's ``token`` or the token cookie is the server's token."""
-        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        given = [*query.get("token", []), cookies(scope).get(TOKEN_COOKIE, "")]
+        given = [*self._query(scope).get("token", []), cookies(scope).get(TOKEN_COOKIE, "")]
         return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given if g)
 
-    def _with_cookies(self, scope: Scope, send: Send) -> Send:
-        """``send`` that adds the token cookie (and a device id when there is none yet) to
-        the response of a page."""
+    @staticmethod
+    def _query(scope: Scope) -> dict[str, list[str]]:
+        return urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"),
+                                     keep_blank_values=True)
+
+    def _token_in_query(self, scope: Scope) -> bool:
+        return "token" in self._query(scope)
+
+    async def _without_token(self, scope: Scope, send: Send, https: bool) -> None:
+        """303 to the same page without ``token=`` in its address; the cookies carry it."""
+        kept = [(k, v) for k, v in urllib.parse.parse_qsl(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+            if k != "token"]
+        query = urllib.parse.urlencode(kept)
+        path = "/" + scope.get("path", "/").lstrip("/")  # "//host" would leave this site
+        location = urllib.parse.quote(path) + (f"?{query}" if query else "")
+        send = self._with_cookies(scope, send, https)
+        await send({"type": "http.response.start", "status": 303,
+                    "headers": [(b"location", location.encode("latin-1")),
+                                (b"content-length", b"0"), (b"cache-control", b"no-store")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    def _with_cookies(self, scope: Scope, send: Send, https: bool) -> Send:
+        """``send`` that adds the token cookie (and a device id when there is none yet),
+        marks every cookie HttpOnly (and Secure behind https) and adds the security
+        headers to every response."""
         jar = cookies(scope)
         extra = []
         if jar.get(TOKEN_COOKIE) != self.token:
@@ -96,8 +166,12 @@ class TokenGate:
                                  DEVICE_DAYS * 86400, self.prefix))
 
         async def sending(message: dict) -> None:
-            if message["type"] == "http.response.start" and extra:
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            if message["type"] == "http.response.start":
+                headers = [(k, _hardened(v, https) if k.lower() == b"set-cookie" else v)
+                           for k, v in [*message.get("headers", []), *extra]]
+                names = {k.lower() for k, _ in guard.SECURITY_HEADERS}
+                headers = [(k, v) for k, v in headers if k.lower() not in names]
+                message = {**message, "headers": [*headers, *guard.SECURITY_HEADERS]}
             await send(message)
         return sending
 
@@ -116,13 +190,22 @@ def cookies(scope: Scope) -> dict[str, str]:
 
 def _cookie(name: str, value: str, max_age: int | None, path: str) -> tuple[bytes, bytes]:
     age = f"; Max-Age={max_age}" if max_age else ""
-    return (b"set-cookie",
-            f"{name}={value}; Path={path}; HttpOnly; SameSite=Lax{age}".encode())
+    return (b"set-cookie", f"{name}={value}; Path={path}; SameSite=Lax{age}".encode())
+
+
+def _hardened(value: bytes, https: bool) -> bytes:
+    """A Set-Cookie value made HttpOnly and SameSite=Lax, and Secure behind https (only
+    then: a browser drops a Secure cookie set over plain http)."""
+    parts = [p.strip() for p in value.decode("latin-1").split(";")]
+    attrs = [p for p in parts[1:] if p.split("=")[0].lower() not in
+             ("httponly", "secure", "samesite")]
+    attrs += ["HttpOnly", "SameSite=Lax", *(["Secure"] if https else [])]
+    return "; ".join([parts[0], *attrs]).encode("latin-1")
 
 
 async def _answer(send: Send, status: int, body: bytes, kind: str) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", kind.encode()),
                             (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store")]})
+                            (b"cache-control", b"no-store"), *guard.SECURITY_HEADERS]})
     await send({"type": "http.response.body", "body": body})

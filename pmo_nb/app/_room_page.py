@@ -2,7 +2,8 @@
 
 ``pmo-nb serve`` points Solara at this file (``SOLARA_APP``). Each run makes a fresh
 :class:`~pmo_nb.ui.ParticipantPage` on the session that ``PMO_NB_SESSION`` names, with
-the device id from the gate's cookie (a reload comes back as the same participant),
+the device id from the gate's cookie (a reload comes back as the same participant) and
+the server's cap on new participants per client address (the gate names the address),
 and releases the participant's handle when the tab's virtual kernel closes.
 """
 
@@ -12,10 +13,13 @@ import solara.lab
 from solara.server import kernel_context
 
 from pmo_nb.app._room_gate import DEVICE_COOKIE
+from pmo_nb.app._room_limits import CLIENT_HEADER, limiter
 from pmo_nb.ui.participant import SESSION_ENV, ParticipantPage
 
 if kernel_context.has_current_context():  # as Solara runs it: an import does nothing
+    _address = ((solara.lab.headers.value or {}).get(CLIENT_HEADER.decode()) or [""])[-1]
     _participant = ParticipantPage(os.environ[SESSION_ENV],
-                                   device=(solara.lab.cookies.value or {}).get(DEVICE_COOKIE))
+                                   device=(solara.lab.cookies.value or {}).get(DEVICE_COOKIE),
+                                   may_join=lambda a=_address: limiter().take(a))
     kernel_context.get_current_context().on_close(_participant.close)
     page = _participant.widget

@@ -7,9 +7,14 @@ each). The front-end is served from this machine (``solara-assets``): a phone as
 nothing of any other host, so a room without internet works. Solara's telemetry is off.
 
 The gate (:mod:`pmo_nb._room_gate`) refuses every page, asset and websocket without the
-random token that the join URL (and its QR code) carries; after the first visit a cookie
-carries it, and a second cookie gives the device a random id, so a reload comes back as
-the same participant and two people called Ann are two participants. The session
+random token that the join URL (and its QR code) carries; the first visit is redirected to
+the page without it in the address, a cookie carries it, and a second cookie gives the
+device a random id, so a reload comes back as the same participant and two people called
+Ann are two participants. The server fixes its own root path and base URL (never from a
+request header), serves only the front-end files the page uses, takes the widgets'
+websocket only from the page's own origin, and lets one address create at most
+``--joins-per-minute`` participants (:mod:`pmo_nb.app._room_guard`,
+:mod:`pmo_nb.app._room_limits`; the threat model: docs/security.md). The session
 reaches the page through the ``PMO_NB_SESSION`` environment variable, never through the
 URL. The server binds 127.0.0.1 unless ``--host`` says otherwise, and SIGINT, SIGTERM
 or SIGHUP stop it, with everything it started (it starts no other process).
@@ -22,13 +27,17 @@ import secrets
 import signal
 import socket
 import sys
-from collections.abc import Iterator
+import tempfile
+import warnings
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import SessionError
 from ..store import is_url
+from ._room_limits import DEFAULT_JOINS_PER_MINUTE as DEFAULT_JOINS
+from ._room_limits import JOINS_ENV
 
 SESSION_ENV = "PMO_NB_SESSION"
 DEFAULT_PORT = 8866
@@ -42,7 +51,11 @@ SOLARA_ENV = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     "SOLARA_ASSETS_PROXY": "True",  # the front-end from this server (solara-assets' copy)
     "SOLARA_KERNEL_CULL_TIMEOUT": "90s",  # a closed tab releases its handle after 90 s
+    "SOLARA_SESSION_HTTP_ONLY": "True",  # no script reads Solara's session cookie
 }
+# Solara warns on every page over plain http that its cookie cannot be SameSite=None: the
+# gate sets SameSite=Lax itself, and the facilitator's terminal keeps the join link in view
+QUIET = r"Cookies with samesite=none require https"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token, e.g. for a hub service (a secret)
 
@@ -87,16 +100,36 @@ def free_port(host: str, preferred: int = DEFAULT_PORT) -> int:
 
 
 def qr_code(url: str, png: Path) -> str:
-    """Write the URL's QR code to ``png`` and return it as terminal text."""
+    """Write the URL's QR code to ``png`` and return it as terminal text.
+
+    The file is written beside ``png`` and moved in place: a ``png`` that is a symlink is
+    replaced, never written through (the code carries the token)."""
     import io
 
     import segno
 
     code = segno.make(url, error="m")
-    code.save(str(png), scale=10, border=4)
+    fd, tmp = tempfile.mkstemp(prefix=".join-", suffix=".png", dir=png.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            code.save(out, kind="png", scale=10, border=4)
+        os.replace(tmp, png)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     out = io.StringIO()
     code.terminal(out=out, compact=True, border=2)
     return out.getvalue()
+
+
+def qr_path(session: str) -> Path:
+    """Where the join QR code goes: beside the session file as the facilitator named it
+    (a symlink's own folder, not its target's), ``SESSION-join.png``; for a PostgreSQL
+    session, ``join.png`` in the current folder."""
+    if is_url(session):
+        return Path.cwd() / "join.png"
+    given = Path(os.path.abspath(session))  # symlinks kept as they are
+    return given.with_name(given.stem + "-join.png")
 
 
 def check_session(session: str) -> str:
@@ -113,50 +146,75 @@ def check_session(session: str) -> str:
     return str(path)
 
 
-def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/"):
+def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/", *,
+        base_url: str = "", trusted_proxy: Iterable[str] = (), public_url: str | None = None):
     """The participants' ASGI app for ``session``: Solara's server behind the token gate.
 
     Solara reads its settings from the environment when first imported, so this sets
-    them first; one process serves one session. ``page`` is the script Solara runs per
-    connection (the benchmark serves its floor page through the very same server)."""
-    os.environ.update({**SOLARA_ENV, "SOLARA_APP": str(page)})
+    them first (and again on the settings, should Solara be imported already); one
+    process serves one session. ``page`` is the script Solara runs per connection (the
+    benchmark serves its floor page through the very same server). The root path is
+    ``prefix`` and the base URL ``base_url``: fixed here, never taken from a request."""
+    root = _slashed(prefix).rstrip("/")
+    os.environ.update({**SOLARA_ENV, "SOLARA_APP": str(page), "SOLARA_ROOT_PATH": root,
+                       "SOLARA_BASE_URL": base_url})
     os.environ[SESSION_ENV] = session
+    warnings.filterwarnings("ignore", message=QUIET, category=UserWarning)
+    from solara.server import cdn_helper, settings
     from solara.server.starlette import app as solara_app
 
     from ._room_gate import TokenGate
 
-    return TokenGate(solara_app, token, prefix)
+    settings.main.root_path, settings.main.base_url = root, base_url
+    settings.session.http_only = True
+    cdn_helper.get_cdn_url = _offline  # Solara's proxy never fetches (the gate serves it)
+    return TokenGate(solara_app, token, prefix, trusted_proxy=trusted_proxy,
+                     public_url=public_url)
+
+
+def _offline(path: object) -> str:
+    raise SessionError(f"pmo-nb serve fetches nothing from a CDN (asked for {path}).")
 
 
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
           out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
-          public_url: str | None = None) -> int:
+          public_url: str | None = None, trusted_proxy: Iterable[str] = (),
+          joins_per_minute: int = DEFAULT_JOINS) -> int:
     """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
 
     Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
     ``JUPYTERHUB_SERVICE_PREFIX``), and ``public_url`` (e.g.
     ``https://hub.example.org/services/pmo-vote/``) is what the join link and its QR code
-    show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start)."""
+    show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start).
+    ``trusted_proxy`` names the proxy whose X-Forwarded-For/-Proto are believed;
+    ``joins_per_minute`` caps new participants per client address (0: no cap)."""
     import uvicorn
 
-    session = check_session(session)
+    given, session = session, check_session(session)
     port = port or free_port(host)
     token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
     prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
-    url = (f"{public_url.rstrip('/')}/?token={token}" if public_url
-           else join_url(host, port, token).replace("/?token=", f"{_slashed(prefix)}?token="))
-    png = (Path(session).with_name(Path(session).stem + "-join.png") if not is_url(session)
-           else Path.cwd() / "join.png")
-    server = _server(uvicorn)(uvicorn.Config(app(session, token, page, prefix), host=host,
-                                             port=port,
-                                             log_level="warning", access_log=False,
+    origin = join_url(host, port, token).split("/?token=")[0]
+    base_url = public_url.rstrip("/") + "/" if public_url else origin + _slashed(prefix)
+    url = f"{base_url}?token={token}"
+    png = qr_path(given)
+    os.environ[JOINS_ENV] = str(joins_per_minute)
+    asgi = app(session, token, page, prefix, base_url=base_url, trusted_proxy=trusted_proxy,
+               public_url=public_url)
+    server = _server(uvicorn)(uvicorn.Config(asgi, host=host, port=port, log_level="warning",
+                                             access_log=False, proxy_headers=False,
                                              timeout_graceful_shutdown=3), out)
     print(f"Participants join at:\n  {url}\n", file=out)
     print(qr_code(url, png), file=out)
     print(f"QR code saved to {png} (show it to the room; it carries the token).", file=out)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {host}: anyone on this network with the link can vote.", file=out)
-    print("One server process for the whole room; stop it with Ctrl-C.", file=out, flush=True)
+    limit = f"{joins_per_minute} new participants per address a minute" \
+        if joins_per_minute > 0 else "no limit on new participants per address"
+    proxy = f"; forwarded addresses trusted from {', '.join(trusted_proxy)}" \
+        if trusted_proxy else ""
+    print(f"One server process for the whole room ({limit}{proxy}); stop it with Ctrl-C.",
+          file=out, flush=True)
     server.run()
     print("Stopped: the participants' app is closed and the join link no longer works.",
           file=out, flush=True)

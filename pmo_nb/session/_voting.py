@@ -160,8 +160,10 @@ class VotingMixin(_Workshop):
     def _join(self, name: str | None, device: str | None = None) -> str:
         """Register a participant; their name as shown.
 
-        Every joiner is a participant of their own: a name already taken (any case) gets
-        the next free number, "Ann (2)"; a blank one becomes ``anonymous-xxxx``. A
+        Every joiner is a participant of their own: a name already taken (any case, or a
+        lookalike: :func:`~pmo_nb.session.names.skeleton`) gets the next free number,
+        "Ann (2)"; a blank one (or one of invisible characters only) becomes
+        ``anonymous-xxxx``. A
         ``device`` (a random id the participant's page keeps, e.g. in a cookie) that
         joined before comes back as that participant, whatever name is typed. The name is
         chosen inside the transaction that saves it, so two joiners never share one.
@@ -174,7 +176,7 @@ class VotingMixin(_Workshop):
             if digest is not None and len(mine := people[people["device"] == digest]):
                 chosen.append(mine["participant"].iat[0])
                 return []
-            chosen.append(free_name(wanted, {p.casefold() for p in people["participant"]}))
+            chosen.append(free_name(wanted, set(people["participant"])))
             return [Op("participant", (chosen[-1],), {"joined_at": now(), "device": digest})]
         self._change("join", join)
         return chosen[-1]
@@ -205,6 +207,9 @@ class VotingMixin(_Workshop):
             if now_ is None or now_["revealed_at"] or now_["closed_at"]:
                 raise VoteError(f"Vote {vote['vote_id']} was revealed or closed before this "
                                 "ballot arrived: it was not saved.")
+            if store.row("participant", (participant,)) is None:
+                raise VoteError(f"'{participant}' is no longer in the room (the facilitator "
+                                "removed them): this ballot was not saved.")
             before = store.row("ballot", key)
             if before and before["choice"] == text:
                 return []

@@ -46,8 +46,9 @@ class Participant:
              device: str | None = None) -> Participant:
         """Join the session that the facilitator opened (blank name: ``anonymous-xxxx``).
 
-        Every join is a participant of its own: a second "Ann" joins as "Ann (2)" and never
-        replaces the first one's ballots. ``device`` is a random id that the participant's
+        Every join is a participant of its own: a second "Ann" (or an "Аnn" typed with a
+        Cyrillic А, or "Ann" with a zero-width space) joins as "Ann (2)" and never replaces
+        the first one's ballots. ``device`` is a random id that the participant's
         page keeps (e.g. in a cookie): joining again with it comes back as the same
         participant, ballots included, e.g. after a phone reloaded the page.
         """

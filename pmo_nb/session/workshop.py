@@ -32,6 +32,7 @@ from ..store import Op, Store, now
 from . import _rows
 from ._follow_up import FollowUp
 from ._gap_edits import GapEdits
+from ._roster import RosterMixin
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
@@ -56,7 +57,7 @@ def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return looking
 
 
-class Workshop(GapEdits, VotingMixin, FollowUp):
+class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.

@@ -59,17 +59,20 @@ class Panel:
         if change.tables & self.watches:
             self._safe(self.refresh)
 
-    def _run(self, action: Callable[[], str], status: w.HTML | None = None) -> None:
+    def _run(self, action: Callable[[], str | None], status: w.HTML | None = None) -> None:
         """Do ``action`` (a change) and show its result or error in ``status`` (default: the
         panel's status line). A saved change redraws every panel through the workshop's
         change event; after an error this panel redraws from the session, so a tick that
-        was refused does not stay ticked."""
+        was refused does not stay ticked. An action that returns None did nothing (a
+        control that may not act now): the status stays as it was."""
         status = status or self.status
         try:
             done = action()
         except Exception as exc:  # a traceback must never reach the projector
             self._show_error(exc, status)
             self._safe(self.refresh, status)
+            return
+        if done is None:
             return
         saved = not isinstance(done, Note)
         status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved else h.info(done)

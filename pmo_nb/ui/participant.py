@@ -25,10 +25,12 @@ Examples
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
 
+from ..errors import SessionError
 from ..session.participant import Participant
 from ..store import is_url
 from . import html as h
@@ -50,9 +52,11 @@ class ParticipantPage(Panel):
     plain = "Participant page (interactive with a running kernel)."
 
     def __init__(self, session_path: str | os.PathLike | None = None,
-                 interval: float = POLL_SECONDS, *, device: str | None = None):
+                 interval: float = POLL_SECONDS, *, device: str | None = None,
+                 may_join: Callable[[], bool] | None = None):
         self.path = os.environ.get(SESSION_ENV) or session_path
         self.device = device  # the phone's own id (a cookie): a reload is the same person
+        self.may_join = may_join or (lambda: True)  # the server's cap per client address
         self.participant: Participant | None = None
         self.status, self._at, self._vote_key = w.HTML(), 0, None
         self.name = w.Text(placeholder="Your name (leave blank to stay anonymous)",
@@ -101,11 +105,17 @@ class ParticipantPage(Panel):
         if self.participant is not None:
             self.status.value = h.info(f"Welcome back. {self._joined()}")
 
-    def _join(self) -> str:
+    def _join(self) -> str | None:
+        if self.participant is not None or self.join_button.disabled:
+            return None  # one page, one participant: a click sent past the form is void
+        if not self.may_join():
+            raise SessionError("Too many people joined from this network address in the last "
+                               "minute: wait a minute, then press Join again.")
         self.participant = Participant.join(self.path, self.name.value, device=self.device)
         return self._joined()
 
     def _joined(self) -> str:
+        self.join_button.disabled = self.name.disabled = True
         self.participant._ws.subscribe(self._changed, key="participant page")
         self.header.value = (f'<div class="pmo-card-title">Hello, '
                              f'{vh.text(self.participant.name)}</div>')
@@ -144,6 +154,7 @@ class ParticipantPage(Panel):
 
     def _show_gap(self, vote: dict) -> None:
         gaps, mine = self.participant.gaps(), self.participant.ballots()
+        self._at = min(self._at, len(gaps) - 1)
         gap = gaps.iloc[self._at].to_dict()
         self.position.value = (f'<div class="pmo-section">{vh.text(vh.KIND_QUESTION[vote["kind"]])}'
                                f'</div><div class="pmo-muted">Gap {self._at + 1} of {len(gaps)}'
@@ -195,13 +206,25 @@ class ParticipantPage(Panel):
     def _gap_id(self) -> str:
         return self.participant.gaps()["gap_id"].iloc[self._at]
 
-    def _vote_services(self) -> str:
+    def _answering(self, control: w.Widget) -> bool:
+        """True when ``control`` may act: this page joined, and the control is shown and
+        enabled (a message sent to a hidden control is void; a ballot that arrives after
+        Reveal is refused by the session, with a message that says so)."""
         shown = [*self.answer.children, *self.others.children[0].children]
+        return self.participant is not None and not control.disabled and control in shown
+
+    def _vote_services(self) -> str | None:
+        shown = [*self.answer.children, *self.others.children[0].children]
+        if not any(self._answering(box) for box in shown if isinstance(box, w.Checkbox)):
+            self._safe(self.refresh)  # the tick sent to a hidden box: shown as saved
+            return None
         ticked = [sid for sid, box in self.services.items() if box.value and box in shown]
         self.participant.vote_services(self._gap_id(), ticked)
         return f"{self._gap_id()}: {len(ticked)} service(s)"
 
-    def _rate(self) -> str:
+    def _rate(self) -> str | None:
+        if not self._answering(self.level) or self.level.value is None:
+            return None
         if self.participant.vote()["kind"] == "size":
             self.participant.rate_size(self._gap_id(), self.level.value)
         else:
@@ -209,7 +232,11 @@ class ParticipantPage(Panel):
         return f"{self._gap_id()}: {vh.SIZE_NAMES[self.level.value]}"
 
     def _step(self, delta: int) -> None:
-        self._at = max(0, self._at + delta)
+        button = self.next_button if delta > 0 else self.prev_button
+        if self.participant is None or button.disabled or button.layout.display == "none":
+            return  # a click on a disabled or hidden button (sent anyway) does nothing
+        count = len(self.participant.gaps())
+        self._at = min(max(0, self._at + delta), max(count - 1, 0))
         self.status.value = ""
         self._safe(self.refresh)
 

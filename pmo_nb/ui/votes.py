@@ -59,6 +59,11 @@ class VotesPanel(Panel):
         self.open_button = w.Button(description="Open vote", icon="play", button_style="primary")
         self.reveal_button = w.Button(description="Reveal", icon="eye", button_style="warning")
         self.close_button = w.Button(description="Close vote", icon="stop")
+        self.people = w.Dropdown(description="In the room", layout=w.Layout(width="300px"))
+        self.remove_button = w.Button(description="Remove", icon="user-times",
+                                      tooltip="Remove this participant and their ballots "
+                                      "(Undo brings them back)")
+        self.remove_button.on_click(lambda _: self._run(self._remove))
         self.title, self.progress = w.HTML(), w.HTML()
         self.results = w.VBox(layout=w.Layout(width="100%"))
         self.adopt_buttons: dict[str, w.Button] = {}
@@ -73,7 +78,10 @@ class VotesPanel(Panel):
             self.title, self.progress,
             w.HBox([self.reveal_button, self.close_button, self.status],
                    layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.results], layout=w.Layout(width="100%"))
+            self.results,
+            w.HBox([self.people, self.remove_button],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap"))],
+            layout=w.Layout(width="100%"))
         self.widget.add_class("pmo-panel")
         self.widget.add_class("pmo-votes")
         self.ticker = Ticker(self.widget, self.tick, interval)
@@ -93,6 +101,17 @@ class VotesPanel(Panel):
         self.open_button.disabled = vote is not None and not vote["revealed"]
         self.progress.value = vh.answered(self.ws.vote_progress()) if vote else ""
         self._show_results(vote)
+        self._people()
+
+    def _people(self) -> None:
+        """Everyone who joined, to remove one who should not be there."""
+        people = self.ws.participants
+        if list(self.people.options) != people:
+            keep = self.people.value if self.people.value in people else None
+            self.people.options = people
+            self.people.value = keep or (people[-1] if people else None)
+        self.people.description = f"In the room ({len(people)})"
+        self.remove_button.disabled = not people
 
     def _gap_options(self) -> None:
         per_gap = self.ws.coverage()
@@ -173,6 +192,13 @@ class VotesPanel(Panel):
     def _close(self) -> str:
         self.ws.close_vote()
         return "Vote closed; its results stay in the record."
+
+    def _remove(self) -> str | None:
+        name = self.people.value
+        if self.remove_button.disabled or not name:
+            return None
+        ballots = self.ws.remove_participant(name)
+        return f"{name} removed with {ballots} ballot(s) (Undo brings them back)."
 
     def _adopt(self, gap_id: str) -> str | Note:
         done = self.ws.adopt(gap_id)
