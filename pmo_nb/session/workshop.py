@@ -32,6 +32,7 @@ from ..store import Op, Store, now
 from . import _rows
 from ._follow_up import FollowUp
 from ._gap_edits import GapEdits
+from ._language import Language
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
 from .events import Change, Subscriber, Subscribers
@@ -56,7 +57,7 @@ def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return looking
 
 
-class Workshop(GapEdits, VotingMixin, FollowUp):
+class Workshop(GapEdits, VotingMixin, FollowUp, Language):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
@@ -88,17 +89,17 @@ class Workshop(GapEdits, VotingMixin, FollowUp):
     def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
              catalog: Source | None = None, *, assignments: Source | None = None,
              weights: dict[str, float] | None = None, user: str | None = None,
-             title: str | None = None) -> Workshop:
+             title: str | None = None, language: str | None = None) -> Workshop:
         """Create the session (``gaps`` and ``catalog`` required) or reopen it as saved.
 
         ``session_path`` is an SQLite file or ``postgresql://USER@HOST:PORT/DB?workshop=NAME``.
         ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
         decisions, as part of creating it (a session exists with all of its seed or not at
         all); it is ignored when the session already exists, so re-running a notebook never
-        resets a live session. ``title`` (the customer's name) names a session created now.
+        resets a live session. ``title`` and ``language`` (default ``en``) are a new one's.
         """
         store, _ = open_or_create(session_path, gaps, catalog, assignments=assignments,
-                              weights=weights, user=user, title=title)
+                              weights=weights, user=user, title=title, language=language)
         return cls(store)
 
     def close(self) -> None:

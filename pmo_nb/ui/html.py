@@ -186,8 +186,9 @@ def group(title: str) -> str:
     return f'<div class="pmo-group">{esc(title)}</div>'
 
 
-def saved(clock: str, what: str) -> str:
-    return f'<span class="pmo-ok">saved ✓ {esc(clock)}</span> <span class="pmo-muted">' \
+def saved(clock: str, what: str, word: str = "saved") -> str:
+    """``saved ✓ 10:02:03`` and what was saved (``word``: "saved" in the panel's language)."""
+    return f'<span class="pmo-ok">{esc(word)} ✓ {esc(clock)}</span> <span class="pmo-muted">' \
            f"{esc(what)}</span>"
 
 
