@@ -2,7 +2,8 @@
 
 ``pmo-nb serve`` points Solara at this file (``SOLARA_APP``). Each run makes a fresh
 :class:`~pmo_nb.ui.ParticipantPage` on the session that ``PMO_NB_SESSION`` names, with
-the device id from the gate's cookie (a reload comes back as the same participant),
+the device id from the gate's cookie (a reload comes back as the same participant) and
+the browser's ``Accept-Language`` (the page's language, when pmo_nb speaks it),
 and releases the participant's handle when the tab's virtual kernel closes.
 """
 
@@ -15,7 +16,8 @@ from pmo_nb.app._room_gate import DEVICE_COOKIE
 from pmo_nb.ui.participant import SESSION_ENV, ParticipantPage
 
 if kernel_context.has_current_context():  # as Solara runs it: an import does nothing
-    _participant = ParticipantPage(os.environ[SESSION_ENV],
-                                   device=(solara.lab.cookies.value or {}).get(DEVICE_COOKIE))
+    _participant = ParticipantPage(
+        os.environ[SESSION_ENV], device=(solara.lab.cookies.value or {}).get(DEVICE_COOKIE),
+        accept_language=", ".join((solara.lab.headers.value or {}).get("accept-language", [])))
     kernel_context.get_current_context().on_close(_participant.close)
     page = _participant.widget
