@@ -109,3 +109,37 @@ def test_a_missing_column_names_the_row_taken_as_the_header(tmp_path):
         pmo_nb.load_gaps(path)
     assert "row 2, column 'future_state': required column is missing (the header row has: " \
            "gap_id, aspect, current_state, size)." in str(err.value)
+
+
+def _brazilian_workshop(tmp_path, catalog="data/catalog.csv", aspect=None):
+    gaps = brazilian_xlsx(tmp_path / "lacunas.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PmoWarning)
+        frame = pmo_nb.load_gaps(gaps)
+    if aspect:
+        frame.loc[2, "aspect"] = aspect
+    return pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=frame, catalog=catalog,
+                                language="pt-BR")
+
+
+def test_the_brazilian_aspects_match_the_catalogs_so_suggestions_work(tmp_path):
+    ws = _brazilian_workshop(tmp_path)
+    assert ws.unmapped_aspects() == []
+    top = ws.suggest("G-01").iloc[0]
+    assert top["reason"] == "made for Competências dos gerentes de projeto"
+    assert "Project manager skills" in top["aspects"]
+    assert ws.suggest("G-03")["reason"].str.startswith("made for").sum() >= 1
+
+
+def test_an_aspect_of_the_customers_own_is_mapped_once_and_undone(tmp_path):
+    ws = _brazilian_workshop(tmp_path, aspect="Alocação de pessoas")
+    assert ws.unmapped_aspects() == ["Alocação de pessoas"]
+    assert not ws.suggest("G-03")["reason"].str.startswith("made for").any()
+    with pytest.raises(pmo_nb.UsageError, match=r"^map_aspect: 'Alocação' is not an aspect of "
+                                                r"the catalog; choose one of: Methodology, "):
+        ws.map_aspect("Alocação de pessoas", "Alocação")
+    ws.map_aspect("Alocação de pessoas", "Gestão de recursos")  # the catalog's, in Portuguese
+    assert ws.unmapped_aspects() == []
+    assert ws.suggest("G-03")["reason"][0] == "made for Resource management"
+    assert ws.history["action"].iloc[-1] == "map aspect"
+    assert ws.undo() == "map aspect" and ws.unmapped_aspects() == ["Alocação de pessoas"]

@@ -116,10 +116,9 @@ def extras(frame: pd.DataFrame, known: list[str], reserved: tuple[str, ...] = ()
 
 
 def _iso(value: object) -> str:
-    """A workbook's date in an extra column, kept as ISO text (read back as a date)."""
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not a cell value")
+    """A workbook's date in an extra column, kept as ISO text (read back as a date);
+    any other cell JSON cannot hold, as text."""
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?"

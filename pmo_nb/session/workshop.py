@@ -274,14 +274,14 @@ class Workshop(GapEdits, VotingMixin, FollowUp, Language):
 
     @_one_look
     def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog by relevance to the gap (made for its aspect, also covering it, then
-        the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
+        """The catalog by relevance to the gap (see :mod:`pmo_nb.analysis.relevance`)."""
         gap_id = schema.normalise_id(gap_id)
         gap, catalog = self._gap(gap_id).to_dict(), self._frame("catalog")
-        key = f"ranked {gap_id}"  # kept until gaps or catalog change
+        mapped = self.aspect_map  # kept until gaps, catalog or the aspects' map change
+        key = f"ranked {gap_id} {sorted(mapped.items())}"
         ranked = self._cache.get(key)
         if ranked is None:
-            ranked = self._cache[key] = rank_services(gap, catalog)
+            ranked = self._cache[key] = rank_services(gap, catalog, mapped)
         asg = self._frame("assignments")
         return cov.suggest(gap, catalog, asg[asg["gap_id"] == gap_id], ranked)
 
