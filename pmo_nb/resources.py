@@ -48,9 +48,16 @@ def data_dir() -> Path:
     return _folder("data")
 
 
-def default_catalog() -> Path:
-    """The PMO service catalog that comes with pmo_nb."""
-    return data_dir() / CATALOG
+def default_catalog(language: str | None = None) -> Path:
+    """The PMO service catalog that comes with pmo_nb, in ``language`` when it is shipped
+    in it (``catalog.pt-BR.csv``: the same services, ids and costs), else in English.
+
+    >>> default_catalog().name, default_catalog("en").name
+    ('catalog.csv', 'catalog.csv')
+    """
+    translated = data_dir() / f"catalog.{language}.csv"
+    return translated if language and language != "en" and translated.is_file() \
+        else data_dir() / CATALOG
 
 
 def sample_files() -> dict[str, Path]:

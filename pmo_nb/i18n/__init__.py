@@ -28,7 +28,7 @@ from .languages import (
     locale_name,
     negotiate,
 )
-from .translate import N_, Translator, translator
+from .translate import N_, Money, Translator, translator
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "N_", "Translator",
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "N_", "Money", "Translator",
            "check_language", "locale_name", "negotiate", "translator"]

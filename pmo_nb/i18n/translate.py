@@ -92,6 +92,26 @@ class Translator:
         return formats.money(value, currency, self.locale, self(N_("{amount} thousand")))
 
 
+class Money(str):
+    """A currency as text (``'BRL'``, or a free unit ``'k$'``) that also knows how its
+    language writes an amount of it: what a record passes where a unit is wanted.
+
+    >>> unit = Money("BRL", translator("pt-BR"))
+    >>> unit, unit.amount(300)
+    ('BRL', 'R$\\xa0300 mil')
+    """
+
+    translator: Translator
+
+    def __new__(cls, currency: str, translator: Translator) -> Money:
+        made = super().__new__(cls, currency)
+        made.translator = translator
+        return made
+
+    def amount(self, value: object) -> str:
+        return self.translator.money(value, str(self))
+
+
 @functools.cache
 def translator(tag: str | None = None) -> Translator:
     """The :class:`Translator` of a language of :data:`~pmo_nb.i18n.LANGUAGES`.

@@ -48,6 +48,8 @@ def number(value: object, unit: str = "") -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if hasattr(unit, "amount"):  # a currency of the record's language (pmo_nb.i18n.Money)
+        return unit.amount(value)
     text = f"{float(value):,.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
     return f"{text} {unit}" if unit else text
 
@@ -136,14 +138,15 @@ def plotly_js() -> str:
     return resources.files(__package__).joinpath("_vendor", PLOTLY_BUNDLE).read_text("utf-8")
 
 
-def page(title: str, body: str, *, figures: bool, style: str = "") -> str:
+def page(title: str, body: str, *, figures: bool, style: str = "", lang: str = "en") -> str:
     """The whole page: head with the style and (when ``figures``) plotly.js, then ``body``.
 
     ``title`` is plain text (escaped here); ``body`` is markup built with this module;
-    ``style`` is more CSS made by this package (the print style of :mod:`.pdf`).
+    ``style`` is more CSS made by this package (the print style of :mod:`.pdf`); ``lang``
+    the page's language (a tag of :data:`pmo_nb.LANGUAGES`).
     """
     script = f"<script>{plotly_js()}</script>" if figures else ""
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{STYLE}{style}</style>{script}</head>"
             f"<body><main>{body}</main></body></html>\n")

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
+from ..i18n import translator
 from ..plan.words import count, headline, percent, proof, versus_greedy
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
@@ -55,11 +56,13 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
                     _register(facts), _catalog(facts)])
     extra = print_style(facts.title, made_on(facts), paper) if paper else ""
     return page(f"{facts.title}: PMO Planning workshop record", body, figures=True,
-                style=extra)
+                style=extra, lang=facts.language)
 
 
 def made_on(f: Facts) -> str:
     """The record's date as people write it: ``'5 December 2026'``."""
+    if f.language != "en":  # 7 de dezembro de 2026, 7. Dezember 2026
+        return translator(f.language).date(f.made)
     return f"{f.made.day} {f.made:%B %Y}"
 
 

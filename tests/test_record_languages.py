@@ -1,0 +1,63 @@
+"""``pmo-nb new --lang`` and ``pmo-nb record --lang/--currency``: the workshop's language
+reaches the session, and the record writes dates and money the language's way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import pmo_nb
+from conftest import KERNELSPEC, REPO
+from pmo_nb import cli, record
+from pmo_nb.i18n import translator
+
+GAPS, CATALOG = REPO / "data" / "sample_gaps.csv", REPO / "data" / "catalog.csv"
+ASSIGNMENTS = REPO / "data" / "sample_assignments.csv"
+
+
+@pytest.fixture
+def one_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record runs one tiny notebook (its page is what is looked at here)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC})
+    nb.cells = [nbformat.v4.new_code_cell('session_path = "x.sqlite"'),
+                nbformat.v4.new_code_cell("print('ok')")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, folder / "tiny.ipynb")
+    monkeypatch.setattr(record.build, "NOTEBOOK_DIR", folder)
+    monkeypatch.setattr(record.build, "RECORD_NOTEBOOKS", ("tiny",))
+
+
+def test_new_lang_gives_the_workshop_its_language(tmp_path: Path) -> None:
+    folder = tmp_path / "prefeitura"
+    assert cli.main(["new", str(folder), "--gaps", str(GAPS), "--lang", "pt-br"]) == 0
+    nb = nbformat.read(folder / "workshop.ipynb", as_version=4)
+    assert 'language = "pt-BR"' in nb.cells[1].source
+    ws = pmo_nb.open_workshop(folder / "sessions" / "s.sqlite", GAPS,
+                              language="pt-BR")
+    assert ws.language == "pt-BR"
+    assert cli.main(["new", str(tmp_path / "x"), "--gaps", str(GAPS), "--lang", "ja"]) == \
+        cli.EXIT_BAD_INPUT
+
+
+def test_record_in_the_workshops_language_with_money_from_an_iso_code(
+        tmp_path: Path, one_notebook: None) -> None:
+    session = tmp_path / "s.sqlite"
+    pmo_nb.Workshop.open(session, GAPS, CATALOG, assignments=ASSIGNMENTS,
+                         language="pt-BR").close()
+    out = tmp_path / "r"
+    assert cli.main(["record", "--session", str(session), "--out", str(out), "--budget",
+                     "300", "--currency", "BRL"]) == 0
+    page = (out / record.PAGE).read_text(encoding="utf-8")
+    assert translator("pt-BR").date(dt.date.today()) in page  # 7 de dezembro de 2026
+    assert '<html lang="pt-BR">' in page and "R&#36;\xa0300 mil" in page
+    de = tmp_path / "de"
+    assert cli.main(["record", "--session", str(session), "--out", str(de), "--budget",
+                     "300", "--currency", "EUR", "--lang", "de"]) == 0
+    page = (de / record.PAGE).read_text(encoding="utf-8")
+    assert translator("de").date(dt.date.today()) in page and "300 Tsd.\xa0€" in page
+    assert '<html lang="de">' in page
