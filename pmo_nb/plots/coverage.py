@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis.coverage import STATUSES
 from ..errors import UsageError
+from ..i18n import N_, Translator, translator
 from .style import (
     BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
@@ -38,6 +39,7 @@ from .style import (
 
 __all__ = ["coverage_heatmap", "heatmap_grid", "service_load", "status_overview"]
 
+EN = translator("en")
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
@@ -94,13 +96,14 @@ def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, A
     return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
 
 
-def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered",
+                 _: Translator = EN) -> dict[str, Any]:
     """The same heatmap as plain data for one drawn in HTML (the live panels): ``rows``
     (priorities, High first), ``columns`` (gap sizes, Low first), ``zmax`` and ``cells``,
     a list per row of dicts: ``value`` (None: no gaps, or all handed over), ``fill`` and
     ``ink`` (the cell's colour and a text colour that contrasts with it), ``head`` (the
     share, or the open count), ``lines`` (the counts under it) and ``hover`` (plain text,
-    a line per fact).
+    a line per fact); every word in ``_``'s language.
 
     Examples
     --------
@@ -120,14 +123,14 @@ def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, An
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
 
     def one(cell: dict, value: float | None, priority: str, size: str) -> dict[str, Any]:
-        head, lines = _grid_label(cell, show)
+        head, lines = _grid_label(cell, show, _)
         return {"value": value, "head": head, "lines": lines,
                 "fill": EMPTY_CELL if value is None else cell_colour(scale, value, 0, zmax),
                 "ink": DARK_TEXT if value is None else text_colour(scale, value, 0, zmax),
-                "hover": _cell_hover(cell, priority, size).replace("<br>", "\n")}
+                "hover": _cell_hover(cell, priority, size, _).replace("<br>", "\n")}
 
-    return {"rows": [LEVEL_NAMES[p] for p in PRIORITY_ROWS],
-            "columns": [LEVEL_NAMES[s] for s in SIZE_COLUMNS], "zmax": zmax,
+    return {"rows": [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS],
+            "columns": [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS], "zmax": zmax,
             "cells": [[one(c, v, p, s) for c, v, s in zip(row, zs, SIZE_COLUMNS)]
                       for row, zs, p in zip(rows, z, PRIORITY_ROWS)]}
 
@@ -202,27 +205,35 @@ def _cell_label(cell: dict, show: str) -> str:
     return f"{f['covered']}<br>{f['share']} of weight{more}"
 
 
-def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
+def _grid_label(cell: dict, show: str, _: Translator = EN) -> tuple[str, list[str]]:
     """The HTML heatmap's headline (the share, or the open count) and the counts under it."""
+    gaps = int(cell.get("gaps") or 0)
     case, f = _label_facts(cell, show)
     if case == "empty":
-        return "no gaps", []
+        return _("no gaps"), []
     if case == "open":
-        return f["open"], [f["of"]]
+        return (_("{count} open", count=int(cell["open"])),
+                [_.plural("of {count} gap", "of {count} gaps", gaps)])
     if case == "handed":
-        return f["handed"], ["handed over"]
-    return f["share"], [f["covered"], *([f"+{f['partial']} partial"] if f["partial"] else []),
-                        *([f"{f['handed']} handed over"] if f["handed"] else [])]
+        return f["handed"], [_("handed over")]
+    covered = _("{done}/{total} covered", done=int(cell["covered"]), total=gaps)
+    return _.percent(cell["covered_share"]) if _.tag != "en" else f["share"], [
+        covered, *([_("+{count} partial", count=f["partial"])] if f["partial"] else []),
+        *([_("{count} handed over", count=f["handed"])] if f["handed"] else [])]
 
 
-def _cell_hover(cell: dict, priority: str, size: str) -> str:
-    head = f"Priority {LEVEL_NAMES[priority]}, size {LEVEL_NAMES[size]}"
+def _cell_hover(cell: dict, priority: str, size: str, _: Translator = EN) -> str:
+    head = _("Priority {priority}, size {size}", priority=_(LEVEL_NAMES[priority]),
+             size=_(LEVEL_NAMES[size]))
     if not cell or not cell.get("gaps"):
-        return f"{head}<br>no gaps"
-    counts = ", ".join(f"{int(cell[k])} {k.replace('_', ' ')}"
-                       for k in ("covered", "partial", "open", "handed_over"))
-    return (f"{head}<br>{int(cell['gaps'])} gaps: {counts}<br>"
-            f"weight covered {cell['covered_weight']:g} of {cell['weight']:g}")
+        return head + "<br>" + _("no gaps")
+    counts = ", ".join(f"{int(cell[k])} {_(word)}" for k, word in (
+        ("covered", N_("covered")), ("partial", N_("partial")), ("open", N_("open")),
+        ("handed_over", N_("handed over"))))
+    gaps = _("{count} gaps", count=int(cell["gaps"]))  # (the record says "1 gaps" too)
+    done, total = f"{cell['covered_weight']:g}", f"{cell['weight']:g}"
+    weight = _("weight covered {done} of {total}", done=done, total=total)
+    return f"{head}<br>{gaps}: {counts}<br>{weight}"
 
 
 def status_overview(ws: Any) -> go.Figure:
