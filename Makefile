@@ -85,7 +85,7 @@ notebooks: $(STAMP)
 ## messages: the message catalogs: extract pmo_nb's messages, update every .po, compile the .mo
 LOCALE := pmo_nb/i18n/locale
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k plural:1,2 --no-default-keywords \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k plural:1,2 -k Col:2 --no-default-keywords \
 	  --no-location --sort-output --omit-header -o $(LOCALE)/pmo_nb.pot pmo_nb
 	@for lang in $$($(BIN)/python -c "import pmo_nb.i18n as i; print(*[i.locale_name(t) \
 	    for t in i.LANGUAGES if t != 'en'])"); do \

@@ -19,7 +19,7 @@ from pmo_nb.errors import UsageError
 from pmo_nb.i18n import LANGUAGES, Translator, check_language, locale_name, negotiate, translator
 
 LOCALE = REPO / "pmo_nb" / "i18n" / "locale"
-KEYWORDS = {"_": None, "N_": None, "plural": (1, 2)}  # as `make messages` extracts them
+KEYWORDS = {"_": None, "N_": None, "plural": (1, 2), "Col": (2,)}  # as `make messages` does
 OTHERS = [t for t in LANGUAGES if t != "en"]
 
 

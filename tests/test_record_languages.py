@@ -4,6 +4,8 @@ reaches the session, and the record writes dates and money the language's way.""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import nbformat
@@ -61,3 +63,30 @@ def test_record_in_the_workshops_language_with_money_from_an_iso_code(
     page = (de / record.PAGE).read_text(encoding="utf-8")
     assert translator("de").date(dt.date.today()) in page and "300 Tsd.\xa0€" in page
     assert '<html lang="de">' in page
+
+
+def _headings(page: str) -> set[str]:
+    """The words of the page's contents list, section headings and table headers."""
+    page = re.sub(r"<script>.*?</script>", " ", page, flags=re.S)  # plotly.js and figures
+    found = re.findall(r"<(h2|h3|th|nav)\b[^>]*>(.*?)</\1>", page, flags=re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", inner) for _tag, inner in found)
+    return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", html.unescape(text))}
+
+
+@pytest.mark.parametrize("tag", ["pt-BR", "de"])
+def test_the_records_headings_and_table_headers_leave_no_english_word(
+        tmp_path: Path, one_notebook: None, tag: str) -> None:
+    pages = {}
+    for lang in ("en", tag):
+        session = tmp_path / f"{lang}.sqlite"
+        pmo_nb.Workshop.open(session, GAPS, CATALOG, assignments=ASSIGNMENTS,
+                             language=lang).close()
+        assert cli.main(["record", "--session", str(session), "--out", str(tmp_path / lang),
+                         "--budget", "300"]) == 0
+        pages[lang] = (tmp_path / lang / record.PAGE).read_text(encoding="utf-8")
+    english, other = _headings(pages["en"]), _headings(pages[tag])
+    customer = {w.casefold() for c in pmo_nb.load_catalog(CATALOG)["category"]
+                for w in re.findall(r"[^\W\d_]{3,}", c)}  # the catalog's own categories
+    same = {"pt-BR": set(), "de": {"status", "budget", "plan", "pmo", "detail"}}[tag]  # German too
+    assert sorted((other & english) - customer - same) == []
+    assert {"summary", "service", "appendix"} <= english

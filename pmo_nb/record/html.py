@@ -20,11 +20,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..inputs.schema import as_text
 from ..plots.style import STATUS_COLOURS, on_colour
 
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+
+EN = translator("en")
 
 
 def esc(value: object) -> str:
@@ -91,7 +94,7 @@ def status_tag(status: str) -> str:
 
 
 def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
-          empty: str = "None.", cls: str = "") -> str:
+          empty: str = N_("None."), cls: str = "", _: Translator = EN) -> str:
     """A report table of ``frame``'s ``columns``: no index, human headers, text escaped.
 
     Examples
@@ -101,13 +104,14 @@ def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
     >>> "<th>Note</th>" in t, "a\\nb &lt;c&gt;" in t, "80 k€" in t
     (True, True, True)
 
-    A column with nothing in it is left out.
+    A column with nothing in it is left out. Headers and ``empty`` are said in ``_``'s
+    language (the record's).
     """
     if frame.empty:
-        return f'<p class="empty">{esc(empty)}</p>'
+        return f'<p class="empty">{esc(_(empty))}</p>'
     columns = [c for c in columns if frame[c.key].map(as_text).str.strip().ne("").any()]
-    head = "".join(f'<th class="{c.kind}">{esc(c.header)}</th>' if c.kind in ("number", "money",
-                   "percent") else f"<th>{esc(c.header)}</th>" for c in columns)
+    head = "".join(f'<th class="{c.kind}">{esc(_(c.header))}</th>' if c.kind in (
+        "number", "money", "percent") else f"<th>{esc(_(c.header))}</th>" for c in columns)
     rows = []
     for record in frame[[c.key for c in columns]].itertuples(index=False):
         cells = "".join(cell(v, c.kind, unit) for v, c in zip(record, columns, strict=True))
