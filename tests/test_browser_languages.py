@@ -16,9 +16,13 @@ from conftest import (
     NEEDS_CHROMIUM,
     free_port,
     join_url,
+    open_voila,
+    render,
     screenshot_path,
     server,
+    voila_command,
 )
+from pmo_nb import cli
 
 pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
@@ -74,3 +78,55 @@ def test_two_phones_on_one_server_each_in_its_own_language(tmp_path: Path) -> No
         finally:
             browser.close()
     assert ws.vote_progress()["answered"].tolist() == [1, 1]
+
+
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+BRAZIL = "\n".join([
+    "ID;Aspecto;Situação atual;Situação desejada;Tamanho;Prioridade",
+    "L-01;Competências dos gerentes de projeto;"
+    "Gerentes sem formação em gestão de projetos;"
+    "Trilha de formação para todos os gerentes;Alta;Alta",
+    "L-02;Comunicação dos projetos;Secretarias sabem das entregas pela imprensa;"
+    "Calendário de entregas e reunião mensal;Média;Alta",
+    "L-03;Gestão de recursos;Técnicos alocados em três projetos ao mesmo tempo;"
+    "Um só banco de recursos da prefeitura;Alta;Média",
+    "L-04;Gestão de portfólio;Projetos aprovados sem critério comum;"
+    "Critérios de priorização publicados;Média;Média",
+])
+
+
+def test_the_workshop_panel_and_the_record_in_portuguese(copy: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    gaps = tmp_path / "lacunas.csv"
+    gaps.write_text("Levantamento de lacunas — Prefeitura 2026\n" + BRAZIL + "\n", encoding="utf-8")
+    session = copy / "sessions" / "workshop.sqlite"
+    with pytest.warns(pmo_nb.PmoWarning, match="row 2 is taken as the header"):
+        ws = pmo_nb.Workshop.open(session, gaps=gaps, catalog="data/catalog.csv",
+                                  language="pt-BR", title="Prefeitura (demonstração)")
+    assert ws.unmapped_aspects() == []
+    ws.assign("L-01", "S-TRAIN-PM")
+    ws.assign("L-02", "S-COMM-PLANS", "partial")
+    ws.close()
+    port, token = free_port(), "t0ken"
+    app = voila_command("notebooks/workshop.ipynb", port, token)
+    with server(app, copy, f"http://127.0.0.1:{port}/voila/static/voila.js"), \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_context(**LAPTOP).new_page()
+            page.set_default_timeout(120_000)
+            open_voila(page, f"http://127.0.0.1:{port}/?token={token}", ".pmo-heatmap")
+            panel = page.locator(".pmo-panel", has_text="Lista de candidatos").first
+            panel.wait_for()
+            text = panel.inner_text()
+            assert "Próxima" in text and "Desfazer" in text and "Feitos para" in text
+            assert "Candidate list" not in text and "Undo" not in text
+            panel.screenshot(path=screenshot_path(tmp_path, "workshop-pt-BR.png"))
+        finally:
+            browser.close()
+    out = tmp_path / "record"
+    assert cli.main(["record", "--session", str(session), "--out", str(out), "--budget",
+                     "300", "--currency", "BRL"]) == 0
+    drawn, problems = render(out / "record.html", screenshot_path(tmp_path, "record-pt-BR.png"))
+    assert drawn and problems == []

@@ -67,6 +67,17 @@ def made_on(f: Facts) -> str:
     return f"{f.made.day} {f.made:%B %Y}"
 
 
+def plural(singular: str, many: str) -> tuple[str, str]:
+    """A message with its plural, marked for the catalogs (``make messages`` reads it)."""
+    return singular, many
+
+
+TILES = {"covered": plural("{count} gap covered by a PMO service",
+                           "{count} gaps covered by a PMO service"),
+         "partial": plural("{count} gap partly covered", "{count} gaps partly covered"),
+         "open": plural("{count} gap still open", "{count} gaps still open"),
+         "handed over": plural("{count} gap handed over to other owners",
+                               "{count} gaps handed over to other owners")}
 SECTIONS = (("summary", N_("Summary")), ("coverage", N_("Coverage in detail")),
             ("plan", N_("The budget plan in detail")), ("votes", N_("Votes")),
             ("register", N_("Appendix A. The gap register")),
@@ -149,23 +160,26 @@ def _tiles(f: Facts) -> str:
     tiles = []
     for status, n in f.counts.items():
         colour = STATUS_COLOURS[status]
-        gaps = count(n, "gap").split(" ", 1)[1] if f.language == "en" else \
-            _.plural("{count} gap", "{count} gaps", n).split(" ", 1)[1]
+        said = (count(n, "gap").split(" ", 1)[1] + " " + words[status] if f.language == "en"
+                else _.plural(*TILES[status], n).split(" ", 1)[1])
         tiles.append(f'<div class="tile" data-status="{status}" style="background:{colour};'
-                     f'color:{on_colour(colour)}"><b>{n}</b>{esc(gaps)} '
-                     f"{esc(_(words[status]))}</div>")
+                     f'color:{on_colour(colour)}"><b>{n}</b>{esc(said)}</div>')
     return f'<div class="tiles" id="status-counts">{"".join(tiles)}</div>'
 
 
 def _offer(f: Facts) -> str:
     _ = translator(f.language)
+    partly = " (" + _("partly") + ")"
     offer = f.offer.assign(gap_ids=f.offer["gaps"].map(
-        lambda g: ", ".join(line.split(" ", 1)[0] + (" (partly)" if line.endswith("(partly)")
-                                                     else "") for line in g.split("\n"))))
+        lambda g: ", ".join(line.split(" ", 1)[0] + (partly if line.endswith("(partly)")
+                                                     else "") for line in g.split("\n"))),
+        in_plan=f.offer["in_plan"].map({"yes": _("yes"), "no": _("no")}).fillna(
+            f.offer["in_plan"]))
     cols = [Col("name", "Service"), Col("gap_ids", "For gaps"), Col("cost", "Cost", "money"),
             Col("in_plan", "In the plan", "short")]
-    note = ('<p class="note">Every service the workshop assigned to a gap; the gap register '
-            "(appendix A) says what each gap is.</p>")
+    note = ('<p class="note">' + esc(_("Every service the workshop assigned to a gap; the gap "
+                                       "register (appendix A) says what each gap is."))
+            + "</p>")
     return table(offer, cols, unit=f.currency, cls="compact",
                  empty=N_("No service was assigned to a gap."), _=_) + note
 
@@ -189,28 +203,56 @@ def _budget(f: Facts) -> str:
     left_text = ("It leaves no gap without a service." if left.empty else
                  f"It leaves {count(len(left), 'gap')} open: " + ", ".join(
                      esc(g) for g in left["gap_id"]) + ' (<a href="#plan-left-open">why</a>).')
-    return (f'{given}<p class="headline" id="plan-headline">{esc(headline(p, f.currency))}</p>'
-            f"<p>{esc(proof(p))} {left_text}</p><p>{_choices(f)}</p>")
+    _ = translator(f.language)
+    if f.language != "en":
+        left_text = (esc(_("It leaves no gap without a service.")) if left.empty else
+                     esc(_.plural("It leaves {count} gap open:", "It leaves {count} gaps open:",
+                                  len(left))) + " " + ", ".join(esc(g) for g in left["gap_id"])
+                     + ' (<a href="#plan-left-open">' + esc(_("why")) + "</a>).")
+        given = "" if f.budget_given else ('<p class="note">' + esc(_(
+            "No budget was set for this record: the plan takes every proposed service that "
+            "adds value.")) + "</p>")
+    said = esc(headline(p, f.currency, _))
+    return (f'{given}<p class="headline" id="plan-headline">{said}</p>'
+            f"<p>{esc(proof(p, _))} {left_text}</p><p>{_choices(f)}</p>")
 
 
 def _choices(f: Facts) -> str:
     def names(frame: pd.DataFrame) -> str:
         return ", ".join(esc(n) for n in frame["name"])
 
-    must = f"Must-haves: {names(f.must)}." if len(f.must) else "No must-haves."
-    exclude = f"Excluded: {names(f.exclude)}." if len(f.exclude) else "No exclusions."
+    _ = translator(f.language)
+    must = _("Must-haves: {names}.", names=names(f.must)) if len(f.must) \
+        else esc(_("No must-haves."))
+    exclude = _("Excluded: {names}.", names=names(f.exclude)) if len(f.exclude) \
+        else esc(_("No exclusions."))
     return f'<span id="plan-choices">{must} {exclude}</span>'
 
 
 def _waves(f: Facts) -> str:
+    _ = translator(f.language)
     if f.waves.empty:
-        return '<p class="empty">No services to deploy.</p>'
+        return '<p class="empty">' + esc(_("No services to deploy.")) + "</p>"
+    if f.language != "en":
+        return _waves_in(f, _)
     items = [f"<li><b>Wave {w.wave}</b>, months {number(w.start_month)}–{number(w.end_month)}, "
              f"{esc(number(w.cost, f.currency))}: {esc(w.services.replace(chr(10), '; '))}</li>"
              for w in f.waves.itertuples(index=False)]
     return (f'<ul class="waves" id="waves">{"".join(items)}</ul><p class="note">At most '
             f"{esc(number(f.wave_budget, f.currency))} a wave; a wave starts when the one "
             "before is in place.</p>")
+
+
+def _waves_in(f: Facts, _: Translator) -> str:
+    """The waves in another language than English."""
+    items = ["<li><b>" + esc(_("Wave {n}", n=w.wave)) + "</b>, " + esc(_(
+        "months {start}–{end}, {cost}", start=number(w.start_month), end=number(w.end_month),
+        cost=number(w.cost, f.currency))) + ": " + esc(w.services.replace(chr(10), "; "))
+        + "</li>" for w in f.waves.itertuples(index=False)]
+    note = _("At most {amount} a wave; a wave starts when the one before is in place.",
+             amount=number(f.wave_budget, f.currency))
+    return (f'<ul class="waves" id="waves">{"".join(items)}</ul>'
+            f'<p class="note">{esc(note)}</p>')
 
 
 def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
