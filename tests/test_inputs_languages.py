@@ -143,3 +143,25 @@ def test_an_aspect_of_the_customers_own_is_mapped_once_and_undone(tmp_path):
     assert ws.suggest("G-03")["reason"][0] == "made for Resource management"
     assert ws.history["action"].iloc[-1] == "map aspect"
     assert ws.undo() == "map aspect" and ws.unmapped_aspects() == ["Alocação de pessoas"]
+
+
+@pytest.mark.parametrize("tag", ["pt-BR", "es", "fr", "de"])
+def test_the_shipped_catalog_in_every_language_has_the_same_services(tag):
+    from pmo_nb.inputs.aspects import aspect_key
+    from pmo_nb.resources import default_catalog
+
+    english, other = pmo_nb.load_catalog("data/catalog.csv"), pmo_nb.load_catalog(
+        default_catalog(tag))
+    same = ["service_id", "tier", "cost", "lead_time_months"]
+    pd.testing.assert_frame_equal(english[same], other[same])
+    keys = [[aspect_key(a) for a in cell.split(";")] for cell in other["aspects"]]
+    assert keys == [[aspect_key(a) for a in cell.split(";")] for cell in english["aspects"]]
+    assert (english["name"] != other["name"]).mean() > 0.9  # names in that language
+    assert other["category"].nunique() == english["category"].nunique()
+
+
+def test_a_portuguese_gap_gets_suggestions_from_the_portuguese_catalog(tmp_path):
+    ws = _brazilian_workshop(tmp_path, catalog="data/catalog.pt-BR.csv")
+    assert ws.unmapped_aspects() == []
+    top = ws.suggest("G-01").iloc[0]
+    assert top["reason"].startswith("made for") and "Competências" in top["aspects"]

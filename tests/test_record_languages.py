@@ -39,6 +39,7 @@ def test_new_lang_gives_the_workshop_its_language(tmp_path: Path) -> None:
     assert cli.main(["new", str(folder), "--gaps", str(GAPS), "--lang", "pt-br"]) == 0
     nb = nbformat.read(folder / "workshop.ipynb", as_version=4)
     assert 'language = "pt-BR"' in nb.cells[1].source
+    assert 'catalog_path = "data/catalog.pt-BR.csv"' in nb.cells[1].source  # its language
     ws = pmo_nb.open_workshop(folder / "sessions" / "s.sqlite", GAPS,
                               language="pt-BR")
     assert ws.language == "pt-BR"
