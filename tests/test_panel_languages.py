@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import ipywidgets as w
+import pandas as pd
 import pytest
 
 import pmo_nb
@@ -88,3 +89,21 @@ def test_no_english_word_is_left_on_the_workshop_panel(tmp_path: Path, tag: str)
     assert {"previous", "next", "hand", "over", "undo", "candidate", "covered"} <= english
     left = (every_state(tmp_path, tag) & english) - SAME[tag]
     assert sorted(left) == [], f"English words left on the {tag} panel: {sorted(left)}"
+
+
+def test_the_panel_offers_the_likely_aspect_and_maps_it(tmp_path: Path) -> None:
+    gaps = pd.read_csv("data/sample_gaps.csv").head(3)
+    gaps.loc[0, "aspect"] = "Competência dos gerentes"
+    ws = pmo_nb.Workshop.open(tmp_path / "s.sqlite", gaps=gaps, catalog="data/catalog.csv",
+                              language="pt-BR")
+    panel = WorkshopPanel(ws, focus=False)
+    panel.gap_select.value = gaps.loc[0, "gap_id"]
+    assert "Pode ser 'Project manager skills'." in html.unescape(panel.aspect_note.value)
+    assert panel.map_button.description == "Ler como 'Project manager skills'"
+    headings = [c.value for c in panel.services.box.children if isinstance(c, w.HTML)]
+    assert not any("Feitos para" in h for h in headings)
+    panel.map_button.click()
+    assert ws.unmapped_aspects() == [] and panel.aspect_note.value == ""
+    assert panel.map_button.layout.display == "none"
+    headings = [c.value for c in panel.services.box.children if isinstance(c, w.HTML)]
+    assert any("Feitos para Project manager skills" in h for h in headings)  # the catalog's

@@ -89,6 +89,9 @@ class WorkshopPanel(Panel):
         self.new_gap_button = w.Button(description=_("New gap"), icon="plus",
                                        layout=w.Layout(width="auto"))
         self.gap_status = w.HTML()
+        self.aspect_note = w.HTML()  # the gap's aspect matches no service's: the likely one
+        self.map_button = w.Button(icon="link", layout=w.Layout(width="auto", display="none"))
+        self.map_button.on_click(lambda b: self._run(self._map_aspect, self.gap_status))
         self.gap_form = GapForm(lambda: self._save_gap(), _)
         self.edit_button.on_click(lambda _: self._safe(self._edit_gap, self.gap_status))
         self.new_gap_button.on_click(lambda _: self._safe(self._new_gap, self.gap_status))
@@ -137,7 +140,7 @@ class WorkshopPanel(Panel):
             w.HBox([self.prev_button, self.gap_select, self.next_button]).add_class("pmo-nav"),
             w.HBox([self.show, self.aspect, self.priority]),
             w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
-            self.card,
+            self.card, w.HBox([self.aspect_note, self.map_button], layout=w.Layout(**row)),
             w.HBox([self.edit_button, self.new_gap_button, self.gap_status],
                    layout=w.Layout(**row)), self.gap_form.box,
             *([self.since.box] if self.since is not None else []),
@@ -230,6 +233,7 @@ class WorkshopPanel(Panel):
         per_gap = self.ws.coverage()
         status = per_gap.loc[per_gap["gap_id"] == gap_id, "status"].iloc[0]
         self.card.value = h.gap_card(gap, status, self._)
+        self._show_aspect(str(gap["aspect"]))
         asg = self.ws.assignments
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
@@ -244,6 +248,23 @@ class WorkshopPanel(Panel):
         if self.since is not None:
             self.since.show(gap_id, self.ws.progress().set_index("gap_id").loc[gap_id],
                             self.ws.progress_services())
+
+    def _show_aspect(self, aspect: str) -> None:
+        """Say when no service names the gap's aspect, and offer the likely one."""
+        _ = self._
+        unmapped = aspect in self.ws.unmapped_aspects()
+        self._likely = self.ws.likely_aspect(aspect) if unmapped else None
+        said = _("No service of the catalog names the aspect '{aspect}'.", aspect=aspect)
+        if self._likely:
+            said += " " + _("It may be '{likely}'.", likely=self._likely)
+        self.aspect_note.value = h.info(said) if unmapped else ""
+        self.map_button.description = _("Read it as '{likely}'", likely=self._likely or "")
+        self.map_button.layout.display = "flex" if self._likely else "none"
+
+    def _map_aspect(self) -> str:
+        aspect = str(self.ws.gaps.set_index("gap_id").at[self.gap_select.value, "aspect"])
+        self.ws.map_aspect(aspect, self._likely)
+        return self._("'{aspect}' is read as '{likely}'.", aspect=aspect, likely=self._likely)
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self.ws.coverage_matrix())
