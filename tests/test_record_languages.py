@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from openpyxl import load_workbook
 
 import pmo_nb
 from conftest import KERNELSPEC, REPO
@@ -58,6 +59,8 @@ def test_record_in_the_workshops_language_with_money_from_an_iso_code(
     page = (out / record.PAGE).read_text(encoding="utf-8")
     assert translator("pt-BR").date(dt.date.today()) in page  # 7 de dezembro de 2026
     assert '<html lang="pt-BR">' in page and "R&#36;\xa0300 mil" in page
+    sheets = load_workbook(out / record.WORKBOOK, read_only=True).sheetnames
+    assert sheets[:3] == ["resumo", "registro de lacunas", "lista de candidatos"]
     de = tmp_path / "de"
     assert cli.main(["record", "--session", str(session), "--out", str(de), "--budget",
                      "300", "--currency", "EUR", "--lang", "de"]) == 0
