@@ -94,3 +94,17 @@ def test_the_records_headings_and_table_headers_leave_no_english_word(
     same = {"pt-BR": set(), "de": {"status", "budget", "plan", "pmo", "detail"}}[tag]  # German too
     assert sorted((other & english) - customer - same) == []
     assert {"summary", "service", "appendix"} <= english
+
+
+def test_the_coverage_heatmap_speaks_the_workshops_language(tmp_path: Path) -> None:
+    ws = pmo_nb.Workshop.open(tmp_path / "s.sqlite", GAPS, CATALOG, assignments=ASSIGNMENTS,
+                              language="de")
+    fig = pmo_nb.plots.coverage_heatmap(ws)
+    assert fig.layout.title.text.startswith("Abdeckung nach Größe und Priorität")
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("Größe der Lücke",
+                                                                          "Priorität")
+    assert list(fig.data[0].x) == ["Niedrig", "Mittel", "Hoch"]
+    labels = " ".join(a.text for a in fig.layout.annotations)
+    assert "abgedeckt" in labels and "covered" not in labels
+    english = pmo_nb.plots.coverage_heatmap(ws, language="en")
+    assert english.layout.xaxis.title.text == "Gap size"

@@ -47,12 +47,13 @@ SCREEN_WIDTH = 1100  # px: a figure on the record's page on a 1280 px screen
 
 
 def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
-                     title: str | None = None) -> go.Figure:
+                     title: str | None = None, language: str | None = None) -> go.Figure:
     """Priority (H, M, L from the top) x gap size (L, M, H) heatmap of coverage.
 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
-    (The live panels draw the same heatmap in HTML from :func:`heatmap_grid`.)
+    (The live panels draw the same heatmap in HTML from :func:`heatmap_grid`.) Its words
+    are in ``language``, default the workshop's (``ws.language``; English for a matrix).
 
     Examples
     --------
@@ -64,34 +65,37 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
     """
     matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
         else ws_or_matrix.coverage_matrix()
-    cells = heatmap_cells(matrix, show=show)
+    _ = translator(language or getattr(ws_or_matrix, "language", None))
+    cells = heatmap_cells(matrix, show=show, _=_)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
-    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    xs = [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS]
+    ys = [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS]
     zmax = cells["zmax"]
+    key = _("Weight covered") if show == "covered" else _("Open gaps")
     fig = go.Figure(go.Heatmap(
         z=cells["z"], x=xs, y=ys, zmin=0, zmax=zmax, colorscale=scale, xgap=4, ygap=4,
         hovertext=cells["hovertext"], hovertemplate="%{hovertext}<extra></extra>",
-        colorbar=dict(title=dict(text="Weight covered" if show == "covered" else "Open gaps",
-                                side="right"),
+        colorbar=dict(title=dict(text=key, side="right"),
                       tickformat=".0%" if show == "covered" else "d", len=0.9,
                       dtick=None if show == "covered" or zmax > 10 else 1)))
     fig.update_layout(annotations=cells["annotations"], shapes=cells["shapes"])
-    title = title or ("Coverage by gap size and priority (share of weight covered)"
-                      if show == "covered" else "Open gaps by gap size and priority")
-    fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
+    title = title or (_("Coverage by gap size and priority (share of weight covered)")
+                      if show == "covered" else _("Open gaps by gap size and priority"))
+    fig.update_xaxes(title_text=_("Gap size"), type="category", categoryorder="array",
                      categoryarray=xs, showgrid=False, tickfont_size=16)
-    fig.update_yaxes(title_text="Priority", type="category", categoryorder="array",
+    fig.update_yaxes(title_text=_("Priority"), type="category", categoryorder="array",
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
     return finish(fig, title, height=560)
 
 
-def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered",
+                  _: Translator = EN) -> dict[str, Any]:
     """The numbers and labels of :func:`coverage_heatmap`, as plain lists and dicts:
     ``z``, ``zmax``, ``hovertext``, ``annotations`` (the cell labels), ``shapes``."""
     rows, z, zmax = _grid(matrix, show)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
-    notes, tiles = _label_cells(rows, z, show, scale, zmax)
-    hover = [[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
+    notes, tiles = _label_cells(rows, z, show, scale, zmax, _)
+    hover = [[_cell_hover(c, p, s, _) for c, s in zip(row, SIZE_COLUMNS)]
              for row, p in zip(rows, PRIORITY_ROWS)]
     return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
 
@@ -147,15 +151,16 @@ def _grid(matrix: pd.DataFrame, show: str) -> tuple[list[list[dict]], list[list]
 
 
 def _label_cells(rows: list, z: list, show: str, scale: Any,
-                 zmax: float) -> tuple[list[dict], list[dict]]:
+                 zmax: float, _: Translator = EN) -> tuple[list[dict], list[dict]]:
     """Each cell's label (text contrasting with its colour); grey tiles behind blank cells."""
-    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    xs = [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS]
+    ys = [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS]
     notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
+            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show, _), showarrow=False,
                               font=dict(size=18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
@@ -191,8 +196,14 @@ def _label_facts(cell: dict, show: str) -> tuple[str, dict[str, Any]]:
                        "handed": int(cell.get("handed_over") or 0)}
 
 
-def _cell_label(cell: dict, show: str) -> str:
+def _cell_label(cell: dict, show: str, _: Translator = EN) -> str:
     """The plotly heatmap's label: the counts first, then the share of weight."""
+    if _.tag != "en":
+        head, lines = _grid_label(cell, show, _)
+        if not cell.get("gaps") or show == "open" or not lines or "/" not in lines[0]:
+            return "<br>".join([head, *lines])
+        return "<br>".join([lines[0], _("{share} of weight", share=head),
+                            *[f"({line})" for line in lines[1:]]])
     case, f = _label_facts(cell, show)
     if case == "empty":
         return "no gaps"
