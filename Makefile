@@ -10,7 +10,7 @@ PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab app test test-random lint unit doctest nbval nbval-ahead browser-deps pg-deps \
-	clock-deps notebooks bench record clean
+	clock-deps notebooks messages bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +100,20 @@ clock-deps:
 ## notebooks: re-execute the committed notebooks on a fresh sample session (the sample record)
 notebooks: $(STAMP)
 	$(BIN)/python -m pmo_nb.cli refresh-notebooks
+
+## messages: the message catalogs: extract pmo_nb's messages, update every .po, compile the .mo
+LOCALE := pmo_nb/i18n/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k plural:1,2 -k Col:2 --no-default-keywords \
+	  --no-location --sort-output --omit-header -o $(LOCALE)/pmo_nb.pot pmo_nb
+	@for lang in $$($(BIN)/python -c "import pmo_nb.i18n as i; print(*[i.locale_name(t) \
+	    for t in i.LANGUAGES if t != 'en'])"); do \
+	  [ -f $(LOCALE)/$$lang/LC_MESSAGES/pmo_nb.po ] || \
+	    { $(BIN)/pybabel init -D pmo_nb -i $(LOCALE)/pmo_nb.pot -d $(LOCALE) -l $$lang && \
+	      sed -i '/^#, fuzzy$$/d' $(LOCALE)/$$lang/LC_MESSAGES/pmo_nb.po; }; done
+	$(BIN)/pybabel update -D pmo_nb -i $(LOCALE)/pmo_nb.pot -d $(LOCALE) \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -D pmo_nb -d $(LOCALE) --statistics
 
 ## bench: benchmarks, reported as ratios against floors measured in the same run
 bench: $(STAMP)

@@ -17,7 +17,7 @@ PACKAGE = REPO / "pmo_nb"
 OUT = REPO / "docs" / "house.md"
 # top to bottom as in docs/design.md ("Layers"): a unit imports only those below it
 ORDER = ["cli", "__main__", "__init__", "app", "record", "ui", "display", "plots", "session",
-         "store", "plan", "analysis", "inputs", "resources", "errors"]
+         "store", "plan", "analysis", "inputs", "resources", "i18n", "errors"]
 WHAT = {
     "cli": "pmo-nb new | record | serve | list",
     "app": "participants' server, customer's folder, open_workshop",
@@ -31,6 +31,7 @@ WHAT = {
     "analysis": "pure pandas: coverage, relevance, vote tallies",
     "inputs": "read + validate + normalise; safe export",
     "resources": "where the packaged notebooks and data are",
+    "i18n": "the customer's language: catalogs, Babel formats",
     "errors": "one family under PmoError",
 }
 

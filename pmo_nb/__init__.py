@@ -24,6 +24,7 @@ from .errors import (
     UsageError,
     VoteError,
 )
+from .i18n import LANGUAGES
 from .inputs.io import load_catalog, load_gaps
 from .session.events import Change
 
@@ -38,6 +39,7 @@ __all__ = [
     "Change",
     "DataError",
     "InputFileError",
+    "LANGUAGES",
     "Participant",
     "PlanError",
     "PmoError",

@@ -63,6 +63,7 @@ def record(args: argparse.Namespace) -> int:
         paths = build_record(args.out, args.session, args.gaps, args.catalog, args.assignments,
                              title=args.title, budget=args.budget, wave_budget=args.wave_budget,
                              must=args.must, exclude=args.exclude, currency=args.currency,
+                             language=args.lang,
                              pdf=args.pdf, paper=args.paper, pptx=args.pptx,
                              pptx_template=args.pptx_template)
     except (PmoError, OSError) as exc:
@@ -91,7 +92,7 @@ def new(args: argparse.Namespace) -> int:
             folder = new_follow_up_folder(args.folder, args.follow_up, title=args.title)
         else:
             folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
-                                sample=args.sample)
+                                sample=args.sample, language=args.lang)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb new: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -120,6 +121,8 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--catalog", help="the PMO service catalog, CSV or XLSX (default: the "
                      "catalog that comes with pmo_nb)")
     cmd.add_argument("--title", help="the customer's name, shown in the notebooks and record")
+    cmd.add_argument("--lang", metavar="TAG", help="the workshop's language: en (default), "
+                     "pt-BR, es, fr or de (the panels, the record, the phones' default)")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -165,8 +168,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="a service the plan must take (repeat for more)")
     rec.add_argument("--exclude", action="append", default=[], metavar="ID",
                      help="a service the plan must leave out (repeat for more)")
-    rec.add_argument("--currency", default="k$", help="unit of the catalog's costs, shown with "
-                     "every amount (default: k$)")
+    rec.add_argument("--currency", default="k$", help="the catalog's costs (in thousands): an "
+                     "ISO 4217 code written the language's way (BRL: 'R$ 300 mil' in pt-BR), "
+                     "or a unit shown after every amount (default: k$)")
+    rec.add_argument("--lang", metavar="TAG", help="the record's language: en, pt-BR, es, fr "
+                     "or de (default: the workshop's)")
     rec.add_argument("--pdf", action="store_true", help="also write record.pdf, the page laid "
                      "out for paper (needs Chromium)")
     rec.add_argument("--paper", choices=("a4", "letter"), default="a4", type=str.lower,

@@ -44,15 +44,23 @@ def data_dir() -> Path:
     Examples
     --------
     >>> sorted(p.name for p in data_dir().glob("*.csv"))  # doctest: +NORMALIZE_WHITESPACE
-    ['catalog.csv', 'sample_assignments.csv', 'sample_dates.csv', 'sample_deliveries.csv',
-     'sample_gaps.csv', 'sample_reassessment.csv']
+    ['catalog.csv', 'catalog.de.csv', 'catalog.es.csv', 'catalog.fr.csv', 'catalog.pt-BR.csv',
+     'sample_assignments.csv', 'sample_dates.csv', 'sample_deliveries.csv', 'sample_gaps.csv',
+     'sample_reassessment.csv']
     """
     return _folder("data")
 
 
-def default_catalog() -> Path:
-    """The PMO service catalog that comes with pmo_nb."""
-    return data_dir() / CATALOG
+def default_catalog(language: str | None = None) -> Path:
+    """The PMO service catalog that comes with pmo_nb, in ``language`` when it is shipped
+    in it (``catalog.pt-BR.csv``: the same services, ids and costs), else in English.
+
+    >>> default_catalog().name, default_catalog("en").name, default_catalog("pt-BR").name
+    ('catalog.csv', 'catalog.csv', 'catalog.pt-BR.csv')
+    """
+    translated = data_dir() / f"catalog.{language}.csv"
+    return translated if language and language != "en" and translated.is_file() \
+        else data_dir() / CATALOG
 
 
 def sample_files() -> dict[str, Path]:

@@ -60,7 +60,8 @@ def participant(browser: object, url: str, name: str, device: dict,
 def vote(page: object, services: list[str]) -> None:
     for i, sid in enumerate(services, 1):
         page.locator(f".pmo-vote-svc-{sid} input").first.click()
-        page.locator(".pmo-participant .pmo-muted", has_text=f"{GAP}: {i} service(s)").wait_for()
+        done = re.compile(rf"{GAP}: {i} services?\b")
+        page.locator(".pmo-participant .pmo-muted", has_text=done).wait_for()
         assert "saved ✓" in page.locator(".pmo-sticky").first.inner_text()
 
 

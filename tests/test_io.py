@@ -101,11 +101,12 @@ def test_every_good_fixture_is_a_gaps_or_catalog_file():
 
 def test_extra_columns_are_kept_after_the_schema_columns():
     gaps = load_gaps(GOOD / "gaps_extra_columns.csv")
-    assert list(gaps.columns) == GAP_COLUMNS + ["workshop_note", "raised_by"]
+    # an extra column keeps the customer's header (it comes back so in the exports)
+    assert list(gaps.columns) == GAP_COLUMNS + ["workshop_note", "Raised By"]
     assert gaps["workshop_note"].tolist() == ["check with CFO", "", ""]
     catalog = load_catalog(GOOD / "catalog_extra_columns.csv")
-    assert list(catalog.columns) == CATALOG_COLUMNS + ["vendor", "internal_code"]
-    assert catalog["internal_code"].tolist() == ["T1", "C7", ""]
+    assert list(catalog.columns) == CATALOG_COLUMNS + ["vendor", "Internal Code"]
+    assert catalog["Internal Code"].tolist() == ["T1", "C7", ""]
 
 
 def test_str_path_and_pathlib_path_both_work():
@@ -164,7 +165,7 @@ def test_xlsx_numbers_blank_rows_and_odd_headers(tmp_path):
     assert catalog["cost"].tolist() == [12.5, 7.0]
     assert catalog["tier"].tolist() == ["basic", "advanced"]
     assert catalog["aspects"].tolist() == ["Gates", "Gates;Boards"]
-    assert catalog["extra"].tolist() == ["", "x"]
+    assert catalog["Extra"].tolist() == ["", "x"]
     assert catalog["lead_time_months"].iloc[1] != catalog["lead_time_months"].iloc[1]  # NaN
 
 

@@ -33,7 +33,7 @@ MAX_ROOT_MODULES = 8
 # A unit (a sub-package, or a module at the root) and its layer; it may import units of its
 # own layer or below, never above.
 LAYERS = [
-    {"errors", "resources"},
+    {"errors", "resources", "i18n"},
     {"inputs"},
     {"analysis"},
     {"plan"},

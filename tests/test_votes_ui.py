@@ -165,9 +165,9 @@ def test_the_panel_shows_results_for_each_kind(ws: pmo_nb.Workshop, kind: str) -
 
 
 def test_a_gap_no_service_is_made_for_lists_every_service_open(ws: pmo_nb.Workshop) -> None:
-    """A French gap against the English catalog: no empty "Suggested" heading above a
-    folded list, but every service, ready to tick."""
-    ws.add_gap("LAC-1", "Compétences des chefs de projet", "Aucun n'est certifié.",
+    """A gap whose aspect no service names (in any language; unmapped): no empty
+    "Suggested" heading above a folded list, but every service, ready to tick."""
+    ws.add_gap("LAC-1", "Culture de la transparence", "Aucun n'est certifié.",
                "Chacun a suivi le cursus.", "H", "H")
     ws.open_vote("services", ["LAC-1"])
     page = page_for(ws, "Amélie")

@@ -58,6 +58,10 @@ def test_wheel_holds_the_package_the_notebooks_and_the_data(wheel: Path) -> None
     shipped |= {f"pmo_nb/data/{p.name}" for p in (REPO / "data").glob("*.csv")}
     vendored = PACKAGE / "record" / "_vendor"  # the record page's plotly.js
     shipped |= {f"pmo_nb/record/_vendor/{p.name}" for p in vendored.iterdir()}
+    locale = PACKAGE / "i18n" / "locale"  # the compiled message catalogs, every language
+    catalogs = {p.relative_to(REPO).as_posix() for p in locale.rglob("*.mo")}
+    assert len(catalogs) == 4  # pt-BR, es, fr, de (English is the messages themselves)
+    shipped |= catalogs
     assert shipped - names == set() and "pmo_nb/notebooks/sanitize.cfg" in names
 
 

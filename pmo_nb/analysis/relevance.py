@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from ..inputs.aspects import aspect_key
 from ..inputs.schema import split_aspects
 
 MADE_FOR, ALSO_COVERS, OTHER = 0, 1, 2
@@ -70,15 +71,18 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
 
 
 def aspect_rank(aspect: str, service_aspects: object) -> int:
-    """:data:`MADE_FOR`, :data:`ALSO_COVERS` or :data:`OTHER` (case and spaces ignored).
+    """:data:`MADE_FOR`, :data:`ALSO_COVERS` or :data:`OTHER` (case, accents, spaces and
+    the language of a shipped aspect ignored: :func:`~pmo_nb.inputs.aspects.aspect_key`).
 
     Examples
     --------
     >>> [aspect_rank("methodology", a) for a in ("Methodology;Tools", "Tools; Methodology", "")]
     [0, 1, 2]
+    >>> aspect_rank("Metodologia", "Methodology"), aspect_rank("Methodik", "Metodología")
+    (0, 0)
     """
-    wanted = " ".join(str(aspect).split()).casefold()
-    listed = [" ".join(a.split()).casefold() for a in split_aspects(service_aspects)]
+    wanted = aspect_key(aspect)
+    listed = [aspect_key(a) for a in split_aspects(service_aspects)]
     if listed and listed[0] == wanted:
         return MADE_FOR
     return ALSO_COVERS if wanted in listed else OTHER
@@ -89,9 +93,14 @@ def reason(rank: int, aspect: str) -> str:
     return {MADE_FOR: f"made for {aspect}", ALSO_COVERS: f"also covers {aspect}"}.get(rank, "")
 
 
-def rank_services(gap: Mapping[str, object], catalog: pd.DataFrame) -> pd.DataFrame:
-    """``catalog`` with ``relevance`` (0, 1, 2), ``similarity``, ``reason``, best first."""
+def rank_services(gap: Mapping[str, object], catalog: pd.DataFrame,
+                  aspect_map: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``catalog`` with ``relevance`` (0, 1, 2), ``similarity``, ``reason``, best first.
+
+    ``aspect_map`` (a workshop's ``map_aspect``): a customer's aspect (by its key) -> the
+    catalog's aspect it means."""
     aspect = str(gap.get("aspect", "")).strip()
+    aspect = (aspect_map or {}).get(aspect_key(aspect), aspect)
     query = " ".join(str(gap.get(c) or "") for c in GAP_TEXT)
     docs = [" ".join(str(v or "") for v in rec) for rec in
             zip(*(catalog[c] if c in catalog else [""] * len(catalog) for c in SERVICE_TEXT),

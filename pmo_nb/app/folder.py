@@ -29,18 +29,19 @@ import nbformat
 
 from .. import resources as _resources
 from ..errors import UsageError
+from ..i18n import check_language
 from ..inputs.io import load_catalog, load_gaps
 
 STARTS_SESSION = "workshop"  # the notebook whose run starts the session from the inputs
 FOLLOW_UP_ONLY = ("progress",)  # notebooks of a follow-up's folder only
 # What each notebook's parameters cell is told; other parameters keep their defaults.
 FOLDER_PARAMETERS = ("session_path", "gaps_path", "catalog_path", "assignments_path", "title",
-                     "sample", "baseline_path")
+                     "sample", "baseline_path", "language")
 
 
 def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
                catalog: str | os.PathLike | None = None, *, title: str | None = None,
-               sample: bool = False) -> Path:
+               sample: bool = False, language: str | None = None) -> Path:
     """Make a customer's workshop folder (or, with ``sample=True``, the demo's).
 
     Parameters
@@ -53,6 +54,9 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
         The customer's name, a ``title`` parameter in every notebook.
     sample : bool
         The sample organisation, with the sample workshop's decisions, instead of ``gaps``.
+    language : str, optional
+        The workshop's language (a tag of :data:`pmo_nb.LANGUAGES`), a ``language``
+        parameter of the notebook that starts the session.
 
     Returns
     -------
@@ -75,7 +79,8 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     ['README.md', 'coverage.ipynb', 'data', 'participant.ipynb']
     """
     folder = Path(folder)
-    inputs = _inputs(gaps, catalog, sample)
+    language = check_language(language) if language is not None else None
+    inputs = _inputs(gaps, catalog, sample, language)
     _check_target(folder)
     load_gaps(inputs["gaps"]), load_catalog(inputs["catalog"])  # bad input: nothing made
     if sample:
@@ -84,7 +89,7 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700: the user's usual mode
-        _fill(staging, inputs, session_file_name(folder), title)
+        _fill(staging, inputs, session_file_name(folder), title, language)
         if folder.exists():
             folder.rmdir()  # empty (checked above)
         staging.rename(folder)
@@ -152,7 +157,7 @@ def new_follow_up_folder(folder: str | os.PathLike, baseline: str | os.PathLike,
 
 
 def _inputs(gaps: str | os.PathLike | None, catalog: str | os.PathLike | None,
-            sample: bool) -> dict[str, Path]:
+            sample: bool, language: str | None = None) -> dict[str, Path]:
     if sample and (gaps is not None or catalog is not None):
         raise UsageError("Give either --gaps (a customer's workshop) or --sample (the demo), "
                          "not both; the sample comes with its own gaps and catalog.")
@@ -161,7 +166,7 @@ def _inputs(gaps: str | os.PathLike | None, catalog: str | os.PathLike | None,
     if gaps is None:
         raise UsageError("Give the customer's gaps (--gaps FILE, CSV or XLSX), or --sample "
                          "for the demo organisation.")
-    chosen = _resources.default_catalog() if catalog is None else catalog
+    chosen = _resources.default_catalog(language) if catalog is None else catalog
     return {"gaps": Path(gaps), "catalog": Path(chosen)}
 
 
@@ -185,7 +190,8 @@ def session_file_name(folder: Path) -> str:
     return f"{slug or 'workshop'}.sqlite"
 
 
-def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None) -> None:
+def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None,
+          language: str | None = None) -> None:
     """Copy the inputs and the notebooks into ``root``, then its README."""
     for sub in ("data", "sessions", "runs"):
         (root / sub).mkdir()
@@ -195,7 +201,8 @@ def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None) 
         target = Path("data") / (source.name if own else f"{key}{source.suffix.lower()}")
         shutil.copyfile(source, root / target)
         copied[key] = target.as_posix()
-    values = {"session_path": f"sessions/{session}", "title": title, "sample": False}
+    values = {"session_path": f"sessions/{session}", "title": title, "sample": False,
+              "language": language}
     for template in sorted(_resources.notebook_dir().glob("*.ipynb")):
         if template.stem in FOLLOW_UP_ONLY:
             continue  # a first assessment has no baseline to show progress against

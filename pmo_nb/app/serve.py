@@ -164,16 +164,28 @@ def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/", *
     from solara.server.starlette import app as solara_app
 
     from ._room_gate import TokenGate
+    from ._room_lang import HtmlLang
 
     settings.main.root_path, settings.main.base_url = root, base_url
     settings.session.http_only = True
     cdn_helper.get_cdn_url = _offline  # Solara's proxy never fetches (the gate serves it)
-    return TokenGate(solara_app, token, prefix, trusted_proxy=trusted_proxy,
-                     public_url=public_url)
+    return TokenGate(HtmlLang(solara_app, lambda: _language(session)), token, prefix,
+                     trusted_proxy=trusted_proxy, public_url=public_url)
 
 
 def _offline(path: object) -> str:
     raise SessionError(f"pmo-nb serve fetches nothing from a CDN (asked for {path}).")
+
+
+def _language(session: str) -> str:
+    """The workshop's language (the phones' default), read when a page is asked for."""
+    from ..session.workshop import Workshop
+
+    try:
+        with Workshop.open(session) as ws:
+            return ws.language
+    except Exception:  # the page then says what is wrong; its language is no reason to fail
+        return "en"
 
 
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,

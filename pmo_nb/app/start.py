@@ -28,7 +28,8 @@ from ..store import is_url
 
 def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = None,
                   catalog_path: Source | None = None, assignments_path: Source | None = None,
-                  *, title: str | None = None, sample: bool = False) -> Workshop:
+                  *, title: str | None = None, sample: bool = False,
+                  language: str | None = None) -> Workshop:
     """Open a notebook's session, or start it from the given inputs (see the module).
 
     Parameters
@@ -43,6 +44,9 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
         The customer's name: given to a new session, or to one that has no title yet.
     sample : bool
         With no ``gaps_path``, a new session is the sample organisation (the demo).
+    language : str, optional
+        A new session's language (a tag of :data:`pmo_nb.LANGUAGES`); an existing session
+        keeps its own (``ws.set_language`` changes it).
 
     Returns
     -------
@@ -76,9 +80,9 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
     elif gaps_path is not None:
         catalog = _resources.default_catalog() if catalog_path is None else catalog_path
         ws = Workshop.open(session_path, gaps_path, catalog, assignments=assignments_path,
-                           title=title)
+                           title=title, language=language)
     elif sample:
-        ws = _sample(session_path, catalog_path, assignments_path, title)
+        ws = _sample(session_path, catalog_path, assignments_path, title, language)
     else:
         raise SessionError(
             f"Session '{session_path}' does not exist yet. Start it from the "
@@ -90,7 +94,8 @@ def open_workshop(session_path: str | os.PathLike, gaps_path: Source | None = No
 
 
 def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
-            assignments_path: Source | None, title: str | None) -> Workshop:
+            assignments_path: Source | None, title: str | None,
+            language: str | None = None) -> Workshop:
     """The demo: the sample organisation, from the files that come with pmo_nb only."""
     if catalog_path is not None or assignments_path is not None:
         raise UsageError("The sample organisation (sample=True) comes with its own catalog and "
@@ -99,7 +104,7 @@ def _sample(session_path: str | os.PathLike, catalog_path: Source | None,
     files = _resources.sample_files()
     store, _ = open_or_create(session_path, files["gaps"], files["catalog"],
                               assignments=files["assignments"],
-                              title=title or _resources.SAMPLE_TITLE,
+                              title=title or _resources.SAMPLE_TITLE, language=language,
                               meta={ASSESSED_ON: _resources.sample_dates()["workshop"]})
     return Workshop(store)
 

@@ -11,6 +11,7 @@ evaluates it; text past Excel's cell limit is cut visibly, with a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import warnings
 from pathlib import Path
@@ -120,6 +121,10 @@ def _value(value: object) -> object:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
+        return value
+    if isinstance(value, pd.Timestamp):  # a date of the customer's file stays a date
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime | dt.date):
         return value
     if hasattr(value, "item"):  # numpy scalars
         return value.item()

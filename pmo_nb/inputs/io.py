@@ -14,12 +14,14 @@ import datetime as dt
 import io
 import os
 import re
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, InputFileError, Problem
+from ..errors import DataError, InputFileError, PmoWarning, Problem
+from . import header as _header
 from . import schema
 
 Source = str | os.PathLike | pd.DataFrame
@@ -65,32 +67,47 @@ def load_catalog(source: Source) -> pd.DataFrame:
 
 def load_table(source: Source, columns: tuple[schema.Column, ...], *,
                allow_empty: bool = False) -> pd.DataFrame:
-    """Read ``source`` as text cells and validate it against ``columns``."""
-    raw, label = read_cells(source)
+    """Read ``source`` as text cells and validate it against ``columns``.
+
+    Headers may be in any of pmo_nb's languages; title rows above the header are skipped
+    with a :class:`~pmo_nb.errors.PmoWarning` naming the row taken as the header.
+    """
+    raw, label = read_cells(source, columns)
     return schema.validate(raw, columns, label, allow_empty=allow_empty,
                            decimal_comma=raw.attrs.get("decimal_comma", False))
 
 
-def read_cells(source: Source) -> tuple[pd.DataFrame, str]:
+def read_cells(source: Source, columns: tuple[schema.Column, ...] = ()
+               ) -> tuple[pd.DataFrame, str]:
     """Any source as a DataFrame of stripped strings, normalised headers and a ``_row`` column.
 
     ``frame.attrs["decimal_comma"]`` is true for a semicolon-separated CSV, where a
-    comma in a number is the decimal separator (``12,500`` is twelve and a half).
+    comma in a number is the decimal separator (``12,500`` is twelve and a half). With
+    ``columns``, a header in any of pmo_nb's languages is that column's name, the header
+    is found below a title, and the extra columns keep their headers and, from a
+    workbook or a DataFrame, their values' types (``frame.attrs["header_row"]``: the
+    header's spreadsheet row).
     """
     if isinstance(source, pd.DataFrame):
         label = "DataFrame"
         header = list(source.columns)
-        rows = [[_cell_text(v) for v in rec] for rec in source.itertuples(index=False)]
-        return _to_frame(header, rows, label), label
+        values = [list(rec) for rec in source.itertuples(index=False)]
+        rows = [[_cell_text(v) for v in rec] for rec in values]
+        return _to_frame(header, rows, label, columns=columns, values=values), label
     path = Path(source)
     label = path.name
     if path.is_dir():
         raise InputFileError(f"'{path}' is a folder; expected a CSV or .xlsx file.")
     if not path.is_file():
         raise InputFileError(f"No such file: '{path}'.")
-    table = _read_file(path)
-    frame = _to_frame(table.header, table.rows, label, first_row=table.header_row + 1)
+    table = _read_file(path, columns)
+    frame = _to_frame(table.header, table.rows, label, first_row=table.header_row + 1,
+                      columns=columns, values=table.values)
     frame.attrs["decimal_comma"] = table.delimiter == ";"
+    frame.attrs["header_row"] = table.header_row
+    if table.skipped:
+        warnings.warn(PmoWarning(_header.skipped_notice(label, table.header_row,
+                                                        table.skipped)), stacklevel=3)
     return frame, label
 
 
@@ -102,9 +119,11 @@ class _Table:
     delimiter: str = ""  # "" for a workbook
     encoding: str = ""  # of a CSV file: "UTF-8" or "Windows-1252"
     undecodable: bool = False  # some bytes were invalid in that encoding
+    values: list[list] | None = None  # a workbook's cells as they were (dates, numbers)
+    skipped: list[int] = field(default_factory=list)  # rows with content above the header
 
 
-def _read_file(path: Path) -> _Table:
+def _read_file(path: Path, columns: tuple[schema.Column, ...] = ()) -> _Table:
     size = path.stat().st_size
     if size > MAX_FILE_MB * 1e6:
         raise DataError(path.name, f"is {size / 1e6:,.0f} MB; at most {MAX_FILE_MB} MB are read "
@@ -114,11 +133,11 @@ def _read_file(path: Path) -> _Table:
     if not data.strip():
         raise DataError(path.name, _EMPTY)
     if data.startswith(_XLSX_MAGIC):
-        table = _read_xlsx(path)
+        table = _read_xlsx(path, columns)
     elif path.suffix.casefold() in (".xlsx", ".xlsm", ".xls"):
         raise DataError(path.name, "is not a readable Excel workbook; save it as .xlsx or CSV.")
     else:
-        table = _read_csv(*_decode(data, path.name), path.name)
+        table = _read_csv(*_decode(data, path.name), path.name, columns)
     _check_table(table, path.name)
     return table
 
@@ -144,11 +163,15 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _read_csv(text: str, encoding: str, label: str) -> _Table:
+def _read_csv(text: str, encoding: str, label: str,
+              columns: tuple[schema.Column, ...] = ()) -> _Table:
     # the first line with content: Excel writes blank rows as ",,,," or ";;;;"
-    first = next((line for line in text.splitlines() if line.strip(' \t,;"')), None)
-    if first is None:
+    lines = [line for line in text.splitlines()[:_header.SCAN_ROWS * 2]
+             if line.strip(' \t,;"')]
+    if not lines:
         raise DataError(label, _EMPTY)
+    # a title line may hold no delimiter: the first line that holds one decides
+    first = next((line for line in lines if any(d in line for d in ",;\t")), lines[0])
     delimiter = max([",", ";", "\t"], key=first.count)
     records = _parse_csv(text, delimiter, label)
     skipped = 0
@@ -157,7 +180,10 @@ def _read_csv(text: str, encoding: str, label: str) -> _Table:
         skipped += 1
     if not records:
         raise DataError(label, _EMPTY)
-    header, rows = records[0], records[1:]
+    at = _header.find_header(records, columns) if columns else 0
+    titles = [skipped + i + 1 for i in range(at) if any(c.strip() for c in records[i])]
+    header, rows = records[at], records[at + 1:]
+    skipped += at
     first_row = skipped + 2
     problems = [Problem(i + first_row, None, f"has {len(r)} cells but the header has "
                                              f"{len(header)}; check for an unquoted delimiter "
@@ -167,7 +193,7 @@ def _read_csv(text: str, encoding: str, label: str) -> _Table:
         raise DataError(label, problems)
     rows = [(r + [""] * len(header))[: len(header)] for r in rows]
     return _Table(header, rows, header_row=skipped + 1, delimiter=delimiter, encoding=encoding,
-                  undecodable=bool(_UNDECODABLE.search(text)))
+                  undecodable=bool(_UNDECODABLE.search(text)), skipped=titles)
 
 
 def _parse_csv(text: str, delimiter: str, label: str) -> list[list[str]]:
@@ -194,7 +220,7 @@ def _parse_csv(text: str, delimiter: str, label: str) -> list[list[str]]:
     return records
 
 
-def _read_xlsx(path: Path) -> _Table:
+def _read_xlsx(path: Path, columns: tuple[schema.Column, ...] = ()) -> _Table:
     from . import _xlsx  # openpyxl is only needed for workbooks
 
     limits = _xlsx.Limits(rows=MAX_ROWS + 1, columns=MAX_COLUMNS, unzipped_mb=MAX_XLSX_MB)
@@ -203,13 +229,20 @@ def _read_xlsx(path: Path) -> _Table:
     if not records or not any(records[0]):
         raise DataError(path.name, "the first sheet is empty or its row 1 is blank; "
                                    "put the header in row 1.")
-    width = max(i + 1 for i, v in enumerate(records[0]) if v)
-    names = [schema.normalise_header(h) or None for h in records[0][:width]]
+    at = _header.find_header(records, columns) if columns else 0
+    width = max(i + 1 for i, v in enumerate(records[at]) if v)
+    names = [n or None for n in _header.names(records[at][:width], columns)]
     problems = [Problem(f.row, names[f.col - 1], f.message)  # cells reading blank, wrongly
-                for f in _xlsx.in_table(findings, records, width)]
+                for f in _xlsx.in_table(findings, records, width) if f.row > at]
     if problems:
         raise DataError(path.name, problems)
-    return _Table(records[0][:width], [(r + [""] * width)[:width] for r in records[1:]])
+    known = {c.name for c in columns}  # only the extra columns' cells are kept as they were
+    extra = [j for j, n in enumerate(names) if n and n not in known] if columns else []
+    cells = [[r[j] if j in extra and j < len(r) else None for j in range(width)]
+             for r in values[at + 1:]] if extra else None
+    return _Table(records[at][:width], [(r + [""] * width)[:width] for r in records[at + 1:]],
+                  header_row=at + 1, values=cells,
+                  skipped=[i + 1 for i in range(at) if any(records[i])])
 
 
 def _check_table(table: _Table, label: str) -> None:
@@ -266,9 +299,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _to_frame(header: list, rows: list[list[str]], label: str,
-              first_row: int = 2) -> pd.DataFrame:
-    names = [schema.normalise_header(h) for h in header]
+def _to_frame(header: list, rows: list[list[str]], label: str, first_row: int = 2,
+              columns: tuple[schema.Column, ...] = (), values: list[list] | None = None
+              ) -> pd.DataFrame:
+    names = _header.names(header, columns)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
         raise DataError(label, [Problem(first_row - 1, d,
@@ -279,7 +313,22 @@ def _to_frame(header: list, rows: list[list[str]], label: str,
                          columns=[names[i] for i in keep], dtype=object)
     frame[schema.ROW_COLUMN] = range(first_row, len(rows) + first_row)
     blank = frame.drop(columns=schema.ROW_COLUMN).eq("").all(axis=1)
+    if columns:  # extra columns: the customer's header, and a workbook's types
+        known = {c.name for c in columns}
+        extra = {names[i]: (i, str(header[i]).strip()) for i in keep if names[i] not in known}
+        for name, (i, _shown) in extra.items():
+            if values is not None:
+                frame[name] = pd.Series([_typed(r[i]) for r in values], dtype=object)
+        shown = {n: s for n, (_i, s) in extra.items() if s not in known and s != schema.ROW_COLUMN}
+        frame = frame.rename(columns=shown)
     return frame[~blank].reset_index(drop=True)
+
+
+def _typed(value: object) -> object:
+    """An extra cell as it was: a date or a number stays one; blank is ``""``."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return value.strip() if isinstance(value, str) else value
 
 
 def safe_cell(value: object) -> object:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import DataError, Problem
+from . import words
 
 LEVELS = ("L", "M", "H")
 _LEVEL_WORDS = {"l": "L", "low": "L", "m": "M", "med": "M", "medium": "M", "h": "H", "high": "H"}
@@ -109,8 +110,15 @@ def normalise_header(name: object) -> str:
 
 
 def level(value: object) -> str | None:
-    """``' medium '`` -> ``'M'``; ``None`` when it is not a level."""
-    return _LEVEL_WORDS.get(re.sub(r"\s+", "", str(value)).casefold())
+    """``' medium '`` -> ``'M'``, ``'Alta'``/``'Élevé'``/``'Hoch'`` -> ``'H'``; ``None``
+    when it is not a level (in any of pmo_nb's languages; accents and case ignored).
+
+    >>> [level(v) for v in (" medium ", "Média", "BAJA", "élevé", "Niedrig", "XL")]
+    ['M', 'M', 'L', 'H', 'L', None]
+    """
+    text = str(value)
+    return (_LEVEL_WORDS.get(re.sub(r"\s+", "", text).casefold())
+            or words.LEVEL_WORDS.get(words.fold(text).replace("_", "")))
 
 
 def size_after(value: object) -> str | None:
@@ -225,7 +233,8 @@ def validate(raw: pd.DataFrame, columns: tuple[Column, ...], source: str,
 
 def _missing_columns(raw: pd.DataFrame, columns: tuple[Column, ...]) -> list[Problem]:
     present = ", ".join(c for c in raw.columns if c != ROW_COLUMN) or "none"
-    return [Problem(1, c.name, f"required column is missing (the header row has: {present}).")
+    row = raw.attrs.get("header_row", 1)  # the row taken as the header (a title skipped)
+    return [Problem(row, c.name, f"required column is missing (the header row has: {present}).")
             for c in columns if c.required and c.name not in raw.columns]
 
 
@@ -257,6 +266,7 @@ def _check_cell(col: Column, text: str, decimal_comma: bool = False
         return found, None if found else f"'{text}' is not allowed; allowed: {SIZE_AFTER_ALLOWED}."
     if col.kind == "choice":
         found = " ".join(text.casefold().split())
+        found = found if found in col.allowed else words.CHOICE_WORDS.get(words.fold(text), found)
         ok = found in col.allowed
         return found, None if ok else f"'{text}' is not allowed; allowed: {', '.join(col.allowed)}."
     if col.kind == "number":

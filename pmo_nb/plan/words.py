@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..i18n import Translator, translator
+
+EN = translator("en")
 if TYPE_CHECKING:
     from .result import Plan
 
@@ -30,17 +33,29 @@ def count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def headline(plan: Plan, unit: str = "k$") -> str:
-    """What the plan covers and costs, in one sentence."""
+def headline(plan: Plan, unit: str = "k$", _: Translator = EN) -> str:
+    """What the plan covers and costs, in one sentence (in ``_``'s language, its amounts
+    as ``unit`` writes them when it is a :class:`~pmo_nb.i18n.Money`)."""
+    if _.tag != "en":
+        money = unit.amount if hasattr(unit, "amount") else (lambda v: f"{_.number(v, 0)} {unit}")
+        return _.plural("Covers {share} of the weighted gap value for {cost} of {budget} "
+                        "({count} service).", "Covers {share} of the weighted gap value for "
+                        "{cost} of {budget} ({count} services).", len(plan.services),
+                        share=_.percent(plan.covered_share), cost=money(plan.cost),
+                        budget=money(plan.budget))
     return (f"Covers {percent(plan.covered_share)} of the weighted gap value for "
             f"{plan.cost:,.0f} of {plan.budget:,.0f} {unit} "
             f"({count(len(plan.services), 'service')}).")
 
 
-def proof(plan: Plan) -> str:
+def proof(plan: Plan, _: Translator = EN) -> str:
     """Whether the plan is proven best, in words."""
     if plan.optimal:
-        return "Proven optimal: no other set of services within the budget covers more."
+        return _("Proven optimal: no other set of services within the budget covers more.")
+    if _.tag != "en":
+        gap = f"{plan.optimality_gap:.1%}"
+        return _("Best found in the time allowed, within {gap} of the best possible (not "
+                 "proven optimal).", gap=gap)
     return (f"Best found in the time allowed, within {plan.optimality_gap:.1%} of the best "
             "possible (not proven optimal).")
 

@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis.coverage import STATUSES
 from ..errors import UsageError
+from ..i18n import N_, Translator, translator
 from .style import (
     BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
@@ -38,6 +39,7 @@ from .style import (
 
 __all__ = ["coverage_heatmap", "heatmap_grid", "service_load", "status_overview"]
 
+EN = translator("en")
 PRIORITY_ROWS = ("H", "M", "L")  # top to bottom
 SIZE_COLUMNS = ("L", "M", "H")  # left to right
 _ROW_PX = 22  # traceability: pixels per gap row
@@ -45,12 +47,13 @@ SCREEN_WIDTH = 1100  # px: a figure on the record's page on a 1280 px screen
 
 
 def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
-                     title: str | None = None) -> go.Figure:
+                     title: str | None = None, language: str | None = None) -> go.Figure:
     """Priority (H, M, L from the top) x gap size (L, M, H) heatmap of coverage.
 
     ``show="covered"`` colours each cell by the share of weight covered (0..1);
     ``show="open"`` by the number of open gaps. Cells without gaps are grey, "no gaps".
-    (The live panels draw the same heatmap in HTML from :func:`heatmap_grid`.)
+    (The live panels draw the same heatmap in HTML from :func:`heatmap_grid`.) Its words
+    are in ``language``, default the workshop's (``ws.language``; English for a matrix).
 
     Examples
     --------
@@ -62,45 +65,49 @@ def coverage_heatmap(ws_or_matrix: Any, *, show: str = "covered",
     """
     matrix = ws_or_matrix if isinstance(ws_or_matrix, pd.DataFrame) \
         else ws_or_matrix.coverage_matrix()
-    cells = heatmap_cells(matrix, show=show)
+    _ = translator(language or getattr(ws_or_matrix, "language", None))
+    cells = heatmap_cells(matrix, show=show, _=_)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
-    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    xs = [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS]
+    ys = [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS]
     zmax = cells["zmax"]
+    key = _("Weight covered") if show == "covered" else _("Open gaps")
     fig = go.Figure(go.Heatmap(
         z=cells["z"], x=xs, y=ys, zmin=0, zmax=zmax, colorscale=scale, xgap=4, ygap=4,
         hovertext=cells["hovertext"], hovertemplate="%{hovertext}<extra></extra>",
-        colorbar=dict(title=dict(text="Weight covered" if show == "covered" else "Open gaps",
-                                side="right"),
+        colorbar=dict(title=dict(text=key, side="right"),
                       tickformat=".0%" if show == "covered" else "d", len=0.9,
                       dtick=None if show == "covered" or zmax > 10 else 1)))
     fig.update_layout(annotations=cells["annotations"], shapes=cells["shapes"])
-    title = title or ("Coverage by gap size and priority (share of weight covered)"
-                      if show == "covered" else "Open gaps by gap size and priority")
-    fig.update_xaxes(title_text="Gap size", type="category", categoryorder="array",
+    title = title or (_("Coverage by gap size and priority (share of weight covered)")
+                      if show == "covered" else _("Open gaps by gap size and priority"))
+    fig.update_xaxes(title_text=_("Gap size"), type="category", categoryorder="array",
                      categoryarray=xs, showgrid=False, tickfont_size=16)
-    fig.update_yaxes(title_text="Priority", type="category", categoryorder="array",
+    fig.update_yaxes(title_text=_("Priority"), type="category", categoryorder="array",
                      categoryarray=ys, autorange="reversed", showgrid=False, tickfont_size=16)
     return finish(fig, title, height=560)
 
 
-def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+def heatmap_cells(matrix: pd.DataFrame, *, show: str = "covered",
+                  _: Translator = EN) -> dict[str, Any]:
     """The numbers and labels of :func:`coverage_heatmap`, as plain lists and dicts:
     ``z``, ``zmax``, ``hovertext``, ``annotations`` (the cell labels), ``shapes``."""
     rows, z, zmax = _grid(matrix, show)
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
-    notes, tiles = _label_cells(rows, z, show, scale, zmax)
-    hover = [[_cell_hover(c, p, s) for c, s in zip(row, SIZE_COLUMNS)]
+    notes, tiles = _label_cells(rows, z, show, scale, zmax, _)
+    hover = [[_cell_hover(c, p, s, _) for c, s in zip(row, SIZE_COLUMNS)]
              for row, p in zip(rows, PRIORITY_ROWS)]
     return {"z": z, "zmax": zmax, "hovertext": hover, "annotations": notes, "shapes": tiles}
 
 
-def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, Any]:
+def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered",
+                 _: Translator = EN) -> dict[str, Any]:
     """The same heatmap as plain data for one drawn in HTML (the live panels): ``rows``
     (priorities, High first), ``columns`` (gap sizes, Low first), ``zmax`` and ``cells``,
     a list per row of dicts: ``value`` (None: no gaps, or all handed over), ``fill`` and
     ``ink`` (the cell's colour and a text colour that contrasts with it), ``head`` (the
     share, or the open count), ``lines`` (the counts under it) and ``hover`` (plain text,
-    a line per fact).
+    a line per fact); every word in ``_``'s language.
 
     Examples
     --------
@@ -120,14 +127,14 @@ def heatmap_grid(matrix: pd.DataFrame, *, show: str = "covered") -> dict[str, An
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
 
     def one(cell: dict, value: float | None, priority: str, size: str) -> dict[str, Any]:
-        head, lines = _grid_label(cell, show)
+        head, lines = _grid_label(cell, show, _)
         return {"value": value, "head": head, "lines": lines,
                 "fill": EMPTY_CELL if value is None else cell_colour(scale, value, 0, zmax),
                 "ink": DARK_TEXT if value is None else text_colour(scale, value, 0, zmax),
-                "hover": _cell_hover(cell, priority, size).replace("<br>", "\n")}
+                "hover": _cell_hover(cell, priority, size, _).replace("<br>", "\n")}
 
-    return {"rows": [LEVEL_NAMES[p] for p in PRIORITY_ROWS],
-            "columns": [LEVEL_NAMES[s] for s in SIZE_COLUMNS], "zmax": zmax,
+    return {"rows": [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS],
+            "columns": [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS], "zmax": zmax,
             "cells": [[one(c, v, p, s) for c, v, s in zip(row, zs, SIZE_COLUMNS)]
                       for row, zs, p in zip(rows, z, PRIORITY_ROWS)]}
 
@@ -144,15 +151,16 @@ def _grid(matrix: pd.DataFrame, show: str) -> tuple[list[list[dict]], list[list]
 
 
 def _label_cells(rows: list, z: list, show: str, scale: Any,
-                 zmax: float) -> tuple[list[dict], list[dict]]:
+                 zmax: float, _: Translator = EN) -> tuple[list[dict], list[dict]]:
     """Each cell's label (text contrasting with its colour); grey tiles behind blank cells."""
-    xs, ys = [LEVEL_NAMES[s] for s in SIZE_COLUMNS], [LEVEL_NAMES[p] for p in PRIORITY_ROWS]
+    xs = [_(LEVEL_NAMES[s]) for s in SIZE_COLUMNS]
+    ys = [_(LEVEL_NAMES[p]) for p in PRIORITY_ROWS]
     notes, tiles = [], []  # added in one layout update: add_annotation per cell is slow
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             value = z[i][j]
             colour = DARK_TEXT if value is None else text_colour(scale, value, 0, zmax)
-            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show), showarrow=False,
+            notes.append(dict(x=xs[j], y=ys[i], text=_cell_label(cell, show, _), showarrow=False,
                               font=dict(size=18, color=colour)))
             if value is None:
                 tiles.append(dict(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
@@ -188,8 +196,14 @@ def _label_facts(cell: dict, show: str) -> tuple[str, dict[str, Any]]:
                        "handed": int(cell.get("handed_over") or 0)}
 
 
-def _cell_label(cell: dict, show: str) -> str:
+def _cell_label(cell: dict, show: str, _: Translator = EN) -> str:
     """The plotly heatmap's label: the counts first, then the share of weight."""
+    if _.tag != "en":
+        head, lines = _grid_label(cell, show, _)
+        if not cell.get("gaps") or show == "open" or not lines or "/" not in lines[0]:
+            return "<br>".join([head, *lines])
+        return "<br>".join([lines[0], _("{share} of weight", share=head),
+                            *[f"({line})" for line in lines[1:]]])
     case, f = _label_facts(cell, show)
     if case == "empty":
         return "no gaps"
@@ -202,27 +216,35 @@ def _cell_label(cell: dict, show: str) -> str:
     return f"{f['covered']}<br>{f['share']} of weight{more}"
 
 
-def _grid_label(cell: dict, show: str) -> tuple[str, list[str]]:
+def _grid_label(cell: dict, show: str, _: Translator = EN) -> tuple[str, list[str]]:
     """The HTML heatmap's headline (the share, or the open count) and the counts under it."""
+    gaps = int(cell.get("gaps") or 0)
     case, f = _label_facts(cell, show)
     if case == "empty":
-        return "no gaps", []
+        return _("no gaps"), []
     if case == "open":
-        return f["open"], [f["of"]]
+        return (_("{count} open", count=int(cell["open"])),
+                [_.plural("of {count} gap", "of {count} gaps", gaps)])
     if case == "handed":
-        return f["handed"], ["handed over"]
-    return f["share"], [f["covered"], *([f"+{f['partial']} partial"] if f["partial"] else []),
-                        *([f"{f['handed']} handed over"] if f["handed"] else [])]
+        return f["handed"], [_("handed over")]
+    covered = _("{done}/{total} covered", done=int(cell["covered"]), total=gaps)
+    return _.percent(cell["covered_share"]) if _.tag != "en" else f["share"], [
+        covered, *([_("+{count} partial", count=f["partial"])] if f["partial"] else []),
+        *([_("{count} handed over", count=f["handed"])] if f["handed"] else [])]
 
 
-def _cell_hover(cell: dict, priority: str, size: str) -> str:
-    head = f"Priority {LEVEL_NAMES[priority]}, size {LEVEL_NAMES[size]}"
+def _cell_hover(cell: dict, priority: str, size: str, _: Translator = EN) -> str:
+    head = _("Priority {priority}, size {size}", priority=_(LEVEL_NAMES[priority]),
+             size=_(LEVEL_NAMES[size]))
     if not cell or not cell.get("gaps"):
-        return f"{head}<br>no gaps"
-    counts = ", ".join(f"{int(cell[k])} {k.replace('_', ' ')}"
-                       for k in ("covered", "partial", "open", "handed_over"))
-    return (f"{head}<br>{int(cell['gaps'])} gaps: {counts}<br>"
-            f"weight covered {cell['covered_weight']:g} of {cell['weight']:g}")
+        return head + "<br>" + _("no gaps")
+    counts = ", ".join(f"{int(cell[k])} {_(word)}" for k, word in (
+        ("covered", N_("covered")), ("partial", N_("partial")), ("open", N_("open")),
+        ("handed_over", N_("handed over"))))
+    gaps = _("{count} gaps", count=int(cell["gaps"]))  # (the record says "1 gaps" too)
+    done, total = f"{cell['covered_weight']:g}", f"{cell['weight']:g}"
+    weight = _("weight covered {done} of {total}", done=done, total=total)
+    return f"{head}<br>{gaps}: {counts}<br>{weight}"
 
 
 def status_overview(ws: Any) -> go.Figure:

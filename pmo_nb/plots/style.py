@@ -16,6 +16,7 @@ import textwrap
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
+from ..i18n import N_
 from ..inputs.schema import as_text
 
 OKABE_ITO = ("#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7",
@@ -55,7 +56,7 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 """Applied to every figure of :mod:`pmo_nb.plots`: large fonts, Okabe-Ito colour way."""
 
 
-LEVEL_NAMES = {"H": "High", "M": "Medium", "L": "Low"}
+LEVEL_NAMES = {"H": N_("High"), "M": N_("Medium"), "L": N_("Low")}
 # a legend under the plot, left-aligned: a narrow (printed) figure keeps it off the title
 BOTTOM_LEGEND = dict(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom",
                      xref="container", yref="container", traceorder="normal")

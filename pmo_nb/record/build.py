@@ -22,6 +22,7 @@ from typing import TextIO
 from urllib.parse import parse_qs, urlparse
 
 from ..errors import RecordError, SessionError, UsageError
+from ..i18n import check_language
 from ..resources import notebook_dir
 from ..store import is_url, open_session, target
 from . import run
@@ -45,7 +46,7 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  currency: str = DEFAULT_CURRENCY, notebooks: Sequence[str] | None = None,
                  notebook_dir: Path | None = None, pdf: bool = False, paper: str = "a4",
                  pptx: bool = False, pptx_template: str | os.PathLike | None = None,
-                 log: TextIO | None = None) -> list[Path]:
+                 log: TextIO | None = None, language: str | None = None) -> list[Path]:
     """Write the record of a session into ``out``: page, workbook, executed notebooks.
 
     Parameters
@@ -67,7 +68,9 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     must, exclude : service ids
         Services the plan must take, or must leave out.
     currency : str
-        Unit of the catalog's costs, shown after every amount (``"k$"``, ``"k€"``...).
+        The catalog's costs (in thousands): an ISO 4217 code, written the record language's
+        way (``"BRL"``: ``R$ 300 mil`` in pt-BR), or a unit shown after every amount
+        (``"k$"``, ``"k€"``...).
     notebooks, notebook_dir : optional
         Notebook names (without ``.ipynb``) and their folder; default
         :data:`RECORD_NOTEBOOKS` in :data:`NOTEBOOK_DIR`.
@@ -79,6 +82,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         on the slide master of ``pptx_template`` when given (it implies ``pptx``).
     log : text stream, optional
         Where progress lines go (default ``sys.stderr``).
+    language : str, optional
+        The record's language (a tag of :data:`pmo_nb.LANGUAGES`); default the workshop's.
 
     Returns
     -------
@@ -116,7 +121,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     created = _open_session(params, log)
     if notebooks is None and _follows_up(params["session_path"]):
         found += _find(FOLLOW_UP_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
-    options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency)
+    options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency,
+                      check_language(language) if language else None)
     secret = {"PGPASSWORD": password} if password else {}  # never in a notebook's parameters
     runner = run.Runner(found, log, start, secret)  # the kernel starts now, beside what follows
     runner.start()

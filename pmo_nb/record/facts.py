@@ -19,6 +19,7 @@ import pandas as pd
 from .. import plan as pl
 from ..analysis.coverage import STATUSES
 from ..errors import PmoError
+from ..i18n import Money, check_language, translator
 from .options import Options
 
 
@@ -67,6 +68,7 @@ class Facts:
     exclude: pd.DataFrame
     votes: pd.DataFrame | None = field(default=None)
     progress: Progress | None = field(default=None)  # a follow-up's, since its baseline
+    language: str = "en"  # the record's language (a tag of pmo_nb.LANGUAGES)
 
 
 def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
@@ -81,6 +83,7 @@ def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
     (14.0, ['Service C', 'Service A'])
     """
     coverage, catalog = ws.coverage(), ws.catalog
+    language = check_language(options.language or getattr(ws, "language", None))
     budget = options.budget
     if budget is None:
         candidates = catalog[catalog["service_id"].isin(ws.assignments["service_id"])
@@ -93,7 +96,8 @@ def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
     candidate_list = ws.candidate_list()
     return Facts(
         title=options.title or _title(ws) or session_name, made=dt.datetime.now(),
-        last_change=_last_change(ws), currency=options.currency,
+        last_change=_last_change(ws), currency=Money(options.currency, translator(language)),
+        language=language,
         counts={s: int((coverage["status"] == s).sum()) for s in STATUSES},
         coverage=coverage, register=ws.gap_register(), catalog=catalog,
         offer=_offer(candidate_list, plan), candidate_list=candidate_list,

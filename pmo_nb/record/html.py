@@ -20,11 +20,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..inputs.schema import as_text
 from ..plots.style import STATUS_COLOURS, on_colour
 
 PLOTLY_BUNDLE = "plotly-cartesian.min.js"
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+
+EN = translator("en")
 
 
 def esc(value: object) -> str:
@@ -48,6 +51,8 @@ def number(value: object, unit: str = "") -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if hasattr(unit, "amount"):  # a currency of the record's language (pmo_nb.i18n.Money)
+        return unit.amount(value)
     text = f"{float(value):,.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
     return f"{text} {unit}" if unit else text
 
@@ -89,7 +94,7 @@ def status_tag(status: str) -> str:
 
 
 def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
-          empty: str = "None.", cls: str = "") -> str:
+          empty: str = N_("None."), cls: str = "", _: Translator = EN) -> str:
     """A report table of ``frame``'s ``columns``: no index, human headers, text escaped.
 
     Examples
@@ -99,13 +104,14 @@ def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
     >>> "<th>Note</th>" in t, "a\\nb &lt;c&gt;" in t, "80 k€" in t
     (True, True, True)
 
-    A column with nothing in it is left out.
+    A column with nothing in it is left out. Headers and ``empty`` are said in ``_``'s
+    language (the record's).
     """
     if frame.empty:
-        return f'<p class="empty">{esc(empty)}</p>'
+        return f'<p class="empty">{esc(_(empty))}</p>'
     columns = [c for c in columns if frame[c.key].map(as_text).str.strip().ne("").any()]
-    head = "".join(f'<th class="{c.kind}">{esc(c.header)}</th>' if c.kind in ("number", "money",
-                   "percent") else f"<th>{esc(c.header)}</th>" for c in columns)
+    head = "".join(f'<th class="{c.kind}">{esc(_(c.header))}</th>' if c.kind in (
+        "number", "money", "percent") else f"<th>{esc(_(c.header))}</th>" for c in columns)
     rows = []
     for record in frame[[c.key for c in columns]].itertuples(index=False):
         cells = "".join(cell(v, c.kind, unit) for v, c in zip(record, columns, strict=True))
@@ -136,14 +142,15 @@ def plotly_js() -> str:
     return resources.files(__package__).joinpath("_vendor", PLOTLY_BUNDLE).read_text("utf-8")
 
 
-def page(title: str, body: str, *, figures: bool, style: str = "") -> str:
+def page(title: str, body: str, *, figures: bool, style: str = "", lang: str = "en") -> str:
     """The whole page: head with the style and (when ``figures``) plotly.js, then ``body``.
 
     ``title`` is plain text (escaped here); ``body`` is markup built with this module;
-    ``style`` is more CSS made by this package (the print style of :mod:`.pdf`).
+    ``style`` is more CSS made by this package (the print style of :mod:`.pdf`); ``lang``
+    the page's language (a tag of :data:`pmo_nb.LANGUAGES`).
     """
     script = f"<script>{plotly_js()}</script>" if figures else ""
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{STYLE}{style}</style>{script}</head>"
             f"<body><main>{body}</main></body></html>\n")

@@ -22,3 +22,4 @@ class Options:
     must: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     currency: str = DEFAULT_CURRENCY
+    language: str | None = None  # the record's language; None: the workshop's

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import plots
+from ..i18n import N_, Translator, translator
 from ..plan.words import count, headline, percent, proof, versus_greedy
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
@@ -54,27 +55,43 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
                     _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
                     _register(facts), _catalog(facts)])
     extra = print_style(facts.title, made_on(facts), paper) if paper else ""
-    return page(f"{facts.title}: PMO Planning workshop record", body, figures=True,
-                style=extra)
+    _ = translator(facts.language)
+    return page(_("{title}: PMO Planning workshop record", title=facts.title), body,
+                figures=True, style=extra, lang=facts.language)
 
 
 def made_on(f: Facts) -> str:
     """The record's date as people write it: ``'5 December 2026'``."""
+    if f.language != "en":  # 7 de dezembro de 2026, 7. Dezember 2026
+        return translator(f.language).date(f.made)
     return f"{f.made.day} {f.made:%B %Y}"
 
 
-SECTIONS = (("summary", "Summary"), ("coverage", "Coverage in detail"),
-            ("plan", "The budget plan in detail"), ("votes", "Votes"),
-            ("register", "Appendix A. The gap register"),
-            ("catalog", "Appendix B. The service catalog"))
+def plural(singular: str, many: str) -> tuple[str, str]:
+    """A message with its plural, marked for the catalogs (``make messages`` reads it)."""
+    return singular, many
+
+
+TILES = {"covered": plural("{count} gap covered by a PMO service",
+                           "{count} gaps covered by a PMO service"),
+         "partial": plural("{count} gap partly covered", "{count} gaps partly covered"),
+         "open": plural("{count} gap still open", "{count} gaps still open"),
+         "handed over": plural("{count} gap handed over to other owners",
+                               "{count} gaps handed over to other owners")}
+SECTIONS = (("summary", N_("Summary")), ("coverage", N_("Coverage in detail")),
+            ("plan", N_("The budget plan in detail")), ("votes", N_("Votes")),
+            ("register", N_("Appendix A. The gap register")),
+            ("catalog", N_("Appendix B. The service catalog")))
 
 
 def _contents(f: Facts) -> str:
     """The short contents list under the title (links to the sections)."""
     shown = [("progress", progress_title(f.progress))] if f.progress is not None else []
-    shown += [(k, n) for k, n in SECTIONS if k != "votes" or f.votes is not None]
+    _ = translator(f.language)
+    shown += [(k, _(n)) for k, n in SECTIONS if k != "votes" or f.votes is not None]
     items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in shown)
-    return f'<nav class="contents" aria-label="Contents"><b>Contents</b><ol>{items}</ol></nav>'
+    word = esc(_("Contents"))
+    return f'<nav class="contents" aria-label="{word}"><b>{word}</b><ol>{items}</ol></nav>'
 
 
 def write(facts: Facts, ws: Any, path: Path) -> Path:
@@ -84,6 +101,8 @@ def write(facts: Facts, ws: Any, path: Path) -> Path:
 
 
 def _header(f: Facts) -> str:
+    if f.language != "en":
+        return _header_in(f, translator(f.language))
     budget = (f"a budget of {esc(number(f.plan.budget, f.currency))}" if f.budget_given
               else "the budget for every service proposed")
     changed = f" · session last changed {esc(f.last_change)} UTC" if f.last_change else ""
@@ -96,51 +115,83 @@ def _header(f: Facts) -> str:
             f"{esc(f.currency)}.</p>")
 
 
+def _header_in(f: Facts, _: Translator) -> str:
+    """The header in another language than English (its words from the catalogs)."""
+    budget = (_("a budget of {amount}", amount=number(f.plan.budget, f.currency))
+              if f.budget_given else _("the budget for every service proposed"))
+    changed = (" · " + _("session last changed {when} UTC", when=f.last_change)
+               if f.last_change else "")
+    kind = (_("PMO Planning workshop") if f.progress is None else
+            _("Follow-up assessment {n} (after {label})", n=f.progress.assessment + 1,
+              label=f.progress.label))
+    meta = kind + " · " + _("record of {date}", date=made_on(f)) + changed
+    lead = _.plural("What the workshop decided for the organisation's {count} gap: the PMO "
+                    "services that will close it, the gaps other owners must act on, and what "
+                    "{budget} buys, wave by wave. Costs are in {currency}.",
+                    "What the workshop decided for the organisation's {count} gaps: the PMO "
+                    "services that will close them, the gaps other owners must act on, and "
+                    "what {budget} buys, wave by wave. Costs are in {currency}.",
+                    len(f.coverage), budget=budget, currency=f.currency)
+    return (f"<h1>{esc(f.title)}</h1><p class=\"meta\">{esc(meta)}</p>"
+            f'<p class="lead">{esc(lead)}</p>')
+
+
 def _kind(f: Facts) -> str:
     return ("PMO Planning workshop" if f.progress is None else
             f"Follow-up assessment {f.progress.assessment + 1} (after {esc(f.progress.label)})")
 
 
 def _summary(f: Facts) -> str:
-    left = (f"<h3>What the PMO will offer</h3>{_offer(f)}")
-    right = (f"<h3>What goes to other owners</h3>{_owners(f)}"
-             f"<h3>What the budget buys</h3>{_budget(f)}"
-             f"<h3>The roadmap</h3>{_waves(f)}")
-    return (f'<section id="summary"><h2>Summary</h2>{_tiles(f)}'
+    _ = translator(f.language)
+    heads = [esc(_(t)) for t in (N_("What the PMO will offer"), N_("What goes to other owners"),
+                                 N_("What the budget buys"), N_("The roadmap"), N_("Summary"))]
+    left = (f"<h3>{heads[0]}</h3>{_offer(f)}")
+    right = (f"<h3>{heads[1]}</h3>{_owners(f)}"
+             f"<h3>{heads[2]}</h3>{_budget(f)}"
+             f"<h3>{heads[3]}</h3>{_waves(f)}")
+    return (f'<section id="summary"><h2>{heads[4]}</h2>{_tiles(f)}'
             f'<div class="grid"><div>{left}</div><div>{right}</div></div></section>')
 
 
 def _tiles(f: Facts) -> str:
-    words = {"covered": "covered by a PMO service", "partial": "partly covered",
-             "open": "still open", "handed over": "handed over to other owners"}
+    _ = translator(f.language)
+    words = {"covered": N_("covered by a PMO service"), "partial": N_("partly covered"),
+             "open": N_("still open"), "handed over": N_("handed over to other owners")}
     tiles = []
     for status, n in f.counts.items():
         colour = STATUS_COLOURS[status]
+        said = (count(n, "gap").split(" ", 1)[1] + " " + words[status] if f.language == "en"
+                else _.plural(*TILES[status], n).split(" ", 1)[1])
         tiles.append(f'<div class="tile" data-status="{status}" style="background:{colour};'
-                     f'color:{on_colour(colour)}"><b>{n}</b>{count(n, "gap").split(" ", 1)[1]} '
-                     f"{words[status]}</div>")
+                     f'color:{on_colour(colour)}"><b>{n}</b>{esc(said)}</div>')
     return f'<div class="tiles" id="status-counts">{"".join(tiles)}</div>'
 
 
 def _offer(f: Facts) -> str:
+    _ = translator(f.language)
+    partly = " (" + _("partly") + ")"
     offer = f.offer.assign(gap_ids=f.offer["gaps"].map(
-        lambda g: ", ".join(line.split(" ", 1)[0] + (" (partly)" if line.endswith("(partly)")
-                                                     else "") for line in g.split("\n"))))
+        lambda g: ", ".join(line.split(" ", 1)[0] + (partly if line.endswith("(partly)")
+                                                     else "") for line in g.split("\n"))),
+        in_plan=f.offer["in_plan"].map({"yes": _("yes"), "no": _("no")}).fillna(
+            f.offer["in_plan"]))
     cols = [Col("name", "Service"), Col("gap_ids", "For gaps"), Col("cost", "Cost", "money"),
             Col("in_plan", "In the plan", "short")]
-    note = ('<p class="note">Every service the workshop assigned to a gap; the gap register '
-            "(appendix A) says what each gap is.</p>")
+    note = ('<p class="note">' + esc(_("Every service the workshop assigned to a gap; the gap "
+                                       "register (appendix A) says what each gap is."))
+            + "</p>")
     return table(offer, cols, unit=f.currency, cls="compact",
-                 empty="No service was assigned to a gap.") + note
+                 empty=N_("No service was assigned to a gap."), _=_) + note
 
 
 def _owners(f: Facts) -> str:
+    _ = translator(f.language)
     rows = f.handed_over.assign(
         gap=f.handed_over["gap_id"] + " " + f.handed_over["aspect"],
         part=f.handed_over["handover"].map({"whole": "the whole gap",
                                             "rest": "what the PMO cannot do"}))
     cols = [Col("owner", "Owner"), Col("gap", "Gap"), Col("part", "Takes"), Col("note", "Note")]
-    return table(rows, cols, cls="compact", empty="No gap goes to another owner.")
+    return table(rows, cols, cls="compact", empty=N_("No gap goes to another owner."), _=_)
 
 
 def _budget(f: Facts) -> str:
@@ -152,22 +203,38 @@ def _budget(f: Facts) -> str:
     left_text = ("It leaves no gap without a service." if left.empty else
                  f"It leaves {count(len(left), 'gap')} open: " + ", ".join(
                      esc(g) for g in left["gap_id"]) + ' (<a href="#plan-left-open">why</a>).')
-    return (f'{given}<p class="headline" id="plan-headline">{esc(headline(p, f.currency))}</p>'
-            f"<p>{esc(proof(p))} {left_text}</p><p>{_choices(f)}</p>")
+    _ = translator(f.language)
+    if f.language != "en":
+        left_text = (esc(_("It leaves no gap without a service.")) if left.empty else
+                     esc(_.plural("It leaves {count} gap open:", "It leaves {count} gaps open:",
+                                  len(left))) + " " + ", ".join(esc(g) for g in left["gap_id"])
+                     + ' (<a href="#plan-left-open">' + esc(_("why")) + "</a>).")
+        given = "" if f.budget_given else ('<p class="note">' + esc(_(
+            "No budget was set for this record: the plan takes every proposed service that "
+            "adds value.")) + "</p>")
+    said = esc(headline(p, f.currency, _))
+    return (f'{given}<p class="headline" id="plan-headline">{said}</p>'
+            f"<p>{esc(proof(p, _))} {left_text}</p><p>{_choices(f)}</p>")
 
 
 def _choices(f: Facts) -> str:
     def names(frame: pd.DataFrame) -> str:
         return ", ".join(esc(n) for n in frame["name"])
 
-    must = f"Must-haves: {names(f.must)}." if len(f.must) else "No must-haves."
-    exclude = f"Excluded: {names(f.exclude)}." if len(f.exclude) else "No exclusions."
+    _ = translator(f.language)
+    must = _("Must-haves: {names}.", names=names(f.must)) if len(f.must) \
+        else esc(_("No must-haves."))
+    exclude = _("Excluded: {names}.", names=names(f.exclude)) if len(f.exclude) \
+        else esc(_("No exclusions."))
     return f'<span id="plan-choices">{must} {exclude}</span>'
 
 
 def _waves(f: Facts) -> str:
+    _ = translator(f.language)
     if f.waves.empty:
-        return '<p class="empty">No services to deploy.</p>'
+        return '<p class="empty">' + esc(_("No services to deploy.")) + "</p>"
+    if f.language != "en":
+        return _waves_in(f, _)
     items = [f"<li><b>Wave {w.wave}</b>, months {number(w.start_month)}–{number(w.end_month)}, "
              f"{esc(number(w.cost, f.currency))}: {esc(w.services.replace(chr(10), '; '))}</li>"
              for w in f.waves.itertuples(index=False)]
@@ -176,7 +243,20 @@ def _waves(f: Facts) -> str:
             "before is in place.</p>")
 
 
+def _waves_in(f: Facts, _: Translator) -> str:
+    """The waves in another language than English."""
+    items = ["<li><b>" + esc(_("Wave {n}", n=w.wave)) + "</b>, " + esc(_(
+        "months {start}–{end}, {cost}", start=number(w.start_month), end=number(w.end_month),
+        cost=number(w.cost, f.currency))) + ": " + esc(w.services.replace(chr(10), "; "))
+        + "</li>" for w in f.waves.itertuples(index=False)]
+    note = _("At most {amount} a wave; a wave starts when the one before is in place.",
+             amount=number(f.wave_budget, f.currency))
+    return (f'<ul class="waves" id="waves">{"".join(items)}</ul>'
+            f'<p class="note">{esc(note)}</p>')
+
+
 def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
+    _ = translator(f.language)
     open_cols = [GAP, ASPECT, SIZE, PRIORITY,
                  Col("weight", "Weight", "number"), Col("current_state", "Today"),
                  Col("future_state", "Target")]
@@ -189,23 +269,25 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
                   Col("note", "Note"), Col("current_state", "Today"),
                   Col("future_state", "Target")]
     return (
-        '<section id="coverage"><h2>Coverage in detail</h2>'
+        '<section id="coverage"><h2>' + esc(_("Coverage in detail")) + "</h2>"
         + fig(plots.status_overview(ws)) + fig(plots.coverage_heatmap(ws))
         + fig(plots.coverage_heatmap(ws, show="open"))
-        + "<h3>Still open</h3>" + table(_levels(f.open_gaps), open_cols, empty="No gap is open.")
-        + "<h3>Every service proposed, gap by gap</h3>"
+        + "<h3>" + esc(_("Still open")) + "</h3>"
+        + table(_levels(f.open_gaps), open_cols, empty=N_("No gap is open."), _=_)
+        + "<h3>" + esc(_("Every service proposed, gap by gap")) + "</h3>"
         + table(_levels(cand.assign(contribution=cand["contribution"].map(
             {"full": "fully", "partial": "partly"}))), cand_cols, unit=f.currency,
-            empty="No service was assigned to a gap.")
-        + "<h3>Outside the PMO</h3>"
+            empty=N_("No service was assigned to a gap."), _=_)
+        + "<h3>" + esc(_("Outside the PMO")) + "</h3>"
         + table(_levels(f.handed_over.assign(handover=f.handed_over["handover"].map(
             {"whole": "whole gap", "rest": "the rest"}))), owner_cols,
-            empty="No gap goes to another owner.")
+            empty=N_("No gap goes to another owner."), _=_)
         + fig(plots.traceability_matrix(ws)) + fig(plots.service_load(ws))
         + fig(plots.aspect_category_heatmap(ws, width=fig.width)) + "</section>")
 
 
 def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
+    _ = translator(f.language)
     p = f.plan
     services = p.services.assign(label=p.services["name"].where(
         ~p.services["must"], p.services["name"] + " (must-have)"))
@@ -219,18 +301,20 @@ def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
     left_cols = [GAP, ASPECT, SIZE, PRIORITY,
                  Col("weight", "Weight", "number"), Col("why", "Why")]
     return (
-        '<section id="plan"><h2>The budget plan in detail</h2>'
+        '<section id="plan"><h2>' + esc(_("The budget plan in detail")) + "</h2>"
         f"<p class=\"headline\">{esc(headline(p, f.currency))}</p>"
         f"<p>{esc(proof(p))} {esc(versus_greedy(p, f.greedy, f.currency))}</p>"
-        + table(services, cols, unit=f.currency, empty="The plan has no services.")
+        + table(services, cols, unit=f.currency, empty=N_("The plan has no services."),
+                _=_)
         + '<p class="note">Value: the weighted gap value (size × priority) a service covers on '
           "its own; a gap counts once, however many services help it.</p>"
         + fig(plots.plan_heatmap(ws, p)) + fig(_curve_figure(f))
-        + "<h3>Roadmap</h3>" + table(f.roadmap, road_cols, unit=f.currency,
-                                     empty="No services to deploy.")
+        + "<h3>" + esc(_("Roadmap")) + "</h3>" + table(f.roadmap, road_cols, unit=f.currency,
+                                     empty=N_("No services to deploy."), _=_)
         + (fig(plots.roadmap_timeline(f.roadmap)) if len(f.roadmap) else "")
-        + '<h3 id="plan-left-open">Gaps this plan leaves open</h3>'
-        + table(_levels(f.left_open), left_cols, empty="None: every gap gets a service.")
+        + '<h3 id="plan-left-open">' + esc(_("Gaps this plan leaves open")) + "</h3>"
+        + table(_levels(f.left_open), left_cols,
+                empty=N_("None: every gap gets a service."), _=_)
         + "</section>")
 
 
@@ -250,36 +334,43 @@ def _curve_figure(f: Facts) -> go.Figure:
 
 def _votes(f: Facts) -> str:
     """The participants' votes: shown only when the session has revealed results."""
+    _ = translator(f.language)
     if f.votes is None:
         return ""
     cols = [Col(str(c), str(c).replace("_", " ").capitalize(),
                 "percent" if c in ("share", "agreement") else "text") for c in f.votes.columns]
-    return f'<section id="votes"><h2>Votes</h2>{table(f.votes, cols)}</section>'
+    title = esc(_("Votes"))
+    return f'<section id="votes"><h2>{title}</h2>{table(f.votes, cols, _=_)}</section>'
 
 
 def _register(f: Facts) -> str:
+    _ = translator(f.language)
     reg = f.register.merge(f.coverage[["gap_id", "pmo_role"]], on="gap_id", how="left")
     cols = [GAP, ASPECT, SIZE, PRIORITY,
             Col("status", "Status", "status"), Col("current_state", "Today"),
             Col("future_state", "Target"), Col("description", "Description"),
             Col("services", "Services"), Col("other_owner", "Other owner")]
-    return ('<section id="register" class="appendix"><h2>Appendix A. The gap register</h2>'
-            '<p class="note">Every gap as the workshop left it. Size and priority weigh a gap '
-            "(Low 1, Medium 2, High 3; weight = size × priority).</p>"
-            + table(_levels(reg), cols) + "</section>")
+    note = _("Every gap as the workshop left it. Size and priority weigh a gap (Low 1, "
+             "Medium 2, High 3; weight = size × priority).")
+    return ('<section id="register" class="appendix"><h2>'
+            + esc(_("Appendix A. The gap register")) + f'</h2><p class="note">{esc(note)}</p>'
+            + table(_levels(reg), cols, _=_) + "</section>")
 
 
 def _catalog(f: Facts) -> str:
+    _ = translator(f.language)
     cat = f.catalog.assign(label=f.catalog["name"].where(
         f.catalog.get("origin", pd.Series("catalog", index=f.catalog.index)) != "workshop",
         "★ " + f.catalog["name"]))
     cols = [Col("label", "Service"), Col("tier", "Tier", "short"), Col("description", "What it is"),
             Col("cost", "Cost", "money"), Col("lead_time_months", "Months to set up", "number")]
-    parts = [f"<h3>{esc(category)}</h3>" + table(group, cols, unit=f.currency)
+    parts = [f"<h3>{esc(category)}</h3>" + table(group, cols, unit=f.currency, _=_)
              for category, group in cat.groupby("category", sort=False)]
-    return ('<section id="catalog" class="appendix"><h2>Appendix B. The service catalog</h2>'
-            '<p class="note">Everything the PMO can offer, by category; ★ marks services added '
-            "during the workshop.</p>" + "".join(parts) + "</section>")
+    note = _("Everything the PMO can offer, by category; ★ marks services added during the "
+             "workshop.")
+    return ('<section id="catalog" class="appendix"><h2>'
+            + esc(_("Appendix B. The service catalog")) + f'</h2><p class="note">{esc(note)}</p>'
+            + "".join(parts) + "</section>")
 
 
 def _levels(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable
@@ -111,13 +112,36 @@ def extras(frame: pd.DataFrame, known: list[str], reserved: tuple[str, ...] = ()
     """The file's extra columns as JSON; one named like a session column gets " (file)"."""
     extra = frame[[c for c in frame.columns if c not in known]]
     extra = extra.rename(columns={c: f"{c} (file)" for c in reserved if c in extra})
-    return [json.dumps(rec, ensure_ascii=False) for rec in extra.to_dict("records")]
+    return [json.dumps(rec, ensure_ascii=False, default=_iso) for rec in extra.to_dict("records")]
+
+
+def _iso(value: object) -> str:
+    """A workbook's date in an extra column, kept as ISO text (read back as a date);
+    any other cell JSON cannot hold, as text."""
+    return value.isoformat() if isinstance(value, dt.date | dt.time) else str(value)
+
+
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?)?"
+
+
+def _dates_back(extra: pd.DataFrame) -> pd.DataFrame:
+    """Extra columns whose every filled cell is an ISO date become dates again."""
+    for col in extra.columns:
+        cells = extra[col].dropna()
+        cells = cells[cells.astype(str) != ""]
+        if len(cells) and cells.map(lambda v: isinstance(v, str)).all() \
+                and cells.str.fullmatch(_ISO_DATE).all():
+            extra[col] = pd.to_datetime(extra[col].replace("", None))
+    return extra
 
 
 def expand(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     extra = pd.DataFrame([json.loads(e or "{}") for e in rows["extra"]], index=rows.index)
+    extra = _dates_back(extra)
     out = pd.concat([rows[columns], extra], axis=1)
-    text = [c for c in out.columns if c not in ("cost", "lead_time_months")]
+    text = [c for c in out.columns if c not in ("cost", "lead_time_months") and not (
+        c in extra and (pd.api.types.is_numeric_dtype(out[c])
+                        or pd.api.types.is_datetime64_any_dtype(out[c])))]
     out[text] = out[text].fillna("")
     return out.reset_index(drop=True)
 

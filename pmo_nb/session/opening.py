@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SessionError
+from ..i18n.languages import check_language
 from ..inputs.io import Source, load_catalog, load_gaps
 from ..store import Op, Store, create_session, now, open_session, target
 from . import _rows
@@ -27,13 +28,15 @@ ASSESSED_ON = "assessed_on"  # the setting that dates an assessment (set_assessm
 def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog: Source | None,
                *, assignments: Source | None = None, weights: dict[str, float] | None = None,
                user: str | None = None, title: str | None = None,
-               meta: dict[str, str] | None = None) -> tuple[Store, bool]:
+               meta: dict[str, str] | None = None,
+               language: str | None = None) -> tuple[Store, bool]:
     """The session's store, and whether it was created now (``False``: reopened).
 
-    ``assignments`` seeds a session created now, and ``title`` and ``meta`` name it and
-    date it (settings written with it, not steps to undo); a session that exists keeps its
-    own.
+    ``assignments`` seeds a session created now, ``title`` names it, ``meta`` dates it
+    and ``language`` is its language (settings written with it, not steps to undo); a
+    session that exists keeps its own.
     """
+    language = check_language(language) if language is not None else None
     where = target(session_path)
     store = open_session(where, user)
     if store is not None:
@@ -48,7 +51,8 @@ def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog
             f"'{shown(where)}' does not exist yet; to start a new session give both "
             "gaps= and catalog= (a path or a DataFrame)."
         )
-    return _create(where, gaps, catalog, assignments, weights, user, title, meta), True
+    extra = {**(meta or {}), **({"language": language} if language else {})}
+    return _create(where, gaps, catalog, assignments, weights, user, title, extra or None), True
 
 
 def create_new(where: Path | str, gaps: Source, catalog: Source, *,

@@ -32,6 +32,7 @@ from ..store import Op, Store, now
 from . import _rows
 from ._follow_up import FollowUp
 from ._gap_edits import GapEdits
+from ._language import Language
 from ._roster import RosterMixin
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
@@ -42,7 +43,6 @@ from .opening import assignment_ops, open_or_create
 _NAMES = {"gaps": "gaps", "services": "catalog", "assignments": "assignments",
           "meta": "settings", "votes": "votes", "ballots": "votes", "participants": "votes",
           "reassessments": "progress", "deliveries": "progress"}
-
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -57,7 +57,7 @@ def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return looking
 
 
-class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp):
+class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp, Language):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
@@ -89,17 +89,17 @@ class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp):
     def open(cls, session_path: str | os.PathLike, gaps: Source | None = None,
              catalog: Source | None = None, *, assignments: Source | None = None,
              weights: dict[str, float] | None = None, user: str | None = None,
-             title: str | None = None) -> Workshop:
+             title: str | None = None, language: str | None = None) -> Workshop:
         """Create the session (``gaps`` and ``catalog`` required) or reopen it as saved.
 
         ``session_path`` is an SQLite file or ``postgresql://USER@HOST:PORT/DB?workshop=NAME``.
         ``assignments`` (optional) seeds a new session, e.g. with the sample workshop's
         decisions, as part of creating it (a session exists with all of its seed or not at
         all); it is ignored when the session already exists, so re-running a notebook never
-        resets a live session. ``title`` (the customer's name) names a session created now.
+        resets a live session. ``title`` and ``language`` (default ``en``) are a new one's.
         """
         store, _ = open_or_create(session_path, gaps, catalog, assignments=assignments,
-                              weights=weights, user=user, title=title)
+                              weights=weights, user=user, title=title, language=language)
         return cls(store)
 
     def close(self) -> None:
@@ -274,14 +274,14 @@ class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp):
 
     @_one_look
     def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog by relevance to the gap (made for its aspect, also covering it, then
-        the closest in words); ``reason`` says why, ``assigned`` marks what is assigned."""
+        """The catalog by relevance to the gap (see :mod:`pmo_nb.analysis.relevance`)."""
         gap_id = schema.normalise_id(gap_id)
         gap, catalog = self._gap(gap_id).to_dict(), self._frame("catalog")
-        key = f"ranked {gap_id}"  # kept until gaps or catalog change
+        mapped = self.aspect_map  # kept until gaps, catalog or the aspects' map change
+        key = f"ranked {gap_id} {sorted(mapped.items())}"
         ranked = self._cache.get(key)
         if ranked is None:
-            ranked = self._cache[key] = rank_services(gap, catalog)
+            ranked = self._cache[key] = rank_services(gap, catalog, mapped)
         asg = self._frame("assignments")
         return cov.suggest(gap, catalog, asg[asg["gap_id"] == gap_id], ranked)
 

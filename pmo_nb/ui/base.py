@@ -12,6 +12,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..errors import PmoError
+from ..i18n import Translator, translator
 from ..session.events import Change
 from . import html as h
 
@@ -35,6 +36,7 @@ class Panel:
 
     plain = "pmo_nb panel"
     _syncing = False
+    _: Translator = translator("en")  # the panel's own language (the workshop's)
 
     def __new__(cls, *args: object, **kwargs: object) -> Panel:
         if os.environ.get(STATIC_ENV) == "1":
@@ -43,6 +45,7 @@ class Panel:
 
     def __init__(self, ws: object):
         self.ws = ws
+        self._ = translator(getattr(ws, "language", None))
         self.status = w.HTML()
         self.widget: w.Box = w.VBox()
         ws.subscribe(self._changed, key=type(self).__name__)
@@ -75,13 +78,14 @@ class Panel:
         if done is None:
             return
         saved = not isinstance(done, Note)
-        status.value = h.saved(time.strftime("%H:%M:%S"), done) if saved else h.info(done)
+        status.value = (h.saved(time.strftime("%H:%M:%S"), done, self._("saved"))
+                        if saved else h.info(done))
 
     def _reload(self) -> Note:
         """Look for other handles' changes (their event redraws); else redraw anyway."""
         if not self.ws.poll():
             self.refresh()
-        return Note("Up to date with the session.")
+        return Note(self._("Up to date with the session."))
 
     def _safe(self, view: Callable[[], object], status: w.HTML | None = None) -> None:
         """Run a view update; an error shows in the status line instead of a traceback."""

@@ -9,38 +9,48 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from ..i18n import N_, Translator, translator
 from . import html as h
 
-LEVELS = [("Low", "L"), ("Medium", "M"), ("High", "H")]
-ROLES = [("The PMO can close it", "close"), ("The PMO closes part of it", "partial"),
-         ("Outside the PMO", "none")]
+LEVELS = [(N_("Low"), "L"), (N_("Medium"), "M"), (N_("High"), "H")]
+ROLES = [(N_("The PMO can close it"), "close"), (N_("The PMO closes part of it"), "partial"),
+         (N_("Outside the PMO"), "none")]
+EN = translator("en")
 TEXTS = ("aspect", "current_state", "future_state", "description", "other_owner")
 
 
 class GapForm:
     """Fields of one gap; ``mode`` is ``"edit"`` (the gap on the card) or ``"new"``."""
 
-    def __init__(self, on_save: Callable[[], None]):
+    def __init__(self, on_save: Callable[[], None], _: Translator = EN):
         style = {"description_width": "120px"}
         wide = w.Layout(width="98%")
-        self.gap_id = w.Text(description="Gap id", style=style, layout=w.Layout(width="320px"))
-        self.aspect = w.Combobox(description="Aspect", style=style, layout=wide,
-                                 ensure_option=False, placeholder="pick one or type a new aspect")
-        self.size = w.ToggleButtons(description="Size", options=LEVELS, style={
+        self._ = _
+        levels = [(_(label), v) for label, v in LEVELS]
+        self.gap_id = w.Text(description=_("Gap id"), style=style,
+                             layout=w.Layout(width="320px"))
+        self.aspect = w.Combobox(description=_("Aspect"), style=style, layout=wide,
+                                 ensure_option=False,
+                                 placeholder=_("pick one or type a new aspect"))
+        self.size = w.ToggleButtons(description=_("Size"), options=levels, style={
             **style, "button_width": "90px"})
-        self.priority = w.ToggleButtons(description="Priority", options=LEVELS, style={
+        self.priority = w.ToggleButtons(description=_("Priority"), options=levels, style={
             **style, "button_width": "90px"})
-        self.current_state = w.Textarea(description="Today", rows=2, style=style, layout=wide)
-        self.future_state = w.Textarea(description="Target", rows=2, style=style, layout=wide)
-        self.description = w.Textarea(description="Context", rows=2, style=style, layout=wide,
-                                      placeholder="optional")
-        self.pmo_role = w.Dropdown(description="PMO role", options=ROLES, style=style,
+        self.current_state = w.Textarea(description=_("Today"), rows=2, style=style,
+                                        layout=wide)
+        self.future_state = w.Textarea(description=_("Target"), rows=2, style=style,
+                                       layout=wide)
+        self.description = w.Textarea(description=_("Context"), rows=2, style=style,
+                                      layout=wide, placeholder=_("optional"))
+        self.pmo_role = w.Dropdown(description=_("PMO role"),
+                                   options=[(_(label), v) for label, v in ROLES], style=style,
                                    layout=w.Layout(width="98%", max_width="460px"))
-        self.other_owner = w.Text(description="Other owner", style=style, layout=wide,
-                                  placeholder="who else must act (for part or outside the PMO)")
-        self.save_button = w.Button(description="Save gap", icon="check", button_style="primary",
-                                    layout=w.Layout(width="150px"))
-        self.cancel_button = w.Button(description="Cancel", icon="times",
+        self.other_owner = w.Text(description=_("Other owner"), style=style, layout=wide,
+                                  placeholder=_("who else must act (for part or outside the "
+                                                "PMO)"))
+        self.save_button = w.Button(description=_("Save gap"), icon="check",
+                                    button_style="primary", layout=w.Layout(width="150px"))
+        self.cancel_button = w.Button(description=_("Cancel"), icon="times",
                                       layout=w.Layout(width="120px"))
         self.status = w.HTML()
         self.title = w.HTML()
@@ -62,7 +72,7 @@ class GapForm:
 
     def edit(self, gap: dict, aspects: list[str]) -> None:
         """Open the form on ``gap`` (a row of ``ws.gaps``)."""
-        self._open("edit", f"Edit {gap['gap_id']}", aspects)
+        self._open("edit", self._("Edit {gap}", gap=gap["gap_id"]), aspects)
         self.gap_id.value, self.gap_id.disabled = str(gap["gap_id"]), True
         for name in TEXTS:
             getattr(self, name).value = str(gap.get(name) or "")
@@ -71,7 +81,7 @@ class GapForm:
 
     def new(self, gap_ids: list[str], aspects: list[str]) -> None:
         """Open the form blank, with the next free id suggested."""
-        self._open("new", "A new gap", aspects)
+        self._open("new", self._("A new gap"), aspects)
         self.gap_id.value, self.gap_id.disabled = next_id(gap_ids), False
         for name in TEXTS:
             getattr(self, name).value = ""

@@ -16,15 +16,17 @@ from html import escape
 import ipywidgets as w
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..plots.coverage import heatmap_grid
 from ..plots.style import COVERED_SCALE, EMPTY_CELL, OPEN_SCALE
 
 _COLUMNS = ('<colgroup><col style="width:26px"><col style="width:80px"><col><col><col>'
             "</colgroup>")
-_LEGEND = {"covered": "of weight covered", "open": "open gaps"}
+_LEGEND = {"covered": N_("of weight covered"), "open": N_("open gaps")}
+EN = translator("en")
 
 
-def grid_html(grid: dict, title: str, show: str = "covered") -> str:
+def grid_html(grid: dict, title: str, show: str = "covered", _: Translator = EN) -> str:
     """The table of :func:`pmo_nb.plots.heatmap_grid`'s ``grid``, with ``title`` over it
     and a colour key under it. Only our own words and numbers: no customer text.
 
@@ -40,21 +42,22 @@ def grid_html(grid: dict, title: str, show: str = "covered") -> str:
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid["columns"])
     body = []
     for k, (name, cells) in enumerate(zip(grid["rows"], grid["cells"], strict=True)):
-        axis = ('<th class="pmo-hm-yaxis" rowspan="3"><span>Priority</span></th>'
+        axis = (f'<th class="pmo-hm-yaxis" rowspan="3"><span>{escape(_("Priority"))}</span></th>'
                 if k == 0 else "")
         tds = "".join(_cell(c) for c in cells)
         body.append(f'<tr>{axis}<th class="pmo-hm-row" scope="row">{escape(name)}</th>'
                     f"{tds}</tr>")
     scale = COVERED_SCALE if show == "covered" else OPEN_SCALE
     low, high = ("0%", "100%") if show == "covered" else ("0", f"{grid['zmax']:g}")
+    key, empty, size = _(_LEGEND[show]), _("no gaps, or all handed over"), _("Gap size")
     legend = (f'<span>{low}<span class="pmo-hm-swatch" style="background:linear-gradient('
-              f'to right, {scale[0][1]}, {scale[-1][1]})"></span>{high} {_LEGEND[show]}</span>'
+              f'to right, {scale[0][1]}, {scale[-1][1]})"></span>{high} {escape(key)}</span>'
               f' <span><span class="pmo-hm-swatch pmo-hm-empty" style="background:{EMPTY_CELL}">'
-              "</span>no gaps, or all handed over</span>")
+              f"</span>{escape(empty)}</span>")
     return (f'<div class="pmo-hm" role="figure" aria-label="{escape(title)}">'
             f'<div class="pmo-hm-title">{escape(title)}</div><table>{_COLUMNS}'
             '<thead><tr><th colspan="2" class="pmo-hm-yaxis"></th>'
-            '<th colspan="3" class="pmo-hm-axis">Gap size</th></tr>'
+            f'<th colspan="3" class="pmo-hm-axis">{escape(size)}</th></tr>'
             f'<tr><th colspan="2" class="pmo-hm-yaxis"></th>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>'
             f'<div class="pmo-hm-legend">{legend}</div></div>')
@@ -71,8 +74,8 @@ class GridHeatmap:
     """An ``HTML`` widget showing the heatmap of the latest coverage matrix given to
     :meth:`show`; ``show="open"`` colours by open gaps instead of the share covered."""
 
-    def __init__(self, title: str, *, show: str = "covered"):
-        self.title, self.kind = title, show
+    def __init__(self, title: str, *, show: str = "covered", _: Translator = EN):
+        self.title, self.kind, self._ = title, show, _
         self.widget = w.HTML(layout=w.Layout(width="100%", min_height="440px"))
         self.widget.add_class("pmo-heatmap")
         self.grid: dict | None = None
@@ -84,8 +87,8 @@ class GridHeatmap:
         if self._data is not None and matrix.equals(self._data):
             return False
         self._data = matrix
-        self.grid = heatmap_grid(matrix, show=self.kind)
-        self.widget.value = grid_html(self.grid, self.title, self.kind)
+        self.grid = heatmap_grid(matrix, show=self.kind, _=self._)
+        self.widget.value = grid_html(self.grid, self.title, self.kind, self._)
         return True
 
     def value_at(self, priority: str, size: str) -> float | None:

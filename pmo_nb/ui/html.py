@@ -15,12 +15,16 @@ import math
 
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from ..plots.style import esc as _html_escape
 
 __all__ = ["LEVEL_NAMES", "esc", "figure_outputs", "label", "plain"]  # re-used by the panels
 plain = _html_escape  # our own words (a unit such as k$): HTML-escaped only
 _ZWSP = "\u200b"  # zero-width space: ends a TeX command or delimiter, shows nothing
+EN = translator("en")  # a helper's words when no panel's language is given
+STATUS_WORDS = {"covered": N_("covered"), "partial": N_("partial"), "open": N_("open"),
+                "handed over": N_("handed over")}
 
 
 def esc(value: object) -> str:
@@ -128,54 +132,65 @@ def spec_outputs(spec: dict, name: str) -> tuple[dict, ...]:
              "data": {"application/vnd.plotly.v1+json": spec, "text/plain": name}},)
 
 
-def status_badge(status: str) -> str:
+def status_badge(status: str, _: Translator = EN) -> str:
     colour = STATUS_COLOURS.get(status, "#999999")
+    word = _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
     return (f'<span class="pmo-badge" style="background:{colour};color:{on_colour(colour)};'
-            f'border-color:{colour}">{STATUS_MARKS.get(status, "")} {esc(status)}</span>')
+            f'border-color:{colour}">{STATUS_MARKS.get(status, "")} {esc(word)}</span>')
 
 
-def level_badge(label: str, level: str) -> str:
-    return f'<span class="pmo-badge">{label}: {LEVEL_NAMES.get(level, esc(level))}</span>'
+def level_badge(label: str, level: str, _: Translator = EN) -> str:
+    shown = esc(_(LEVEL_NAMES[level])) if level in LEVEL_NAMES else esc(level)
+    return f'<span class="pmo-badge">{esc(label)}: {shown}</span>'
 
 
-def gap_label(gap_id: str, aspect: str, status: str) -> str:
+def gap_label(gap_id: str, aspect: str, status: str, _: Translator = EN) -> str:
     """A dropdown entry (plain text: the browser shows it as text)."""
-    return f"{STATUS_MARKS.get(status, '')} {gap_id} · {aspect} — {status}"
+    word = _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+    return f"{STATUS_MARKS.get(status, '')} {gap_id} · {aspect} — {word}"
 
 
-def gap_card(gap: dict, status: str) -> str:
+def gap_card(gap: dict, status: str, _: Translator = EN) -> str:
     """The gap in front of everyone: id, aspect, badges, today -> target, description."""
     owner = ""
     if gap.get("pmo_role") in ("none", "partial") and gap.get("other_owner"):
-        part = "The whole gap" if gap["pmo_role"] == "none" else "The rest of this gap"
         note = f" ({esc(gap.get('handover_note'))})" if gap.get("handover_note") else ""
-        owner = (f'<p><b>Outside the PMO:</b> {part} is for <b>{esc(gap["other_owner"])}</b>'
-                 f"{note}.</p>")
+        text = (_("The whole gap is for {owner}{note}.") if gap["pmo_role"] == "none"
+                else _("The rest of this gap is for {owner}{note}."))
+        outside = esc(_("Outside the PMO:"))
+        said = esc(text).format(owner=f"<b>{esc(gap['other_owner'])}</b>", note=note)
+        owner = f"<p><b>{outside}</b> {said}</p>"
     desc = f'<p class="pmo-muted">{esc(gap.get("description"))}</p>' \
         if gap.get("description") else ""
+    today, target = esc(_("Today")), esc(_("Target"))
+    badges = (level_badge(_("Size"), gap["size"], _)
+              + level_badge(_("Priority"), gap["priority"], _) + status_badge(status, _))
     return (f'<div class="pmo-card"><div class="pmo-card-title">{esc(gap["gap_id"])} · '
-            f'{esc(gap["aspect"])}</div><div>{level_badge("Size", gap["size"])}'
-            f'{level_badge("Priority", gap["priority"])}{status_badge(status)}</div>'
-            f'<div class="pmo-states"><div><b>Today</b><br>{esc(gap["current_state"])}</div>'
-            f'<div class="pmo-arrow">→</div><div><b>Target</b><br>{esc(gap["future_state"])}'
-            f"</div></div>{desc}{owner}</div>")
+            f'{esc(gap["aspect"])}</div><div>{badges}</div>'
+            f'<div class="pmo-states"><div><b>{today}</b><br>{esc(gap["current_state"])}</div>'
+            f'<div class="pmo-arrow">→</div><div><b>{target}</b><br>'
+            f'{esc(gap["future_state"])}</div></div>{desc}{owner}</div>')
 
 
-def no_gap_card() -> str:
-    return ('<div class="pmo-card"><div class="pmo-card-title">No gap matches the filter</div>'
-            '<p class="pmo-muted">Change the filter above to see more gaps.</p></div>')
+def no_gap_card(_: Translator = EN) -> str:
+    title, hint = _("No gap matches the filter"), _("Change the filter above to see more gaps.")
+    return (f'<div class="pmo-card"><div class="pmo-card-title">{esc(title)}</div>'
+            f'<p class="pmo-muted">{esc(hint)}</p></div>')
 
 
-def service_info(tier: str, cost: float | None, show_cost: bool, added: bool) -> str:
-    cost_text = f" · cost {cost:g}" if show_cost and cost is not None and not pd.isna(cost) \
-        else ""
-    star = " · ★ new" if added else ""
-    return f'<span class="pmo-muted">{esc(tier)}{cost_text}{star}</span>'
+def service_info(tier: str, cost: float | None, show_cost: bool, added: bool,
+                 _: Translator = EN) -> str:
+    cost_text = " · " + _("cost {cost}", cost=_.number(cost)) \
+        if show_cost and cost is not None and not pd.isna(cost) else ""
+    star = " · ★ " + _("new") if added else ""
+    tiers = {"basic": _("basic"), "advanced": _("advanced")}
+    return f'<span class="pmo-muted">{esc(tiers.get(tier, tier))}{esc(cost_text)}{esc(star)}</span>'
 
 
-def progress(done: int, total: int) -> str:
-    return (f"<b>{done} of {total}</b> gaps addressed "
-            '<span class="pmo-muted">(covered, partial or handed over)</span>')
+def progress(done: int, total: int, _: Translator = EN) -> str:
+    count = _("{done} of {total}", done=done, total=total)
+    what, which = _("gaps addressed"), _("(covered, partial or handed over)")
+    return f'<b>{esc(count)}</b> {esc(what)} <span class="pmo-muted">{esc(which)}</span>'
 
 
 def section(title: str) -> str:
@@ -186,8 +201,9 @@ def group(title: str) -> str:
     return f'<div class="pmo-group">{esc(title)}</div>'
 
 
-def saved(clock: str, what: str) -> str:
-    return f'<span class="pmo-ok">saved ✓ {esc(clock)}</span> <span class="pmo-muted">' \
+def saved(clock: str, what: str, word: str = "saved") -> str:
+    """``saved ✓ 10:02:03`` and what was saved (``word``: "saved" in the panel's language)."""
+    return f'<span class="pmo-ok">{esc(word)} ✓ {esc(clock)}</span> <span class="pmo-muted">' \
            f"{esc(what)}</span>"
 
 
@@ -200,7 +216,7 @@ def info(message: str) -> str:
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], empty: str,
-          limit: int = TABLE_ROWS, nowrap: tuple[str, ...] = ()) -> str:
+          limit: int = TABLE_ROWS, nowrap: tuple[str, ...] = (), _: Translator = EN) -> str:
     """``frame[columns]`` as an escaped HTML table, headed by ``columns``' values; the
     ``nowrap`` columns (short ids, levels) never break inside a value."""
     if frame.empty:
@@ -211,7 +227,8 @@ def table(frame: pd.DataFrame, columns: dict[str, str], empty: str,
                                     for st, v in zip(styles, rec, strict=True)) + "</tr>"
                    for rec in frame[list(columns)].head(limit).itertuples(index=False))
     more = len(frame) - limit
-    tail = f'<p class="pmo-muted">… and {more} more.</p>' if more > 0 else ""
+    tail = '<p class="pmo-muted">' + esc(_("… and {more} more.", more=more)) + "</p>" \
+        if more > 0 else ""
     return f'<table class="pmo-table"><tr>{head}</tr>{rows}</table>{tail}'
 
 

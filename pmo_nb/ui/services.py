@@ -17,8 +17,11 @@ import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
+from ..i18n import Translator, translator
 from ..inputs.schema import TIERS
 from . import html as h
+
+EN = translator("en")
 
 
 def css_id(service_id: str) -> str:
@@ -49,16 +52,19 @@ class ServiceRow:
     """Tick to assign; when assigned, full/partial and a note show below the name."""
 
     def __init__(self, service: dict, owner: ServiceList):
-        look = owner.look
+        look, _ = owner.look, owner._
+        self._ = _
         self.service_id = service["service_id"]
         self.name = str(service["name"])
         self.assigned = w.Checkbox(description=h.label(service["name"]), indent=False,
                                    layout=look.name, style=look.checkbox)
         self.info = w.HTML(layout=look.info, style=look.html)
-        self.contribution = w.ToggleButtons(options=["full", "partial"], value="full",
+        self.contribution = w.ToggleButtons(options=[(_("full"), "full"),
+                                                     (_("partial"), "partial")], value="full",
                                             style=look.toggle, layout=look.toggles,
-                                            tooltips=["closes the gap", "closes part of it"])
-        self.note = w.Text(placeholder="note (optional)", continuous_update=False,
+                                            tooltips=[_("closes the gap"),
+                                                      _("closes part of it")])
+        self.note = w.Text(placeholder=_("note (optional)"), continuous_update=False,
                            layout=look.note, style=look.text)
         self.detail = w.HBox([self.contribution, self.note], layout=look.detail)
         self.detail.add_class("pmo-detail")
@@ -93,13 +99,14 @@ class ServiceRow:
             self.detail.add_class("pmo-hidden")
         cost = service.get("cost")
         self.info.value = h.service_info(service["tier"], cost, show_cost,
-                                         service.get("origin") == "workshop")
+                                         service.get("origin") == "workshop", self._)
 
 
 class ServiceList:
     """Every service of the catalog as a row, suggested ones first for the current gap."""
 
-    def __init__(self, on_change: Callable[[ServiceRow, str], None]):
+    def __init__(self, on_change: Callable[[ServiceRow, str], None], *, _: Translator = EN):
+        self._ = _
         self.rows: dict[str, ServiceRow] = {}
         self.look = RowLook()
         self.box = w.VBox(layout=w.Layout(width="100%"))
@@ -120,9 +127,9 @@ class ServiceList:
             children: list[w.Widget] = []
             last = None
             for svc in suggestions.to_dict("records"):
-                title = svc.get("reason") or "other services, closest first"
+                title = self._heading(svc.get("relevance"), svc.get("reason") or "")
                 if title != last:
-                    children.append(self._header(title[0].upper() + title[1:]))
+                    children.append(self._header(title))
                     last = title
                 row = self.rows.get(svc["service_id"]) or self._add_row(svc)
                 row.show(svc, svc["assigned"], notes.get(svc["service_id"], ""), show_cost,
@@ -137,6 +144,16 @@ class ServiceList:
         for row in self.rows.values():
             row.status.value = ""
 
+    def _heading(self, relevance: object, reason: str) -> str:
+        """"Made for Methodology", "Also covers Methodology" or "Other services, closest
+        first", in the panel's language (``reason``: the English one, naming the aspect)."""
+        aspect = reason.split(" ", 2)[2] if reason.count(" ") >= 2 else ""
+        if relevance == 0 and aspect:
+            return self._("Made for {aspect}", aspect=aspect)
+        if relevance == 1 and aspect:
+            return self._("Also covers {aspect}", aspect=aspect)
+        return self._("Other services, closest first")
+
     def _add_row(self, service: dict) -> ServiceRow:
         self.rows[service["service_id"]] = ServiceRow(service, self)
         return self.rows[service["service_id"]]
@@ -150,23 +167,26 @@ class ServiceList:
 class NewServiceForm:
     """Add a service on the spot; the id is suggested from the name until someone types one."""
 
-    def __init__(self, categories: list[str], aspects: list[str], on_add: Callable[[], None]):
+    def __init__(self, categories: list[str], aspects: list[str], on_add: Callable[[], None],
+                 _: Translator = EN):
         wide = w.Layout(width="95%")
         style = {"description_width": "110px"}
-        self.name = w.Text(description="Name", layout=wide, style=style)
-        self.service_id = w.Text(description="Id", layout=wide, style=style,
-                                 placeholder="suggested from the name")
-        self.category = w.Combobox(description="Category", options=categories, layout=wide,
+        tiers = {"basic": _("basic"), "advanced": _("advanced")}
+        self.name = w.Text(description=_("Name"), layout=wide, style=style)
+        self.service_id = w.Text(description=_("Id"), layout=wide, style=style,
+                                 placeholder=_("suggested from the name"))
+        self.category = w.Combobox(description=_("Category"), options=categories, layout=wide,
                                    style=style, ensure_option=False,
-                                   placeholder="pick one or type a new category")
-        self.tier = w.ToggleButtons(description="Tier", options=list(TIERS), style=style)
-        self.aspects = w.SelectMultiple(description="Aspects", options=aspects, rows=5,
+                                   placeholder=_("pick one or type a new category"))
+        self.tier = w.ToggleButtons(description=_("Tier"), options=[
+            (tiers.get(t, t), t) for t in TIERS], style=style)
+        self.aspects = w.SelectMultiple(description=_("Aspects"), options=aspects, rows=5,
                                         layout=wide, style=style)
-        self.cost = w.Text(description="Cost", layout=w.Layout(width="240px"), style=style,
-                           placeholder="e.g. 40")
-        self.description = w.Textarea(description="Description", layout=wide, style=style,
+        self.cost = w.Text(description=_("Cost"), layout=w.Layout(width="240px"), style=style,
+                           placeholder=_("e.g. 40"))
+        self.description = w.Textarea(description=_("Description"), layout=wide, style=style,
                                       rows=2)
-        self.add_button = w.Button(description="Add service", icon="plus",
+        self.add_button = w.Button(description=_("Add service"), icon="plus",
                                    button_style="primary", layout=w.Layout(width="180px"))
         self.box = w.VBox([self.name, self.service_id, self.category, self.tier, self.aspects,
                            self.cost, self.description, self.add_button])

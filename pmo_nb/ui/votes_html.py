@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, esc
 
 BAR = STATUS_COLOURS["covered"]  # bluish green: at or above the consensus share
 BAR_LOW = "#56B4E9"  # sky blue: below it
-KIND_QUESTION = {"services": "Which services would close these gaps?",
-                 "priority": "How urgent is each gap? (Low, Medium, High)",
-                 "size": "How big is each gap now? (Closed, Low, Medium, High)"}
-SIZE_NAMES = {**LEVEL_NAMES, "closed": "Closed"}
+KIND_QUESTION = {"services": N_("Which services would close these gaps?"),
+                 "priority": N_("How urgent is each gap? (Low, Medium, High)"),
+                 "size": N_("How big is each gap now? (Closed, Low, Medium, High)")}
+SIZE_NAMES = {**LEVEL_NAMES, "closed": N_("Closed")}
+EN = translator("en")
 
 CSS = """<style>
 .pmo-votes .pmo-count { font-size: 30px; font-weight: 700; }
@@ -101,20 +103,26 @@ def service_bars(results: pd.DataFrame, names: dict[str, str]) -> str:
                            r.share, bool(r.consensus)) for r in results.itertuples())
 
 
-def participant_card(gap: dict, show_priority: bool = True, size_label: str = "Size") -> str:
+def participant_card(gap: dict, show_priority: bool = True, size_label: str = "Size",
+                     _: Translator = EN) -> str:
     """The gap as a participant sees it: id, aspect, today → target, description; no
     coverage status, and no present priority while they rate it (no anchoring). In a
-    size vote the size shown is the baseline's (``size_label``)."""
+    size vote the size shown is the baseline's (``size_label``, already in ``_``'s
+    language); every word around the customer's text is in ``_``'s language."""
+    level = {k: _(v) for k, v in LEVEL_NAMES.items()}
+    priority, today, target = _("Priority"), _("Today"), _("Target")
     badges = (f'<span class="pmo-badge">{text(size_label)}: '
-              f'{LEVEL_NAMES.get(gap["size"], "")}</span>')
+              f'{level.get(gap["size"], "")}</span>')
     if show_priority:
-        badges += f'<span class="pmo-badge">Priority: {LEVEL_NAMES.get(gap["priority"], "")}</span>'
+        badges += (f'<span class="pmo-badge">{text(priority)}: '
+                   f'{level.get(gap["priority"], "")}</span>')
     desc = f'<p class="pmo-muted">{text(gap.get("description"))}</p>' \
         if gap.get("description") else ""
     return (f'<div class="pmo-card"><div class="pmo-card-title">{text(gap["gap_id"])} · '
             f'{text(gap["aspect"])}</div><div>{badges}</div><div class="pmo-states"><div>'
-            f'<b>Today</b><br>{text(gap["current_state"])}</div><div class="pmo-arrow">→</div>'
-            f'<div><b>Target</b><br>{text(gap["future_state"])}</div></div>{desc}</div>')
+            f'<b>{text(today)}</b><br>{text(gap["current_state"])}</div>'
+            f'<div class="pmo-arrow">→</div><div><b>{text(target)}</b><br>'
+            f'{text(gap["future_state"])}</div></div>{desc}</div>')
 
 
 def priority_bars(row: pd.Series, current: str, levels: tuple[str, ...] = ("H", "M", "L"),

@@ -21,6 +21,7 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
+from ..i18n import N_
 from ..session.events import Change
 from ..session.workshop import Workshop
 from . import html as h
@@ -30,6 +31,13 @@ from .heatmap import GridHeatmap
 from .progress import Reassess
 from .services import NewServiceForm, ServiceList, ServiceRow
 
+# the session's history steps, as "Undone: ..." says them
+ACTIONS = {"add gap": N_("add gap"), "add service": N_("add service"), "assign": N_("assign"),
+           "hand over": N_("hand over"), "take back": N_("take back"),
+           "unassign": N_("unassign"), "update gap": N_("update gap"),
+           "import assignments": N_("import assignments"), "set title": N_("set title"),
+           "set language": N_("set language"), "map aspect": N_("map aspect"),
+           "adopt vote": N_("adopt vote"), "set weights": N_("set weights")}
 FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a frame or two
 
 
@@ -47,7 +55,7 @@ class WorkshopPanel(Panel):
         self.since = Reassess(self) if ws.baseline is not None else None  # a follow-up
         if self.since is not None:
             self.watches = Panel.watches | {"progress"}
-        self.heatmap = GridHeatmap("Coverage: share of weight covered")
+        self.heatmap = GridHeatmap(self._("Coverage: share of weight covered"), _=self._)
         self.candidates = w.HTML(layout=w.Layout(width="100%"))
         self.widget = self._layout()
         self.widget.add_class("pmo-panel")
@@ -57,28 +65,34 @@ class WorkshopPanel(Panel):
 
     # -- building ------------------------------------------------------------------------
     def _build_navigation(self) -> None:
+        _ = self._
         self.gap_select = w.Dropdown(layout=w.Layout(flex="1 1 0%", width="auto",
                                                      min_width="120px"))
-        self.prev_button = w.Button(description="Previous", icon="arrow-left",
-                                    tooltip="Previous gap",
+        self.prev_button = w.Button(description=_("Previous"), icon="arrow-left",
+                                    tooltip=_("Previous gap"),
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
-        self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next gap",
+        self.next_button = w.Button(description=_("Next"), icon="arrow-right",
+                                    tooltip=_("Next gap"),
                                     layout=w.Layout(width="auto", flex="0 0 auto"))
         third = w.Layout(width="32%")
-        self.show = w.Dropdown(options=[("All gaps", "all"), ("Open gaps only", "open")],
+        self.show = w.Dropdown(options=[(_("All gaps"), "all"), (_("Open gaps only"), "open")],
                                layout=third)
         self.aspect = w.Dropdown(layout=third)
-        self.priority = w.Dropdown(options=[("Any priority", "")] + [
-            (f"Priority {h.LEVEL_NAMES[p]}", p) for p in ("H", "M", "L")], layout=third)
+        self.priority = w.Dropdown(options=[(_("Any priority"), "")] + [
+            (_("Priority {level}", level=_(h.LEVEL_NAMES[p])), p) for p in ("H", "M", "L")],
+            layout=third)
         self.progress = w.HTML()
         self.progress_bar = w.IntProgress(min=0, layout=w.Layout(width="40%"))
         self.card = w.HTML(layout=w.Layout(width="100%"))
-        self.edit_button = w.Button(description="Edit gap", icon="pencil",
+        self.edit_button = w.Button(description=_("Edit gap"), icon="pencil",
                                     layout=w.Layout(width="auto"))
-        self.new_gap_button = w.Button(description="New gap", icon="plus",
+        self.new_gap_button = w.Button(description=_("New gap"), icon="plus",
                                        layout=w.Layout(width="auto"))
         self.gap_status = w.HTML()
-        self.gap_form = GapForm(lambda: self._save_gap())
+        self.aspect_note = w.HTML()  # the gap's aspect matches no service's: the likely one
+        self.map_button = w.Button(icon="link", layout=w.Layout(width="auto", display="none"))
+        self.map_button.on_click(lambda b: self._run(self._map_aspect, self.gap_status))
+        self.gap_form = GapForm(lambda: self._save_gap(), _)
         self.edit_button.on_click(lambda _: self._safe(self._edit_gap, self.gap_status))
         self.new_gap_button.on_click(lambda _: self._safe(self._new_gap, self.gap_status))
         self.gap_select.observe(lambda _: self._navigate(), "value")
@@ -88,31 +102,34 @@ class WorkshopPanel(Panel):
         self.next_button.on_click(lambda _: self._step(+1))
 
     def _build_actions(self) -> None:
-        self.services = ServiceList(self._service_changed)
-        self.show_costs = w.Checkbox(description="Show costs", value=False, indent=False)
-        self.show_costs.observe(lambda _: self._safe(self._show_gap), "value")
-        self.owner = w.Text(placeholder="owner, e.g. Finance & Procurement",
+        _ = self._
+        self.services = ServiceList(self._service_changed, _=_)
+        self.show_costs = w.Checkbox(description=_("Show costs"), value=False, indent=False)
+        self.show_costs.observe(lambda change: self._safe(self._show_gap), "value")
+        self.owner = w.Text(placeholder=_("owner, e.g. Finance & Procurement"),
                             layout=w.Layout(width="40%"))
-        self.handover_note = w.Text(placeholder="note (optional)", layout=w.Layout(width="58%"))
-        self.hand_over_button = w.Button(description="Hand over", icon="share")
-        self.take_back_button = w.Button(description="Take back", icon="undo")
+        self.handover_note = w.Text(placeholder=_("note (optional)"),
+                                    layout=w.Layout(width="58%"))
+        self.hand_over_button = w.Button(description=_("Hand over"), icon="share")
+        self.take_back_button = w.Button(description=_("Take back"), icon="undo")
         self.handover_status = w.HTML()
-        self.hand_over_button.on_click(lambda _: self._run(self._hand_over, self.handover_status))
-        self.take_back_button.on_click(lambda _: self._run(self._take_back, self.handover_status))
+        self.hand_over_button.on_click(lambda b: self._run(self._hand_over, self.handover_status))
+        self.take_back_button.on_click(lambda b: self._run(self._take_back, self.handover_status))
         self.service_status = w.HTML()  # next to "Add service"
         self.locked_note = w.HTML()
         self.new_service = NewServiceForm(
-            [], [], lambda: self._run(self._add_service, self.service_status))
-        self.undo_button = w.Button(description="Undo", icon="undo",
+            [], [], lambda: self._run(self._add_service, self.service_status), _)
+        self.undo_button = w.Button(description=_("Undo"), icon="undo",
                                     layout=w.Layout(width="110px"))
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
                                        layout=w.Layout(width="120px"))
-        self.undo_button.on_click(lambda _: self._run(self._undo))
-        self.refresh_button.on_click(lambda _: self._run(self._reload))
+        self.undo_button.on_click(lambda b: self._run(self._undo))
+        self.refresh_button.on_click(lambda b: self._run(self._reload))
 
     def _layout(self) -> w.Box:
+        _ = self._
         adding = w.Accordion([w.VBox([self.new_service.box, self.service_status])],
-                             titles=("Add a new service",),
+                             titles=(_("Add a new service"),),
                              selected_index=None, layout=w.Layout(width="100%"))
         services = w.VBox([self.services.box], layout=w.Layout(max_height="520px",
                                                                 overflow="hidden auto"))
@@ -123,18 +140,18 @@ class WorkshopPanel(Panel):
             w.HBox([self.prev_button, self.gap_select, self.next_button]).add_class("pmo-nav"),
             w.HBox([self.show, self.aspect, self.priority]),
             w.HBox([self.progress_bar, self.progress], layout=w.Layout(align_items="center")),
-            self.card,
+            self.card, w.HBox([self.aspect_note, self.map_button], layout=w.Layout(**row)),
             w.HBox([self.edit_button, self.new_gap_button, self.gap_status],
                    layout=w.Layout(**row)), self.gap_form.box,
             *([self.since.box] if self.since is not None else []),
-            w.HTML(h.section("Services that could close it")), self.show_costs,
-            self.locked_note, services, w.HTML(h.section("Outside the PMO")),
+            w.HTML(h.section(_("Services that could close it"))), self.show_costs,
+            self.locked_note, services, w.HTML(h.section(_("Outside the PMO"))),
             w.HBox([self.owner, self.handover_note]),
             w.HBox([self.hand_over_button, self.take_back_button, self.handover_status],
                    layout=w.Layout(**row)), adding,
         ], layout=w.Layout(flex="1 1 430px", min_width="430px", padding="0 12px 0 0"))
-        right = w.VBox([self.heatmap.widget, w.HTML(h.section("Candidate list")), self.candidates],
-                       layout=w.Layout(flex="1 1 400px", min_width="400px"))
+        right = w.VBox([self.heatmap.widget, w.HTML(h.section(_("Candidate list"))),
+                        self.candidates], layout=w.Layout(flex="1 1 400px", min_width="400px"))
         toolbar = w.HBox([self.undo_button, self.refresh_button, self.status],
                          layout=w.Layout(**row))
         return w.VBox([w.HTML(h.CSS), toolbar,
@@ -160,15 +177,20 @@ class WorkshopPanel(Panel):
         self._update_filters(per_gap)
         self._update_gap_options(per_gap)
         self._show_gap()
+        _ = self._
         done = int((per_gap["status"] != "open").sum())
-        self.progress.value = h.progress(done, len(per_gap))
+        self.progress.value = h.progress(done, len(per_gap), _)
         self.progress_bar.max, self.progress_bar.value = max(len(per_gap), 1), done
+        levels = {k: _(v) for k, v in h.LEVEL_NAMES.items()}
+        parts = {"full": _("full"), "partial": _("partial")}
         self.candidates.value = h.table(
-            self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(
-                h.LEVEL_NAMES)}),
-            {"Product / Service": "Product / Service", "Gap Size": "Gap Size",
-             "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part"},
-            "No services assigned yet.", nowrap=("Gap Size", "gap_id", "contribution"))
+            self.ws.candidate_list().assign(**{"Gap Size": lambda d: d["Gap Size"].map(levels),
+                                               "contribution": lambda d: d["contribution"].map(
+                                                   parts).fillna(d["contribution"])}),
+            {"Product / Service": _("Product / Service"), "Gap Size": _("Gap Size"),
+             "Addresses Aspect": _("Addresses Aspect"), "gap_id": _("Gap"),
+             "contribution": _("Part")},
+            _("No services assigned yet."), nowrap=("Gap Size", "gap_id", "contribution"), _=_)
         catalog = self.ws.catalog
         aspects = sorted({a.strip() for text in catalog["aspects"] for a in text.split(";")}
                          | set(per_gap["aspect"]))
@@ -176,7 +198,8 @@ class WorkshopPanel(Panel):
                                         [a for a in aspects if a], set(catalog["service_id"]))
 
     def _update_filters(self, per_gap: pd.DataFrame) -> None:
-        options = [("All aspects", "")] + [(a, a) for a in dict.fromkeys(per_gap["aspect"])]
+        options = [(self._("All aspects"), "")] + [(a, a) for a in dict.fromkeys(
+            per_gap["aspect"])]
         if options != list(self.aspect.options):
             keep = self.aspect.value if (self.aspect.value, self.aspect.value) in options else ""
             with self._sync():
@@ -191,7 +214,7 @@ class WorkshopPanel(Panel):
         if self.priority.value:
             per_gap = per_gap[per_gap["priority"] == self.priority.value]
         shown = per_gap
-        options = [(h.gap_label(g, a, s), g)
+        options = [(h.gap_label(g, a, s, self._), g)
                    for g, a, s in zip(shown["gap_id"], shown["aspect"], shown["status"])]
         with self._sync():
             if options != list(self.gap_select.options):
@@ -202,28 +225,46 @@ class WorkshopPanel(Panel):
     def _show_gap(self) -> None:
         gap_id = self.gap_select.value
         if gap_id is None:
-            self.card.value = h.no_gap_card()
+            self.card.value = h.no_gap_card(self._)
             self.services.box.children = ()
             return
         gaps = self.ws.gaps
         gap = gaps[gaps["gap_id"] == gap_id].iloc[0].to_dict()
         per_gap = self.ws.coverage()
         status = per_gap.loc[per_gap["gap_id"] == gap_id, "status"].iloc[0]
-        self.card.value = h.gap_card(gap, status)
+        self.card.value = h.gap_card(gap, status, self._)
+        self._show_aspect(str(gap["aspect"]))
         asg = self.ws.assignments
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
         handed = gap["pmo_role"] == "none"
         self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value, handed)
-        self.locked_note.value = h.info(
-            f"Handed over to {gap['other_owner']}: take the gap back (below) to assign "
-            "services.") if handed else ""
+        self.locked_note.value = h.info(self._(
+            "Handed over to {owner}: take the gap back (below) to assign services.",
+            owner=gap["other_owner"])) if handed else ""
         self.owner.value = gap["other_owner"] if handed else ""
         self.handover_note.value = gap.get("handover_note", "") if handed else ""
         self.take_back_button.disabled = not handed
         if self.since is not None:
             self.since.show(gap_id, self.ws.progress().set_index("gap_id").loc[gap_id],
                             self.ws.progress_services())
+
+    def _show_aspect(self, aspect: str) -> None:
+        """Say when no service names the gap's aspect, and offer the likely one."""
+        _ = self._
+        unmapped = aspect in self.ws.unmapped_aspects()
+        self._likely = self.ws.likely_aspect(aspect) if unmapped else None
+        said = _("No service of the catalog names the aspect '{aspect}'.", aspect=aspect)
+        if self._likely:
+            said += " " + _("It may be '{likely}'.", likely=self._likely)
+        self.aspect_note.value = h.info(said) if unmapped else ""
+        self.map_button.description = _("Read it as '{likely}'", likely=self._likely or "")
+        self.map_button.layout.display = "flex" if self._likely else "none"
+
+    def _map_aspect(self) -> str:
+        aspect = str(self.ws.gaps.set_index("gap_id").at[self.gap_select.value, "aspect"])
+        self.ws.map_aspect(aspect, self._likely)
+        return self._("'{aspect}' is read as '{likely}'.", aspect=aspect, likely=self._likely)
 
     def _draw_heatmap(self) -> None:
         self.heatmap.show(self.ws.coverage_matrix())
@@ -247,15 +288,19 @@ class WorkshopPanel(Panel):
             self.gap_select.value = ids[(at + delta) % len(ids)]
 
     def _service_changed(self, row: ServiceRow, what: str) -> None:
-        gap_id, sid = self.gap_select.value, row.service_id
+        gap_id, sid, _ = self.gap_select.value, row.service_id, self._
         name = row.name
         if what == "assigned" and not row.assigned.value:
-            self._run(lambda: f"{gap_id}: {name} removed." if self.ws.unassign(gap_id, sid)
-                      else Note(f"{name} was not assigned to {gap_id}."), row.status)
+            self._run(lambda: _("{gap}: {name} removed.", gap=gap_id, name=name)
+                      if self.ws.unassign(gap_id, sid) else Note(_(
+                          "{name} was not assigned to {gap}.", name=name, gap=gap_id)),
+                      row.status)
         elif row.assigned.value:
             contribution, note = row.contribution.value, row.note.value
+            part = {"full": _("full"), "partial": _("partial")}.get(contribution, contribution)
             self._run(lambda: self.ws.assign(gap_id, sid, contribution, note)
-                      or f"{gap_id}: {name} ({contribution}).", row.status)
+                      or _("{gap}: {name} ({part}).", gap=gap_id, name=name, part=part),
+                      row.status)
 
     def _aspects(self) -> list[str]:
         catalog = self.ws.catalog
@@ -284,30 +329,33 @@ class WorkshopPanel(Panel):
             ids = [g for _, g in self.gap_select.options]
             if gap_id in ids:
                 self.gap_select.value = gap_id
-            return f"{gap_id} added."
+            return self._("{gap} added.", gap=gap_id)
         changed = self.ws.update_gap(gap_id, **values)
         form.close()
-        return f"{gap_id} changed." if changed else Note(f"{gap_id}: nothing changed.")
+        return self._("{gap} changed.", gap=gap_id) if changed \
+            else Note(self._("{gap}: nothing changed.", gap=gap_id))
 
     def _hand_over(self) -> str:
         gap_id = self.gap_select.value
         self.ws.hand_over(gap_id, self.owner.value, self.handover_note.value)
-        return f"{gap_id} handed over to {self.owner.value.strip()}."
+        return self._("{gap} handed over to {owner}.", gap=gap_id,
+                      owner=self.owner.value.strip())
 
     def _take_back(self) -> str:
         self.ws.take_back(self.gap_select.value)
-        return f"{self.gap_select.value} is back with the PMO."
+        return self._("{gap} is back with the PMO.", gap=self.gap_select.value)
 
     def _add_service(self) -> str:
         values = self.new_service.values()
         self.ws.add_service(**values)
         self.new_service.clear()
-        return (f"Added '{values['name']}' ({values['service_id']}) to the catalog; tick it "
-                "below to assign it.")
+        return self._("Added '{name}' ({id}) to the catalog; tick it below to assign it.",
+                      name=values["name"], id=values["service_id"])
 
     def _undo(self) -> str:
         action = self.ws.undo()
-        return f"Undone: {action}." if action else Note("Nothing to undo.")
+        return self._("Undone: {action}.", action=self._(ACTIONS.get(action, action))) \
+            if action else Note(self._("Nothing to undo."))
 
 
 def _soon(callback: object, delay: float = 1.0) -> bool:
