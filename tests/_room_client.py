@@ -49,7 +49,9 @@ class Phone:
                f"/channels?session_id={self.page_id}")
         self.ws = connect(url, additional_headers={**self.extra, "Cookie": cookie,
                                               "Origin": self.origin},
-                          open_timeout=TIMEOUT, max_size=None).__enter__()  # closed below
+                          open_timeout=TIMEOUT, max_size=None,
+                          ping_interval=None).__enter__()  # closed below; no keepalive
+        # pings: on a loaded machine a late pong closed the phone (1011) mid-test
         control = str(uuid.uuid4())
         self._send("comm_open", {"comm_id": control, "target_name": "solara.control",
                                  "data": {}})
