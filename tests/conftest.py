@@ -353,7 +353,7 @@ def run_all(page: object, url: str, ready: str, *, sidebar: bool = False) -> Non
     # notebook opens; seen at load 58): take the one it offers, the notebook's own.
     page.add_locator_handler(
         page.locator(".jp-Dialog", has_text="Select Kernel"),
-        lambda dialog: dialog.get_by_role("button", name="Select", exact=True).click())
+        lambda dialog: dialog.locator(".jp-Dialog-button.jp-mod-accept").click())  # "Select"
     page.goto(url)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
     if not sidebar and page.locator("#jp-left-stack").is_visible():
