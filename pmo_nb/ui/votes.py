@@ -59,7 +59,8 @@ class VotesPanel(Panel):
         self.open_button = w.Button(description="Open vote", icon="play", button_style="primary")
         self.reveal_button = w.Button(description="Reveal", icon="eye", button_style="warning")
         self.close_button = w.Button(description="Close vote", icon="stop")
-        self.people = w.Dropdown(description="In the room", layout=w.Layout(width="300px"))
+        self.people = w.Dropdown(description="In the room", layout=w.Layout(width="320px"),
+                                 style={"description_width": "initial"})  # its count shows
         self.remove_button = w.Button(description="Remove", icon="user-times",
                                       tooltip="Remove this participant and their ballots "
                                       "(Undo brings them back)")
