@@ -238,7 +238,8 @@ def test_the_progress_figures_show_every_aspect_escaped(sample_ws, new_session):
         assert "&lt;b&gt;Skills&lt;/b&gt; &amp; R&amp;D" in ticks and "<b>Skills</b>" not in \
             str(fig.to_plotly_json())
         assert len(ticks) == follow.progress_by_aspect().shape[0]
-        assert fig.layout.title.text.startswith("Gaps left per aspect since 20")
+        day = pmo_nb.i18n.translator("en").date(follow.baseline.date)  # 8 December 2026
+        assert fig.layout.title.text.startswith(f"Gaps left per aspect since {day}: ")
         assert any("+3 (+50%)" in t for t in fig.data[-1].text)  # Resource management grew
         chain = pmo_nb.plots.progress_chain(follow)
         assert chain.data[0].y[0] == "<b>All aspects</b>" and len(chain.data[0].x) == 2

@@ -31,8 +31,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, Translator, translator
 from ..inputs.schema import CLOSED, DELIVERY
 from .coverage import DEFAULT_WEIGHTS
+
+EN = translator("en")
 
 NEW = "new"  # size_before of a gap found in the follow-up itself
 NOT_STARTED = "not started"  # a committed service without a status yet
@@ -120,27 +123,37 @@ def summary(table: pd.DataFrame, services: pd.DataFrame) -> dict[str, float | in
             **{status: int(services["status"].eq(status).sum()) for status in DELIVERY}}
 
 
-def headline(numbers: Mapping[str, float | int]) -> pd.DataFrame:
-    """The summary in three lines a sponsor reads first (from :func:`summary`).
+def headline(numbers: Mapping[str, float | int], _: Translator = EN) -> pd.DataFrame:
+    """The summary in three lines a sponsor reads first (from :func:`summary`), in ``_``'s
+    language.
 
-    >>> headline({"value_before": 88.0, "value_after": 70.0, "reduced_pct": 20.5, "closed": 2,
-    ...           "shrunk": 5, "unchanged": 10, "grown": 1, "new": 0, "committed": 15,
-    ...           "delivered": 8, "in progress": 2, "not started": 4, "dropped": 1}
-    ...          )["result"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    >>> n = {"value_before": 88.0, "value_after": 70.0, "reduced_pct": 20.5, "closed": 2,
+    ...      "shrunk": 5, "unchanged": 10, "grown": 1, "new": 0, "committed": 15,
+    ...      "delivered": 8, "in progress": 2, "not started": 4, "dropped": 1}
+    >>> headline(n)["result"].tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['88 → 70 (20.5% less)', '2 closed, 5 smaller, 10 unchanged, 1 larger',
      '8 of 15 delivered, 2 in progress, 4 not started, 1 dropped']
+    >>> headline(n, translator("fr"))["result"].tolist()[0]
+    '88 → 70 (20,5\\xa0% de moins)'
     """
     n = numbers
     moved = n["value_before"] - n["value_after"]
-    value = (f"{n['value_before']:g} → {n['value_after']:g} "
-             f"({abs(n['reduced_pct']):g}% {'less' if moved >= 0 else 'more'})")
-    kinds = [("closed", "closed"), ("shrunk", "smaller"), ("unchanged", "unchanged"),
-             ("grown", "larger"), ("new", "new")]
-    gaps = ", ".join(f"{n[k]} {word}" for k, word in kinds if n[k] or k == "closed")
-    services = f"{n['delivered']} of {n['committed']} delivered" + "".join(
-        f", {n[s]} {s}" for s in DELIVERY[1:] if n[s])
-    return pd.DataFrame({"measure": ["Value of the gaps left", "Gaps",
-                                     "Services committed at the baseline"],
+    change = _.percent(abs(n["reduced_pct"]) / 100, 1)
+    numbers = dict(before=_.number(n["value_before"]), after=_.number(n["value_after"]),
+                   change=change)
+    value = _("{before} → {after} ({change} less)", **numbers) if moved >= 0 else \
+        _("{before} → {after} ({change} more)", **numbers)
+    kinds = [("closed", N_("{count} closed")), ("shrunk", N_("{count} smaller")),
+             ("unchanged", N_("{count} unchanged")), ("grown", N_("{count} larger")),
+             ("new", N_("{count} new"))]
+    gaps = ", ".join(_(word, count=_.number(n[k])) for k, word in kinds if n[k] or k == "closed")
+    states = {"in progress": N_("{count} in progress"), "not started": N_("{count} not started"),
+              "dropped": N_("{count} dropped")}
+    services = _("{done} of {committed} delivered", done=_.number(n["delivered"]),
+                 committed=_.number(n["committed"])) + "".join(
+        ", " + _(states[s], count=_.number(n[s])) for s in DELIVERY[1:] if n[s])
+    return pd.DataFrame({"measure": [_("Value of the gaps left"), _("Gaps"),
+                                     _("Services committed at the baseline")],
                          "result": [value, gaps, services]})
 
 

@@ -95,7 +95,9 @@ def reason(rank: int, aspect: str) -> str:
 
 def rank_services(gap: Mapping[str, object], catalog: pd.DataFrame,
                   aspect_map: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """``catalog`` with ``relevance`` (0, 1, 2), ``similarity``, ``reason``, best first.
+    """``catalog`` with ``relevance`` (0, 1, 2), ``similarity``, ``reason`` (in English) and
+    ``reason_aspect`` (the aspect it names, for a reason said in another language), best
+    first.
 
     ``aspect_map`` (a workshop's ``map_aspect``): a customer's aspect (by its key) -> the
     catalog's aspect it means."""
@@ -110,6 +112,7 @@ def rank_services(gap: Mapping[str, object], catalog: pd.DataFrame,
     scores = [round(v, 3) for v in similarity(query, docs)]  # ties: basic first
     out = catalog.assign(relevance=ranks, similarity=scores,
                          reason=[reason(r, aspect) for r in ranks],
+                         reason_aspect=[aspect if r < OTHER else "" for r in ranks],
                          _tier=(tiers != "basic").astype(int))
     out = out.sort_values(["relevance", "similarity", "_tier", "name"],
                           ascending=[True, False, True, True], kind="stable")

@@ -20,11 +20,22 @@ from babel.numbers import format_decimal, format_percent, get_currency_symbol, l
 _ISO = re.compile(r"[A-Z]{3}")
 
 
-def date(value: dt.date | dt.datetime, locale: str, form: str = "long") -> str:
-    """``form`` is Babel's: ``short``, ``medium``, ``long`` or ``full``."""
+def date(value: dt.date | dt.datetime | str, locale: str, form: str = "long") -> str:
+    """``form`` is Babel's: ``short``, ``medium``, ``long`` or ``full``. A string is read
+    as an ISO day (``2026-06-10``); one that is not a day is returned as it is.
+
+    >>> date("2026-06-10", "pt_BR"), date("Q2", "pt_BR")
+    ('10 de junho de 2026', 'Q2')
+    """
     from babel.dates import format_date
 
-    return format_date(value, form, locale=locale)
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return value
+    # English writes the day first, as the record always has: 7 December 2026
+    return format_date(value, form, locale="en_GB" if locale == "en" else locale)
 
 
 def number(value: object, locale: str, digits: int = 2) -> str:
@@ -35,8 +46,19 @@ def number(value: object, locale: str, digits: int = 2) -> str:
     return format_decimal(float(value), pattern, locale=locale)
 
 
-def percent(share: float, locale: str) -> str:
-    return format_percent(round(share, 2), locale=locale) if share == share else ""
+def percent(share: float, locale: str, digits: int = 0) -> str:
+    """A share 0..1 as a percent with at most ``digits`` decimals, spaced as the locale does.
+
+    >>> percent(0.205, "fr", 1), percent(0.2, "en", 1)
+    ('20,5\\xa0%', '20%')
+    """
+    if share != share:
+        return ""
+    if not digits:
+        return format_percent(round(share, 2), locale=locale)
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    return format_percent(share, pattern.replace("0", "0." + "#" * digits, 1)
+                          if "." not in pattern else pattern, locale=locale)
 
 
 def is_currency(code: str) -> bool:

@@ -71,17 +71,19 @@ class Translator:
         text = self._catalog.ngettext(singular, plural, count)
         return text.format(count=self.number(count), **values)
 
-    def date(self, value: dt.date | dt.datetime, form: str = "long") -> str:
-        """A date as this language writes it: ``7 December 2026``, ``7. Dezember 2026``."""
+    def date(self, value: dt.date | dt.datetime | str, form: str = "long") -> str:
+        """A date (or an ISO day) as this language writes it: ``7 December 2026``,
+        ``7. Dezember 2026``."""
         return formats.date(value, self.locale, form)
 
     def number(self, value: object, digits: int = 2) -> str:
         """A number with this language's separators, at most ``digits`` decimals."""
         return formats.number(value, self.locale, digits)
 
-    def percent(self, share: float) -> str:
-        """A share 0..1 as a whole percent: ``42 %`` in German, ``42%`` in English."""
-        return formats.percent(share, self.locale)
+    def percent(self, share: float, digits: int = 0) -> str:
+        """A share 0..1 as a percent (``digits`` decimals at most): ``42 %`` in German,
+        ``42%`` in English."""
+        return formats.percent(share, self.locale, digits)
 
     def money(self, value: object, currency: str) -> str:
         """An amount of the catalog's cost units (thousands) in ``currency``.

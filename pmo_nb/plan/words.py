@@ -11,14 +11,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..i18n import Translator, translator
+from ..i18n import N_, Translator, translator
+from ..i18n.formats import is_currency
 
 EN = translator("en")
 if TYPE_CHECKING:
     from .result import Plan
 
-TABLE_COLUMNS = {"name": "Service", "category": "Category", "tier": "Tier", "cost": "Cost",
-                 "gap_ids": "Gaps it serves", "standalone_value": "Value"}
+TABLE_COLUMNS = {"name": N_("Service"), "category": N_("Category"), "tier": N_("Tier"),
+                 "cost": N_("Cost"), "gap_ids": N_("Gaps it serves"),
+                 "standalone_value": N_("Value")}
 CURVE_COLUMNS = ["budget", "cost", "covered_weight", "covered_share", "optimal", "gap",
                  "added", "removed", "services"]
 
@@ -33,43 +35,46 @@ def count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def _amount(_: Translator, unit: str) -> object:
+    """How ``unit`` writes an amount: a :class:`~pmo_nb.i18n.Money` itself, else the
+    number in ``_``'s way and the free label after it."""
+    return unit.amount if hasattr(unit, "amount") else (lambda v: f"{_.number(v, 0)} {unit}")
+
+
 def headline(plan: Plan, unit: str = "k$", _: Translator = EN) -> str:
     """What the plan covers and costs, in one sentence (in ``_``'s language, its amounts
     as ``unit`` writes them when it is a :class:`~pmo_nb.i18n.Money`)."""
-    if _.tag != "en":
-        money = unit.amount if hasattr(unit, "amount") else (lambda v: f"{_.number(v, 0)} {unit}")
-        return _.plural("Covers {share} of the weighted gap value for {cost} of {budget} "
-                        "({count} service).", "Covers {share} of the weighted gap value for "
-                        "{cost} of {budget} ({count} services).", len(plan.services),
-                        share=_.percent(plan.covered_share), cost=money(plan.cost),
-                        budget=money(plan.budget))
-    return (f"Covers {percent(plan.covered_share)} of the weighted gap value for "
-            f"{plan.cost:,.0f} of {plan.budget:,.0f} {unit} "
-            f"({count(len(plan.services), 'service')}).")
+    money = _amount(_, unit)
+    budget = money(plan.budget)
+    # an ISO currency writes its symbol with both amounts (R$ 290 mil de R$ 300 mil); a
+    # free label once, after the budget (290 of 300 k$)
+    cost = money(plan.cost) if is_currency(str(unit)) else _.number(plan.cost, 0)
+    return _.plural("Covers {share} of the weighted gap value for {cost} of {budget} "
+                    "({count} service).", "Covers {share} of the weighted gap value for "
+                    "{cost} of {budget} ({count} services).", len(plan.services),
+                    share=_.percent(plan.covered_share), cost=cost, budget=budget)
 
 
 def proof(plan: Plan, _: Translator = EN) -> str:
     """Whether the plan is proven best, in words."""
     if plan.optimal:
         return _("Proven optimal: no other set of services within the budget covers more.")
-    if _.tag != "en":
-        gap = f"{plan.optimality_gap:.1%}"
-        return _("Best found in the time allowed, within {gap} of the best possible (not "
-                 "proven optimal).", gap=gap)
-    return (f"Best found in the time allowed, within {plan.optimality_gap:.1%} of the best "
-            "possible (not proven optimal).")
+    return _("Best found in the time allowed, within {gap} of the best possible (not "
+             "proven optimal).", gap=f"{plan.optimality_gap:.1%}")
 
 
-def versus_greedy(plan: Plan, greedy: Plan, unit: str = "k$") -> str:
+def versus_greedy(plan: Plan, greedy: Plan, unit: str = "k$", _: Translator = EN) -> str:
     """What the rule of thumb (best value per cost first) would get instead."""
     if greedy.covered_weight >= plan.covered_weight - 1e-9:
-        return "The rule of thumb (best value per cost first) finds as much here."
-    return (f"The rule of thumb (best value per cost first) would cover "
-            f"{percent(greedy.covered_share)} for {greedy.cost:,.0f} {unit}.")
+        return _("The rule of thumb (best value per cost first) finds as much here.")
+    return _("The rule of thumb (best value per cost first) would cover {share} for {cost}.",
+             share=_.percent(greedy.covered_share), cost=_amount(_, unit)(greedy.cost))
 
 
-def plan_summary(plan: Plan, greedy: Plan | None = None, unit: str = "k$") -> str:
-    """The plan in one line, how sure we are and what greedy gets, as plain text lines.
+def plan_summary(plan: Plan, greedy: Plan | None = None, unit: str = "k$",
+                 language: str | None = None) -> str:
+    """The plan in one line, how sure we are and what greedy gets, as plain text lines
+    (in ``language``, default English).
 
     Examples
     --------
@@ -77,13 +82,20 @@ def plan_summary(plan: Plan, greedy: Plan | None = None, unit: str = "k$") -> st
     >>> print(plan_summary(pl.select_services(ws, 50), unit="k€"))
     Covers 93% of the weighted gap value for 50 of 50 k€ (2 services).
     Proven optimal: no other set of services within the budget covers more.
+    >>> said = plan_summary(pl.select_services(ws, 50), unit="k€", language="es")
+    >>> print(said.replace(chr(0xA0), " "))  # Babel puts a no-break space before "%"
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Cubre el 93 % del valor ponderado de las brechas por 50 de 50 k€ (2 servicios).
+    Óptimo demostrado: ningún otro conjunto de servicios dentro del presupuesto cubre más.
     """
-    lines = [headline(plan, unit), proof(plan)]
-    return "\n".join(lines + ([versus_greedy(plan, greedy, unit)] if greedy else []))
+    _ = translator(language)
+    lines = [headline(plan, unit, _), proof(plan, _)]
+    return "\n".join(lines + ([versus_greedy(plan, greedy, unit, _)] if greedy else []))
 
 
-def plan_table(plan: Plan) -> pd.DataFrame:
-    """The chosen services as a report lists them: service, category, tier, cost, gaps, value.
+def plan_table(plan: Plan, _: Translator = EN) -> pd.DataFrame:
+    """The chosen services as a report lists them: service, category, tier, cost, gaps, value
+    (headers and the tier in ``_``'s language).
 
     ``Value``: the weighted gap value the service covers on its own.
 
@@ -92,11 +104,16 @@ def plan_table(plan: Plan) -> pd.DataFrame:
     >>> from pmo_nb import plan as pl
     >>> plan_table(pl.select_services(ws, 50))["Service"].tolist()
     ['Service A', 'Service C']
+    >>> list(plan_table(pl.select_services(ws, 50), translator("de")))[:3]
+    ['Leistung', 'Kategorie', 'Stufe']
     """
     services = plan.services
+    must = " (" + _("must-have") + ")"
     out = services.assign(name=services["name"].where(~services["must"],
-                                                      services["name"] + " (must-have)"))
-    return out[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS).reset_index(drop=True)
+                                                      services["name"] + must),
+                          tier=services["tier"].map(lambda t: _(str(t))))
+    columns = {k: _(v) for k, v in TABLE_COLUMNS.items()}
+    return out[list(TABLE_COLUMNS)].rename(columns=columns).reset_index(drop=True)
 
 
 def curve_row(budget: float, cost: float, value: float, total: float, optimal: bool,

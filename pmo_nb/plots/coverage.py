@@ -35,6 +35,7 @@ from .style import (
     on_colour,
     shorten,
     text_colour,
+    words_of,
 )
 
 __all__ = ["coverage_heatmap", "heatmap_grid", "service_load", "status_overview"]
@@ -247,43 +248,52 @@ def _cell_hover(cell: dict, priority: str, size: str, _: Translator = EN) -> str
     return f"{head}<br>{gaps}: {counts}<br>{weight}"
 
 
-def status_overview(ws: Any) -> go.Figure:
-    """Covered / partial / open / handed over, as shares of total weight and of gap count."""
+def status_overview(ws: Any, *, language: str | None = None) -> go.Figure:
+    """Covered / partial / open / handed over, as shares of total weight and of gap count
+    (in ``language``, default the workshop's)."""
+    _ = words_of(ws, language)
     per_gap = ws.coverage()
     if per_gap.empty or not per_gap["weight"].sum():
-        return empty_figure("Where the gaps stand", "No gaps with weight.")
+        return empty_figure(_("Where the gaps stand"), _("No gaps with weight."))
     weight = per_gap.groupby("status")["weight"].sum()
     count = per_gap.groupby("status")["gap_id"].count()
     total_w, total_n = float(per_gap["weight"].sum()), len(per_gap)
-    rows = ["By weight", "By number of gaps"]
+    rows = [_("By weight"), _("By number of gaps")]
     fig = go.Figure()
     for status in STATUSES:
         w, n = float(weight.get(status, 0.0)), int(count.get(status, 0))
-        shares = [100 * w / total_w, 100 * n / total_n]
+        shares = [w / total_w, n / total_n]
+        name = _(status)
         fig.add_trace(go.Bar(
-            name=status, y=rows, x=shares, orientation="h",
+            name=name, y=rows, x=[100 * s for s in shares], orientation="h",
             marker=dict(color=STATUS_COLOURS[status], line=dict(color="#FFFFFF", width=1)),
-            text=[f"{s:.0f}%" if s >= 3 else "" for s in shares], textposition="inside",
+            text=[_.percent(s) if s >= 0.03 else "" for s in shares], textposition="inside",
             insidetextanchor="middle", textfont=dict(size=18, color=on_colour(
                 STATUS_COLOURS[status])),
-            hovertext=[f"{status}: weight {w:g} of {total_w:g} ({shares[0]:.0f}%)",
-                       f"{status}: {n} of {total_n} gaps ({shares[1]:.0f}%)"],
+            hovertext=[_("{status}: weight {done} of {total} ({share})", status=name,
+                         done=_.number(w), total=_.number(total_w), share=_.percent(shares[0])),
+                       _("{status}: {done} of {total} gaps ({share})", status=name,
+                         done=_.number(n), total=_.number(total_n),
+                         share=_.percent(shares[1]))],
             hovertemplate="%{hovertext}<extra></extra>"))
     fig.update_layout(barmode="stack", legend=dict(orientation="h", x=0, y=1.02,
                                                    yanchor="bottom", traceorder="normal"))
-    fig.update_xaxes(title_text="Share (%)", range=[0, 100], ticksuffix="%", dtick=20)
+    fig.update_xaxes(title_text=_("Share (%)"), range=[0, 100], ticksuffix="%", dtick=20)
     fig.update_yaxes(autorange="reversed", tickfont_size=16)
-    title = f"Where the gaps stand ({total_n} gaps, total weight {total_w:g})"
+    title = _("Where the gaps stand ({count} gaps, total weight {weight})",
+              count=_.number(total_n), weight=_.number(total_w))
     return finish(fig, title, height=400)
 
 
-def service_load(ws: Any) -> go.Figure:
-    """Per assigned service: gaps and weight it addresses, split full / partial, sorted."""
+def service_load(ws: Any, *, language: str | None = None) -> go.Figure:
+    """Per assigned service: gaps and weight it addresses, split full / partial, sorted
+    (in ``language``, default the workshop's)."""
+    _ = words_of(ws, language)
     per_gap, cat = ws.coverage(), ws.catalog
     acted = per_gap.loc[per_gap["status"] != "handed over", ["gap_id", "weight"]]
     links = ws.assignments.merge(acted, on="gap_id")
     if links.empty:
-        return empty_figure("Load per service", "No services assigned to open gaps yet.")
+        return empty_figure(_("Load per service"), _("No services assigned to open gaps yet."))
     names = dict(zip(cat["service_id"], cat["name"]))
     per = (links.groupby(["service_id", "contribution"])
            .agg(gaps=("gap_id", "nunique"), weight=("weight", "sum")).unstack(fill_value=0))
@@ -294,23 +304,30 @@ def service_load(ws: Any) -> go.Figure:
     labels = [esc(shorten(names.get(s, s), 34)) for s in ids]
     gap_lists = links.groupby("service_id")["gap_id"].agg(lambda g: ", ".join(dict.fromkeys(g)))
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=("Gaps addressed", "Weight addressed"))
+                        subplot_titles=(_("Gaps addressed"), _("Weight addressed")))
+    kinds = {"full": _("full contribution"), "partial": _("partial contribution")}
     for kind in ("full", "partial"):
         for col, measure in ((1, "gaps"), (2, "weight")):
             values = [per[(measure, kind)].get(s, 0) if (measure, kind) in per else 0
                       for s in ids]
             fig.add_trace(go.Bar(
-                y=list(range(len(ids))), x=values, orientation="h", name=f"{kind} contribution",
+                y=list(range(len(ids))), x=values, orientation="h", name=kinds[kind],
                 legendgroup=kind, showlegend=col == 1, marker_color=CONTRIBUTION_COLOURS[kind],
-                hovertext=[f"<b>{esc(names.get(s, s))}</b> ({esc(s)})<br>{kind}: {v:g} {measure}"
-                           f"<br>gaps: {esc(gap_lists[s])}" for s, v in zip(ids, values)],
+                hovertext=[_load_hover(_, names.get(s, s), s, kind, v, measure, gap_lists[s])
+                           for s, v in zip(ids, values)],
                 hovertemplate="%{hovertext}<extra></extra>"), row=1, col=col)
     fig.update_layout(barmode="stack", legend=BOTTOM_LEGEND, margin_b=90)
     fig.update_yaxes(autorange="reversed", tickvals=list(range(len(ids))), ticktext=labels,
                      row=1, col=1)
     fig.update_xaxes(dtick=1, row=1, col=1)
     fig.update_annotations(font_size=18)
-    return finish(fig, "Load per service (gaps the PMO acts on)",
+    return finish(fig, _("Load per service (gaps the PMO acts on)"),
                    height=max(440, 30 * len(ids) + 260))
 
 
+def _load_hover(_: Translator, name: str, service_id: str, kind: str, value: float,
+                measure: str, gaps: str) -> str:
+    amount = (_("{count} gaps", count=_.number(value)) if measure == "gaps"
+              else _("weight {value}", value=_.number(value)))
+    ids = _("gaps: {ids}", ids=esc(gaps))
+    return f"<b>{esc(name)}</b> ({esc(service_id)})<br>{_(kind)}: {amount}<br>{ids}"

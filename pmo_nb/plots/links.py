@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..i18n import N_, Translator
 from .style import (
     BOTTOM_LEGEND,
     CONTRIBUTION_COLOURS,
@@ -28,6 +29,7 @@ from .style import (
     shorten,
     text_colour,
     text_px,
+    words_of,
 )
 
 __all__ = ["aspect_category_heatmap", "traceability_matrix"]
@@ -36,14 +38,17 @@ _ROW_PX = 22  # traceability: pixels per gap row
 SCREEN_WIDTH = 1100  # px: a figure on the record's page on a 1280 px screen
 
 
-def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
+def aspect_category_heatmap(ws: Any, *, width: int | None = None,
+                            language: str | None = None) -> go.Figure:
     """Aspects (rows) x service categories (columns): gaps of each aspect a category helps.
 
     Counted through the assignments; handed-over gaps are left out. The category labels
     wrap between words to fit their column at ``width`` px (default: a page on a
     1280 px screen; the printed record passes its own and gets a figure that wide);
-    when a word is too long for its column, the labels stand upright.
+    when a word is too long for its column, the labels stand upright. Its words are in
+    ``language``, default the workshop's.
     """
+    _ = words_of(ws, language)
     per_gap, cat = ws.coverage(), ws.catalog
     acted = per_gap.loc[per_gap["status"] != "handed over", ["gap_id", "aspect"]]
     links = (ws.assignments.merge(acted, on="gap_id")
@@ -54,12 +59,12 @@ def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
     z = [[groups[(a, c)]["gap_id"].nunique() if (a, c) in groups else 0 for c in categories]
          for a in aspects]
     zmax = max([v for row in z for v in row] + [1])
-    hover = [[_link_hover(a, c, groups.get((a, c))) for c in categories] for a in aspects]
+    hover = [[_link_hover(_, a, c, groups.get((a, c))) for c in categories] for a in aspects]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(len(categories))), y=list(range(len(aspects))), zmin=0, zmax=zmax,
         colorscale=COUNT_SCALE, xgap=2, ygap=2, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
-        colorbar=dict(title=dict(text="Gaps helped", side="right"),
+        colorbar=dict(title=dict(text=_("Gaps helped"), side="right"),
                       dtick=1 if zmax <= 10 else None)))
     fig.update_layout(annotations=[
         dict(x=j, y=i, text=str(value), showarrow=False,
@@ -68,15 +73,15 @@ def aspect_category_heatmap(ws: Any, *, width: int | None = None) -> go.Figure:
     rows = [esc_wrap(a, 32, max_lines=2) for a in aspects]  # two lines fit a row
     ticks, angle, label_px = _category_ticks(categories, rows, width or SCREEN_WIDTH)
     two = any("<br>" in r for r in rows)  # rows a little taller for two-line labels
-    fig.update_xaxes(title_text="Service category", side="top", tickangle=angle, showgrid=False,
+    fig.update_xaxes(title_text=_("Service category"), side="top", tickangle=angle, showgrid=False,
                      tickvals=list(range(len(categories))), ticktext=ticks,
                      tickfont_size=14 if angle == 0 else 13)
-    fig.update_yaxes(title_text="Aspect", autorange="reversed", showgrid=False,
+    fig.update_yaxes(title_text=_("Aspect"), autorange="reversed", showgrid=False,
                      tickvals=list(range(len(aspects))), ticktext=rows)
     fig.update_layout(margin_t=TITLE_SPACE + label_px + 40)  # ticks + axis title
     if width:
         fig.update_layout(width=width)
-    return finish(fig, "Which service categories help which aspects (gaps helped)",
+    return finish(fig, _("Which service categories help which aspects (gaps helped)"),
                   height=max(480, (36 + 8 * two) * len(aspects) + label_px + 190))
 
 
@@ -88,20 +93,23 @@ def _category_ticks(categories: list[str], rows: list[str],
     return column_labels(categories, column)
 
 
-def _link_hover(aspect: str, category: str, group: pd.DataFrame | None) -> str:
+def _link_hover(_: Translator, aspect: str, category: str, group: pd.DataFrame | None) -> str:
     head = f"<b>{esc(aspect)}</b><br>{esc(category)}"
     if group is None:
-        return f"{head}<br>no gaps helped"
+        return head + "<br>" + _("no gaps helped")
     gaps = ", ".join(esc(g) for g in dict.fromkeys(group["gap_id"]))
     names = esc_wrap("; ".join(dict.fromkeys(group["name"])), 60)
-    return f"{head}<br>gaps: {gaps}<br>services: {names}"
+    return "<br>".join([head, _("gaps: {ids}", ids=gaps), _("services: {names}", names=names)])
 
 
-def traceability_matrix(ws: Any) -> go.Figure:
-    """Gaps (rows) x assigned services (columns): full (green) / partial (orange, ½) / blank."""
+def traceability_matrix(ws: Any, *, language: str | None = None) -> go.Figure:
+    """Gaps (rows) x assigned services (columns): full (green) / partial (orange, ½) / blank
+    (in ``language``, default the workshop's)."""
+    _ = words_of(ws, language)
     per_gap, cat, asg = ws.coverage(), ws.catalog, ws.assignments
     if asg.empty:
-        return empty_figure("Traceability: gaps x assigned services", "No services assigned yet.")
+        return empty_figure(_("Traceability: gaps x assigned services"),
+                            _("No services assigned yet."))
     names = dict(zip(cat["service_id"], cat["name"]))
     services = list(dict.fromkeys([s for s in cat["service_id"] if s in set(asg["service_id"])]
                                   + list(asg["service_id"])))
@@ -111,7 +119,7 @@ def traceability_matrix(ws: Any) -> go.Figure:
     gap_rows = list(per_gap.itertuples(index=False))
     z = [[links.get((g.gap_id, s)) for s in services] for g in gap_rows]
     marks = [["½" if v == 1 else "" for v in row] for row in z]
-    hover = [[_trace_hover(g, names.get(s, s), s, v) for s, v in zip(services, row)]
+    hover = [[_trace_hover(_, g, names.get(s, s), s, v) for s, v in zip(services, row)]
              for g, row in zip(gap_rows, z)]
     colours = CONTRIBUTION_COLOURS
     fig = go.Figure(go.Heatmap(
@@ -121,7 +129,8 @@ def traceability_matrix(ws: Any) -> go.Figure:
         showscale=False, xgap=2, ygap=2, text=marks, texttemplate="%{text}",
         textfont=dict(size=15, color=DARK_TEXT), hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>"))
-    for kind, name in (("full", "full contribution"), ("partial", "partial contribution (½)")):
+    for kind, name in (("full", _("full contribution")),
+                       ("partial", _("partial contribution (½)"))):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
                                  marker=dict(symbol="square", size=16, color=colours[kind]),
                                  hoverinfo="skip"))
@@ -136,11 +145,11 @@ def traceability_matrix(ws: Any) -> go.Figure:
     label_px = int(0.6 * 13 * max(len(t) for t in ticks)) + 16
     fig.update_layout(plot_bgcolor="#F4F4F4", margin=dict(t=TITLE_SPACE + label_px, b=70),
                       legend=BOTTOM_LEGEND)  # under the plot: never on the title
-    return finish(fig, "Traceability: gaps x assigned services",
+    return finish(fig, _("Traceability: gaps x assigned services"),
                    height=_ROW_PX * len(gap_rows) + TITLE_SPACE + label_px + 80)
 
 
-def _trace_hover(gap: Any, name: str, service_id: str, value: int | None) -> str:
-    what = {2: "full", 1: "partial", None: "not assigned"}[value]
-    return (f"<b>{esc(gap.gap_id)}</b> {esc(gap.aspect)} ({esc(gap.status)})<br>"
-            f"{esc(name)} ({esc(service_id)})<br>contribution: {what}")
+def _trace_hover(_: Translator, gap: Any, name: str, service_id: str, value: int | None) -> str:
+    what = _({2: N_("full"), 1: N_("partial"), None: N_("not assigned")}[value])
+    return (f"<b>{esc(gap.gap_id)}</b> {esc(gap.aspect)} ({esc(_(gap.status))})<br>"
+            f"{esc(name)} ({esc(service_id)})<br>" + _("contribution: {part}", part=what))

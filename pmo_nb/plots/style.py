@@ -16,7 +16,7 @@ import textwrap
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
-from ..i18n import N_
+from ..i18n import N_, Translator, translator
 from ..inputs.schema import as_text
 
 OKABE_ITO = ("#0072B2", "#009E73", "#E69F00", "#56B4E9", "#D55E00", "#CC79A7",
@@ -153,6 +153,16 @@ def _luminance(colour: str) -> float:
 def on_colour(colour: str) -> str:
     """Dark or light text for a solid ``"#rrggbb"`` background."""
     return text_colour([[0, colour], [1, colour]], 0.0, 0.0, 1.0)
+
+
+def words_of(source: object, language: str | None = None) -> Translator:
+    """The translator a figure writes in: ``language``, else its workshop's
+    (``source.language``), else English (a bare DataFrame).
+
+    >>> words_of(None, "de")("Month")
+    'Monat'
+    """
+    return translator(language or getattr(source, "language", None))
 
 
 def finish(fig: go.Figure, title: str, height: int) -> go.Figure:

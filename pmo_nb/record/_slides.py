@@ -157,9 +157,10 @@ Fill = Callable[[int, int], tuple[RGBColor, RGBColor] | None]  # (row, col) -> (
 
 def paged_table(prs: Presentation, title: str, columns: Sequence[Column],
                 rows: Sequence[Sequence[str]], *, intro: str = "", empty: str = "None.",
-                fill: Fill | None = None) -> list[Slide]:
-    """``rows`` as native tables on as many slides as they need ("(continued)" after the
-    first); ``intro`` is a line of text above the first table."""
+                fill: Fill | None = None, continued: str = "{title} (continued)") -> list[Slide]:
+    """``rows`` as native tables on as many slides as they need (titled ``continued``
+    after the first: the deck's language); ``intro`` is a line of text above the first
+    table."""
     keep = [j for j in range(len(columns)) if not rows or any(plain(r[j]).strip() for r in rows)]
     if len(keep) < len(columns):  # a column with nothing in it is left out, as on the page
         total = sum(columns[j].share for j in keep)
@@ -171,7 +172,7 @@ def paged_table(prs: Presentation, title: str, columns: Sequence[Column],
             fill = lambda i, j: given(i, keep[j])  # noqa: E731
     slides, start, first = [], 0, True
     while first or start < len(rows):
-        slide, area = new_slide(prs, title if first else f"{title} (continued)")
+        slide, area = new_slide(prs, title if first else continued.format(title=title))
         slides.append(slide)
         if first and intro:
             used = text_box(slide, area, [intro], 16)

@@ -27,8 +27,10 @@ from pptx.enum.chart import (
 )
 from pptx.util import Inches, Pt
 
+from ..analysis import progress as prog
 from ..analysis.coverage import coverage_matrix
 from ..errors import InputFileError, UsageError
+from ..i18n import N_, Translator, translator
 from ..plan.words import headline, proof
 from ..plots.coverage import heatmap_grid
 from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
@@ -37,10 +39,10 @@ from .facts import Facts
 from .html import number
 from .progress import size_words
 from .progress import title as progress_title
-from .report import made_on
+from .report import VOTE_HEADERS, made_on
 
-STATUS_WORDS = {"covered": "covered by a PMO service", "partial": "partly covered",
-                "open": "still open", "handed over": "handed over to other owners"}
+STATUS_WORDS = {"covered": N_("covered by a PMO service"), "partial": N_("partly covered"),
+                "open": N_("still open"), "handed over": N_("handed over to other owners")}
 
 
 def check_template(template: str | Path | None) -> Path | None:
@@ -130,10 +132,11 @@ def write_deck(facts: Facts, path: str | Path, *, template: str | Path | None = 
 
 
 def _title(prs, f: Facts) -> None:
+    _ = _words(f)
     slide = prs.slides.add_slide(_slides.title_layout(prs))
     if slide.shapes.title is not None:
         slide.shapes.title.text = _slides.plain(f.title)
-    subtitle = f"PMO Planning workshop · record of {made_on(f)}"
+    subtitle = _("PMO Planning workshop · record of {date}", date=made_on(f))
     bodies = [p for p in slide.placeholders if p.placeholder_format.idx != 0]
     if bodies:
         bodies[0].text = subtitle
@@ -145,21 +148,38 @@ def _title(prs, f: Facts) -> None:
         _slides.text_box(slide, area, [subtitle], 20)
 
 
+def _words(f: Facts) -> Translator:
+    """The deck's language: the record's."""
+    return translator(f.language)
+
+
+def _table(prs, f: Facts, title: str, columns: list[_slides.Column], rows: list, **kw) -> None:
+    """A paged table titled and headed in the deck's language."""
+    _ = _words(f)
+    cols = [_slides.Column(_(c.header), c.share, c.right) for c in columns]
+    if "empty" in kw:
+        kw["empty"] = _(kw["empty"])
+    _slides.paged_table(prs, _(title), cols, rows, continued=_("{title} (continued)"), **kw)
+
+
 def _summary(prs, f: Facts) -> None:
+    _ = _words(f)
     total = sum(f.counts.values())
-    rows = [[str(n), f"{n / total:.0%}" if total else "", STATUS_WORDS[s]]
+    rows = [[_.number(n), _.percent(n / total) if total else "", _(STATUS_WORDS[s])]
             for s, n in f.counts.items()]
     colours = [(_slides.rgb(STATUS_COLOURS[s]), _slides.rgb(on_colour(STATUS_COLOURS[s])))
                for s in f.counts]
-    _slides.paged_table(
-        prs, "Summary", [_slides.Column("Gaps", 0.15, True), _slides.Column("Share", 0.15, True),
-                         _slides.Column("Status", 0.7)], rows,
-        intro=f"{total} gaps. {headline(f.plan, f.currency)}",
-        fill=lambda i, j: colours[i] if j == 2 else None)
+    intro = _.plural("{count} gap.", "{count} gaps.", total) + " " + headline(
+        f.plan, f.currency, _)
+    _table(prs, f, N_("Summary"), [_slides.Column(N_("Gaps"), 0.15, True),
+                                   _slides.Column(N_("Share"), 0.15, True),
+                                   _slides.Column(N_("Status"), 0.7)], rows,
+           intro=intro, fill=lambda i, j: colours[i] if j == 2 else None)
 
 
 def _coverage(prs, f: Facts) -> None:
-    grid = heatmap_grid(coverage_matrix(f.coverage))
+    _ = _words(f)
+    grid = heatmap_grid(coverage_matrix(f.coverage), _=_)
     rows = [[priority] + [" · ".join([c["head"], *c["lines"]]) for c in cells]
             for priority, cells in zip(grid["rows"], grid["cells"], strict=True)]
 
@@ -169,45 +189,49 @@ def _coverage(prs, f: Facts) -> None:
         cell = grid["cells"][i][j - 1]
         return _slides.rgb(cell["fill"]), _slides.rgb(cell["ink"])
 
-    cols = [_slides.Column("Priority \\ gap size", 0.22)] + [
-        _slides.Column(f"Size {size}", 0.26) for size in grid["columns"]]
-    _slides.paged_table(prs, "Coverage by gap size and priority", cols, rows, fill=fill,
-                        intro="Share of the gaps' weight covered in each cell: the darker "
-                              "the green, the more; grey: no gaps.")
+    cols = [_slides.Column(N_("Priority \\ gap size"), 0.22)] + [
+        _slides.Column(_("Size {level}", level=size), 0.26) for size in grid["columns"]]
+    _table(prs, f, N_("Coverage by gap size and priority"), cols, rows, fill=fill,
+           intro=_("Share of the gaps' weight covered in each cell: the darker the green, the "
+                   "more; grey: no gaps."))
 
 
 def _candidates(prs, f: Facts) -> None:
+    _ = _words(f)
     cand = f.candidate_list
-    rows = [[s, LEVEL_NAMES.get(size, size), aspect] for s, size, aspect in zip(
+    rows = [[s, _(LEVEL_NAMES.get(size, size)), aspect] for s, size, aspect in zip(
         cand["Product / Service"], cand["Gap Size"], cand["Addresses Aspect"], strict=True)]
-    cols = [_slides.Column("Product / Service", 0.45), _slides.Column("Gap Size", 0.15),
-            _slides.Column("Addresses Aspect", 0.40)]
-    _slides.paged_table(prs, "Candidate services", cols, rows,
-                        empty="No service was assigned to a gap.")
+    cols = [_slides.Column(N_("Product / Service"), 0.45), _slides.Column(N_("Gap Size"), 0.15),
+            _slides.Column(N_("Addresses Aspect"), 0.40)]
+    _table(prs, f, N_("Candidate services"), cols, rows,
+           empty=N_("No service was assigned to a gap."))
 
 
 def _budget(prs, f: Facts) -> None:
-    slide, area = _slides.new_slide(prs, "What the budget buys")
-    used = _slides.text_box(slide, area, [headline(f.plan, f.currency), proof(f.plan)], 16)
+    _ = _words(f)
+    slide, area = _slides.new_slide(prs, _("What the budget buys"))
+    used = _slides.text_box(slide, area, [headline(f.plan, f.currency, _), proof(f.plan, _)],
+                            16)
     data = XyChartData()
-    frontier = data.add_series("Share of weight covered (%)")
+    frontier = data.add_series(_("Share of weight covered (%)"))
     for x, y in frontier_points(f):
         frontier.add_data_point(x, y)
-    plan = data.add_series("This plan")
+    plan = data.add_series(_("This plan"))
     plan.add_data_point(f.plan.budget, round(f.plan.covered_share * 100, 1))
     chart = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, area.left,
                                    area.top + used, area.width, area.height - used, data).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
     chart.legend.include_in_layout = False
     chart.category_axis.has_title = chart.value_axis.has_title = True
-    chart.category_axis.axis_title.text_frame.text = f"Budget ({_slides.plain(f.currency)})"
-    chart.value_axis.axis_title.text_frame.text = "Share of weight covered (%)"
+    chart.category_axis.axis_title.text_frame.text = _("Budget ({unit})",
+                                                       unit=_slides.plain(f.currency))
+    chart.value_axis.axis_title.text_frame.text = _("Share of weight covered (%)")
     chart.value_axis.maximum_scale, chart.value_axis.minimum_scale = 100, 0
     marked = chart.plots[0].series[1]
     marked.marker.style, marked.marker.size = XL_MARKER_STYLE.DIAMOND, 14
     label = marked.points[0].data_label
     label.has_text_frame, label.position = True, XL_LABEL_POSITION.BELOW
-    label.text_frame.text = f"this plan: {f.plan.covered_share:.0%} covered"
+    label.text_frame.text = _("this plan: {share} covered", share=_.percent(f.plan.covered_share))
 
 
 def frontier_points(f: Facts) -> list[tuple[float, float]]:
@@ -223,37 +247,41 @@ def frontier_points(f: Facts) -> list[tuple[float, float]]:
 
 
 def _roadmap(prs, f: Facts) -> None:
-    rows = [[f"Wave {w.wave}", f"{number(w.start_month)}–{number(w.end_month)}",
-             number(w.cost, f.currency), w.services] for w in f.waves.itertuples(index=False)]
-    cols = [_slides.Column("Wave", 0.12), _slides.Column("Months", 0.13),
-            _slides.Column("Cost", 0.15, True), _slides.Column("Services", 0.60)]
-    _slides.paged_table(prs, "The roadmap", cols, rows, empty="No services to deploy.",
-                        intro=f"At most {number(f.wave_budget, f.currency)} a wave; a wave "
-                              "starts when the one before is in place.")
+    _ = _words(f)
+    rows = [[_("Wave {number}", number=w.wave), f"{_.number(w.start_month)}–"
+             f"{_.number(w.end_month)}", number(w.cost, f.currency), w.services]
+            for w in f.waves.itertuples(index=False)]
+    cols = [_slides.Column(N_("Wave"), 0.12), _slides.Column(N_("Months"), 0.13),
+            _slides.Column(N_("Cost"), 0.15, True), _slides.Column(N_("Services"), 0.60)]
+    _table(prs, f, N_("The roadmap"), cols, rows, empty=N_("No services to deploy."),
+           intro=_("At most {amount} a wave; a wave starts when the one before is in place.",
+                   amount=number(f.wave_budget, f.currency)))
 
 
 def _handed_over(prs, f: Facts) -> None:
-    parts = {"whole": "the whole gap", "rest": "what the PMO cannot do"}
+    _ = _words(f)
+    parts = {"whole": _("the whole gap"), "rest": _("what the PMO cannot do")}
     rows = [[r.owner, f"{r.gap_id} {r.aspect}", parts.get(r.handover, r.handover), r.note]
             for r in f.handed_over.itertuples(index=False)]
-    cols = [_slides.Column("Owner", 0.22), _slides.Column("Gap", 0.30),
-            _slides.Column("Takes", 0.18), _slides.Column("Note", 0.30)]
-    _slides.paged_table(prs, "Handed over to other owners", cols, rows,
-                        empty="No gap goes to another owner.")
+    cols = [_slides.Column(N_("Owner"), 0.22), _slides.Column(N_("Gap"), 0.30),
+            _slides.Column(N_("Takes"), 0.18), _slides.Column(N_("Note"), 0.30)]
+    _table(prs, f, N_("Handed over to other owners"), cols, rows,
+           empty=N_("No gap goes to another owner."))
 
 
 def _votes(prs, f: Facts) -> None:
     """The participants' votes: a slide only when the session has revealed results."""
     if f.votes is None:
         return
-
+    _ = _words(f)
     share = 1 / len(f.votes.columns)
-    cols = [_slides.Column(str(c).replace("_", " ").capitalize(), share) for c in f.votes.columns]
-    rows = [[f"{v:.0%}" if c in ("share", "agreement") and isinstance(v, float)
-             else number(v) if isinstance(v, int | float) else v
+    cols = [_slides.Column(VOTE_HEADERS.get(str(c), str(c).replace("_", " ").capitalize()),
+                           share) for c in f.votes.columns]
+    rows = [[_.percent(v) if c in ("share", "agreement") and isinstance(v, float)
+             else _.number(v) if isinstance(v, int | float) else v
              for c, v in zip(f.votes.columns, row, strict=True)]
             for row in f.votes.itertuples(index=False)]
-    _slides.paged_table(prs, "Votes", cols, rows)
+    _table(prs, f, N_("Votes"), cols, rows)
 
 
 def progress_since_baseline(prs, f: Facts) -> None:
@@ -262,16 +290,19 @@ def progress_since_baseline(prs, f: Facts) -> None:
     p = f.progress
     if p is None:
         return
-    slide, area = _slides.new_slide(prs, progress_title(p))
-    lines = [f"{m}: {r}" for m, r in zip(p.headline["measure"], p.headline["result"],
-                                         strict=True)]
-    _slides.text_box(slide, area, [f"A follow-up of {p.label} ({p.date}).", *lines], 24)
-    slide, area = _slides.new_slide(prs, "What is left of the gaps, per aspect")
+    _ = _words(f)
+    slide, area = _slides.new_slide(prs, progress_title(p, _))
+    said = prog.headline(p.numbers, _)
+    lines = [f"{m}: {r}" for m, r in zip(said["measure"], said["result"], strict=True)]
+    _slides.text_box(slide, area, [_("A follow-up of {label} ({date}).", label=p.label,
+                                     date=_.date(p.date)), *lines], 24)
+    slide, area = _slides.new_slide(prs, _("What is left of the gaps, per aspect"))
     used = 0
     data = CategoryChartData()
     data.categories = [_slides.plain(a) for a in p.by_aspect["aspect"]]
-    data.add_series(f"At the baseline ({p.date})", [float(v) for v in p.by_aspect["value_before"]])
-    data.add_series("Now", [float(v) for v in p.by_aspect["value_after"]])
+    data.add_series(_("At the baseline ({date})", date=_.date(p.date)),
+                    [float(v) for v in p.by_aspect["value_before"]])
+    data.add_series(_("Now"), [float(v) for v in p.by_aspect["value_after"]])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, area.left, area.top + used,
                                    area.width, area.height - used, data).chart
     chart.has_legend, chart.legend.position = True, XL_LEGEND_POSITION.BOTTOM
@@ -280,20 +311,20 @@ def progress_since_baseline(prs, f: Facts) -> None:
     chart.category_axis.tick_labels.font.size = Pt(10)
     _slides.every_label(chart.category_axis)
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = "Value of the gaps left (size × priority)"
+    chart.value_axis.axis_title.text_frame.text = _("Value of the gaps left (size × priority)")
     for series, colour in zip(chart.plots[0].series, ("#999999", STATUS_COLOURS["covered"]),
                               strict=True):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = _slides.rgb(colour)
-    shrank = size_words(p.shrank_alone)
+    shrank = size_words(p.shrank_alone, _)
     rows = [[g, _slides.plain(a), str(b), str(n)] for g, a, b, n in zip(
         shrank["gap_id"], shrank["aspect"], shrank["size_before"], shrank["size_after"],
         strict=True)]
-    rows += [["", _slides.plain(name), "delivered", "gaps unchanged"]
+    rows += [["", _slides.plain(name), _("delivered"), _("gaps unchanged")]
              for name in p.no_effect["name"]]
-    cols = [_slides.Column("Gap", 0.12), _slides.Column("Aspect or service", 0.48),
-            _slides.Column("Then", 0.2), _slides.Column("Now", 0.2)]
-    _slides.paged_table(
-        prs, "Two findings", cols, rows,
-        intro="Gaps that shrank with no service delivered (first), and services delivered "
-              "whose gaps did not shrink (last).", empty="Neither: every change has its service.")
+    cols = [_slides.Column(N_("Gap"), 0.12), _slides.Column(N_("Aspect or service"), 0.48),
+            _slides.Column(N_("Then"), 0.2), _slides.Column(N_("Now"), 0.2)]
+    _table(prs, f, N_("Two findings"), cols, rows,
+           intro=_("Gaps that shrank with no service delivered (first), and services "
+                   "delivered whose gaps did not shrink (last)."),
+           empty=N_("Neither: every change has its service."))

@@ -5,7 +5,12 @@ style (margins, running title and date, "page x of y"). Used by the page
 
 from __future__ import annotations
 
+import re
+
 from ..errors import UsageError
+from ..i18n import Translator, translator
+
+EN = translator("en")
 
 # CSS paper size and width in mm; the margins are 15 mm at the sides, 17 mm top and bottom
 PAPERS = {"a4": ("A4", 210.0), "letter": ("letter", 215.9)}
@@ -34,9 +39,10 @@ def figure_width(paper: str) -> int:
     return int(mm * PX_PER_MM)
 
 
-def print_style(title: str, date: str, paper: str) -> str:
+def print_style(title: str, date: str, paper: str, _: Translator = EN) -> str:
     """The print style: paper, margins, running title and date, "page x of y", type
-    sizes for paper (no CSS zoom: plotly measures its labels wrongly under one).
+    sizes for paper (no CSS zoom: plotly measures its labels wrongly under one); the
+    margins' words in ``_``'s language.
 
     The customer's title goes into a CSS string as hex escapes (nothing in it can end
     the string or the style).
@@ -48,14 +54,18 @@ def print_style(title: str, date: str, paper: str) -> str:
     (True, False, True)
     """
     size = PAPERS[check_paper(paper)][0]
+    name = _css_string(_("PMO Planning workshop record"))
+    page = _("page {page} of {pages}").replace("{page}", "\x00").replace("{pages}", "\x01")
+    pages = " ".join({"\x00": "counter(page)", "\x01": "counter(pages)"}.get(part) or
+                     _css_string(part) for part in re.split("(\x00|\x01)", page) if part)
     box = "font:8.5pt Arial,Helvetica,'Liberation Sans',sans-serif;color:#444"
     top, bottom = f"{box};vertical-align:bottom;padding-bottom:4mm", \
         f"{box};vertical-align:top;padding-top:4mm"
     return (f"@page{{size:{size};margin:{EDGE_MM}mm {SIDE_MM}mm;"
             f"@top-left{{content:{_css_string(_cut(title, 90))};{top}}}"
             f"@top-right{{content:{_css_string(date)};{top}}}"
-            f"@bottom-left{{content:'PMO Planning workshop record';{bottom}}}"
-            f"@bottom-right{{content:'page ' counter(page) ' of ' counter(pages);{bottom}}}}}"
+            f"@bottom-left{{content:{name};{bottom}}}"
+            f"@bottom-right{{content:{pages};{bottom}}}}}"
             f"@page wide{{size:{size} landscape}}.appendix{{page:wide}}"  # 10-column tables
             "body{font-size:13.5px}main{max-width:none;padding:0}"
             "h1{font-size:27px;margin-top:0}h2{font-size:21px;margin-top:24px}"

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from .. import plots
 from ..i18n import N_, Translator, translator
-from ..plan.words import count, headline, percent, proof, versus_greedy
+from ..plan.words import count, headline, proof, versus_greedy
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
@@ -54,7 +54,8 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
                     _summary(facts),
                     _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
                     _register(facts), _catalog(facts)])
-    extra = print_style(facts.title, made_on(facts), paper) if paper else ""
+    extra = print_style(facts.title, made_on(facts), paper, translator(facts.language)) \
+        if paper else ""
     _ = translator(facts.language)
     return page(_("{title}: PMO Planning workshop record", title=facts.title), body,
                 figures=True, style=extra, lang=facts.language)
@@ -86,8 +87,8 @@ SECTIONS = (("summary", N_("Summary")), ("coverage", N_("Coverage in detail")),
 
 def _contents(f: Facts) -> str:
     """The short contents list under the title (links to the sections)."""
-    shown = [("progress", progress_title(f.progress))] if f.progress is not None else []
     _ = translator(f.language)
+    shown = [("progress", progress_title(f.progress, _))] if f.progress is not None else []
     shown += [(k, _(n)) for k, n in SECTIONS if k != "votes" or f.votes is not None]
     items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in shown)
     word = esc(_("Contents"))
@@ -270,27 +271,31 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
                   Col("future_state", "Target")]
     return (
         '<section id="coverage"><h2>' + esc(_("Coverage in detail")) + "</h2>"
-        + fig(plots.status_overview(ws)) + fig(plots.coverage_heatmap(ws))
-        + fig(plots.coverage_heatmap(ws, show="open"))
+        + fig(plots.status_overview(ws, language=f.language))
+        + fig(plots.coverage_heatmap(ws, language=f.language))
+        + fig(plots.coverage_heatmap(ws, show="open", language=f.language))
         + "<h3>" + esc(_("Still open")) + "</h3>"
         + table(_levels(f.open_gaps), open_cols, empty=N_("No gap is open."), _=_)
         + "<h3>" + esc(_("Every service proposed, gap by gap")) + "</h3>"
         + table(_levels(cand.assign(contribution=cand["contribution"].map(
-            {"full": "fully", "partial": "partly"}))), cand_cols, unit=f.currency,
+            {"full": _("fully"), "partial": _("partly")}))), cand_cols, unit=f.currency,
             empty=N_("No service was assigned to a gap."), _=_)
         + "<h3>" + esc(_("Outside the PMO")) + "</h3>"
         + table(_levels(f.handed_over.assign(handover=f.handed_over["handover"].map(
-            {"whole": "whole gap", "rest": "the rest"}))), owner_cols,
+            {"whole": _("whole gap"), "rest": _("the rest")}))), owner_cols,
             empty=N_("No gap goes to another owner."), _=_)
-        + fig(plots.traceability_matrix(ws)) + fig(plots.service_load(ws))
-        + fig(plots.aspect_category_heatmap(ws, width=fig.width)) + "</section>")
+        + fig(plots.traceability_matrix(ws, language=f.language))
+        + fig(plots.service_load(ws, language=f.language))
+        + fig(plots.aspect_category_heatmap(ws, width=fig.width, language=f.language))
+        + "</section>")
 
 
 def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
     _ = translator(f.language)
     p = f.plan
     services = p.services.assign(label=p.services["name"].where(
-        ~p.services["must"], p.services["name"] + " (must-have)"))
+        ~p.services["must"], p.services["name"] + " (" + _("must-have") + ")"),
+        tier=p.services["tier"].map(lambda t: _(str(t))))
     cols = [Col("label", "Service"), Col("category", "Category"), Col("tier", "Tier", "short"),
             Col("cost", "Cost", "money"), Col("gap_ids", "Gaps it serves"),
             Col("standalone_value", "Value on its own", "number")]
@@ -302,16 +307,18 @@ def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
                  Col("weight", "Weight", "number"), Col("why", "Why")]
     return (
         '<section id="plan"><h2>' + esc(_("The budget plan in detail")) + "</h2>"
-        f"<p class=\"headline\">{esc(headline(p, f.currency))}</p>"
-        f"<p>{esc(proof(p))} {esc(versus_greedy(p, f.greedy, f.currency))}</p>"
+        f"<p class=\"headline\">{esc(headline(p, f.currency, _))}</p>"
+        f"<p>{esc(proof(p, _))} {esc(versus_greedy(p, f.greedy, f.currency, _))}</p>"
         + table(services, cols, unit=f.currency, empty=N_("The plan has no services."),
                 _=_)
-        + '<p class="note">Value: the weighted gap value (size × priority) a service covers on '
-          "its own; a gap counts once, however many services help it.</p>"
-        + fig(plots.plan_heatmap(ws, p)) + fig(_curve_figure(f))
+        + '<p class="note">' + esc(_("Value: the weighted gap value (size × priority) a "
+                                     "service covers on its own; a gap counts once, however "
+                                     "many services help it.")) + "</p>"
+        + fig(plots.plan_heatmap(ws, p, language=f.language)) + fig(_curve_figure(f))
         + "<h3>" + esc(_("Roadmap")) + "</h3>" + table(f.roadmap, road_cols, unit=f.currency,
                                      empty=N_("No services to deploy."), _=_)
-        + (fig(plots.roadmap_timeline(f.roadmap)) if len(f.roadmap) else "")
+        + (fig(plots.roadmap_timeline(f.roadmap, language=f.language)) if len(f.roadmap)
+           else "")
         + '<h3 id="plan-left-open">' + esc(_("Gaps this plan leaves open")) + "</h3>"
         + table(_levels(f.left_open), left_cols,
                 empty=N_("None: every gap gets a service."), _=_)
@@ -320,16 +327,23 @@ def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
 
 def _curve_figure(f: Facts) -> go.Figure:
     """What each budget buys, the plan's budget marked at the headline's share."""
-    p = f.plan
-    out = plots.budget_curve_figure(f.curve, p.budget)
+    p, _ = f.plan, translator(f.language)
+    out = plots.budget_curve_figure(f.curve, p.budget, language=f.language)
     out.add_trace(go.Scatter(
-        x=[p.budget], y=[p.covered_share * 100], mode="markers+text", name="plan",
-        text=[percent(p.covered_share)], textposition="bottom left",  # right: off the plot
+        x=[p.budget], y=[p.covered_share * 100], mode="markers+text", name=_("plan"),
+        text=[_.percent(p.covered_share)], textposition="bottom left",  # right: off the plot
         textfont=dict(size=18, color=DARK_TEXT), marker=dict(size=16, color=DARK_TEXT,
                                                              symbol="diamond"),
-        hovertemplate=f"this plan: {percent(p.covered_share)} covered<extra></extra>"))
-    out.update_xaxes(title_text=f"Budget ({esc(f.currency)})")
+        hovertemplate=_("this plan: {share} covered", share=_.percent(p.covered_share))
+        + "<extra></extra>"))
+    out.update_xaxes(title_text=_("Budget ({unit})", unit=esc(f.currency)))
     return out
+
+
+VOTE_HEADERS = {"gap_id": N_("Gap"), "service_id": N_("Service"), "votes": N_("Votes"),
+                "answered": N_("Answered"), "share": N_("Share"), "consensus": N_("Consensus"),
+                "agreement": N_("Agreement"), "L": N_("Low"), "M": N_("Medium"), "H": N_("High"),
+                "closed": N_("Closed")}
 
 
 def _votes(f: Facts) -> str:
@@ -337,7 +351,7 @@ def _votes(f: Facts) -> str:
     _ = translator(f.language)
     if f.votes is None:
         return ""
-    cols = [Col(str(c), str(c).replace("_", " ").capitalize(),
+    cols = [Col(str(c), VOTE_HEADERS.get(str(c), str(c).replace("_", " ").capitalize()),
                 "percent" if c in ("share", "agreement") else "text") for c in f.votes.columns]
     title = esc(_("Votes"))
     return f'<section id="votes"><h2>{title}</h2>{table(f.votes, cols, _=_)}</section>'

@@ -31,6 +31,7 @@ class CoverageView:
     def __init__(self, ws: Any, *, tier: str = "", category: str = "", aspect: str = "",
                  status: str = ""):
         self.filters = {"tier": tier, "category": category, "aspect": aspect, "status": status}
+        self.language: str | None = getattr(ws, "language", None)  # its figures' language
         gaps, catalog = ws.gaps, ws.catalog
         self.total_gaps = len(gaps)
         if aspect:

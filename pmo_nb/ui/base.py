@@ -12,7 +12,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..errors import PmoError
-from ..i18n import Translator, translator
+from ..i18n import N_, Translator, translator
 from ..session.events import Change
 from . import html as h
 
@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 # (building the four record panels' widgets was half of a record's notebook time).
 STATIC_ENV = "PMO_NB_STATIC_PANELS"
 
+
+# what ``ws.undo()`` names (a history step's action), in the panels' words
+ACTIONS = {a: a for a in (
+    N_("add gap"), N_("add service"), N_("adopt vote"), N_("assign"), N_("ballot"),
+    N_("close vote"), N_("hand over"), N_("import assignments"), N_("import deliveries"),
+    N_("import reassessment"), N_("join"), N_("map aspect"), N_("open vote"), N_("reassess"),
+    N_("remove participant"), N_("reveal vote"), N_("set assessment date"),
+    N_("set delivery"), N_("set language"), N_("set title"), N_("set weights"),
+    N_("take back"), N_("unassign"), N_("update gap"), N_("update service"))}
 
 class Note(str):
     """A callback's result that saved nothing (shown grey, without "saved ✓")."""

@@ -49,11 +49,10 @@ from .. import plan as pl
 from .. import plots
 from ..analysis.coverage import candidate_services, coverage_matrix
 from ..errors import PlanCancelled, PmoError, UnknownServiceError
+from ..i18n import N_
 from ..plan.words import (
     TABLE_COLUMNS,
-    count,
     curve_with_plan,
-    percent,
     plan_table,
     proof,
     versus_greedy,
@@ -72,8 +71,7 @@ CSS = """<style>
 .pmo-budget .pmo-stale { opacity: 0.4; }
 .pmo-budget-updating { font-size: 16px; min-height: 22px; }
 </style>"""
-UPDATING = ('<div class="pmo-budget-updating pmo-muted">⟳ Updating the budget curve (below) '
-            "for these must-haves and exclusions…</div>")
+UPDATING = N_("Updating the budget curve (below) for these must-haves and exclusions…")
 
 
 @dataclass(frozen=True)
@@ -110,8 +108,9 @@ class BudgetPanel(Panel):
         self._lock, self._job = threading.RLock(), 0
         self._worker: threading.Thread | None = None
         self._pending: tuple | None = None  # the choices whose curve is being computed
-        self.plain = (f"Budget panel on '{ws.label}' (interactive with a running kernel; "
-                      "the tables and figures below record the plan at run time).")
+        self.plain = self._("Budget panel on '{label}' (interactive with a running kernel; "
+                            "the tables and figures below record the plan at run time).",
+                            label=ws.label)
         self.unit, self.time_limit = unit, time_limit
         self.plan: pl.Plan | None = None
         self.greedy: pl.Plan | None = None
@@ -131,6 +130,7 @@ class BudgetPanel(Panel):
 
     # -- building ------------------------------------------------------------------------
     def _build(self, budget: float | None, wave_budget: float | None) -> None:
+        _ = self._
         total = float(self._candidates()["cost"].sum())
         step = _nice_step(total)
         top = math.ceil(total / step) * step
@@ -138,17 +138,17 @@ class BudgetPanel(Panel):
         value = round(0.4 * total / step) * step if budget is None else budget
         slider = dict(min=0.0, max=max(top, value, step), step=step, readout_format=fmt,
                       continuous_update=False, style={"description_width": "initial"})
-        self.budget = w.FloatSlider(value=value, description=f"Budget ({self.unit})",
+        self.budget = w.FloatSlider(value=value, description=_("Budget ({unit})", unit=self.unit),
                                     layout=w.Layout(width="60%"), **slider)
         waves = round(value / 3 / step) * step if wave_budget is None else wave_budget
-        self.wave_budget = w.FloatSlider(value=max(waves, step), description="Per wave",
+        self.wave_budget = w.FloatSlider(value=max(waves, step), description=_("Per wave"),
                                          layout=w.Layout(width="38%"), **{**slider, "min": step})
         box = w.Layout(width="98%")
         self.must = w.SelectMultiple(rows=6, layout=box)
         self.exclude = w.SelectMultiple(rows=6, layout=box)
         self.summary = w.HTML(layout=w.Layout(width="100%"))
         self.table = w.HTML(layout=w.Layout(width="100%"))
-        self.heatmap = GridHeatmap("Coverage with this plan: share of weight covered")
+        self.heatmap = GridHeatmap(_("Coverage with this plan: share of weight covered"), _=_)
         self.curve_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
         self.curve_state = w.HTML(layout=w.Layout(width="100%"))
         self.roadmap_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
@@ -158,16 +158,17 @@ class BudgetPanel(Panel):
             box_.observe(lambda _: self._syncing or self._safe(self._replan), "value")
 
     def _layout(self) -> w.Box:
+        _ = self._
         choice = w.Layout(width="49%")
         choices = w.HBox([
-            w.VBox([w.HTML(h.group("Must-haves (already decided)")), self.must],
+            w.VBox([w.HTML(h.group(_("Must-haves (already decided)"))), self.must],
                    layout=choice),
-            w.VBox([w.HTML(h.group("Exclude (ruled out)")), self.exclude], layout=choice)],
+            w.VBox([w.HTML(h.group(_("Exclude (ruled out)"))), self.exclude], layout=choice)],
             layout=w.Layout(width="100%", justify_content="space-between"))
-        narrowing = w.Accordion([choices], titles=("Must-haves and exclusions",),
+        narrowing = w.Accordion([choices], titles=(_("Must-haves and exclusions"),),
                                 selected_index=None, layout=w.Layout(width="100%"))
         # side by side when there is room (a wide screen, no file browser), else stacked
-        left = w.VBox([w.HTML(h.section("The services to deploy")), self.table],
+        left = w.VBox([w.HTML(h.section(_("The services to deploy"))), self.table],
                       layout=w.Layout(flex="1 1 520px", min_width="440px", padding="0 12px 0 0"))
         right = w.VBox([self.heatmap.widget], layout=w.Layout(flex="1 1 400px",
                                                                min_width="400px"))
@@ -206,7 +207,7 @@ class BudgetPanel(Panel):
         if extra.any():  # e.g. a must-have that no gap has yet
             cand = pd.concat([cand, catalog.loc[extra, cand.columns]])
         cand = cand.sort_values("name", kind="stable")
-        options = [(f"{n} ({s}) · {c:g}", s) for n, s, c in
+        options = [(f"{n} ({s}) · {self._.number(c)}", s) for n, s, c in
                    zip(cand["name"], cand["service_id"], cand["cost"], strict=True)]
         with self._sync():
             for box in (self.must, self.exclude):
@@ -237,12 +238,15 @@ class BudgetPanel(Panel):
         except PmoError as exc:
             return self._no_plan(str(exc), wait)
         self.summary.value = self._summary_html()
-        table = plan_table(self.plan)
-        gaps = TABLE_COLUMNS["gap_ids"]  # on screen an id never breaks at its hyphen
+        _ = self._
+        table = plan_table(self.plan, _)
+        gaps = _(TABLE_COLUMNS["gap_ids"])  # on screen an id never breaks at its hyphen
         table[gaps] = table[gaps].str.replace("-", NB_HYPHEN)
-        self.table.value = h.table(table, {v: v for v in TABLE_COLUMNS.values()},
-                                   "No service fits this budget.", limit=30,
-                                   nowrap=("Tier", "Cost", "Value"))
+        table[_("Cost")] = table[_("Cost")].map(_.number)
+        table[_("Value")] = table[_("Value")].map(_.number)
+        self.table.value = h.table(table, {c: c for c in table.columns},
+                                   _("No service fits this budget."), limit=30,
+                                   nowrap=(_("Tier"), _("Cost"), _("Value")), _=_)
         self._draw_heatmap()
         self._request_curve(wait)
         self._draw_roadmap()
@@ -254,21 +258,24 @@ class BudgetPanel(Panel):
         return round(round(float(self.budget.value) / step) * step, 9)
 
     def _summary_html(self) -> str:
-        plan, unit = self.plan, self.unit
+        plan, unit, _ = self.plan, self.unit, self._
         mark = '<span class="pmo-ok">✓</span> ' if plan.optimal else "⚠ "
-        return (f'<div class="pmo-budget-summary">Covers <b>{percent(plan.covered_share)}</b>'
-                f" of the weighted gap value for <b>{plan.cost:,.0f}</b> of "
-                f"<b>{plan.budget:,.0f} {h.plain(unit)}</b> "
-                f'<span class="pmo-muted">({count(len(plan.services), "service")})</span>'
-                f'</div><div class="pmo-budget-proof">{mark}{h.plain(proof(plan))} '
-                f'<span class="pmo-muted">{h.plain(versus_greedy(plan, self.greedy, unit))}'
-                "</span></div>")
+        services = _.plural("{count} service", "{count} services", len(plan.services))
+        said = _("Covers {share} of the weighted gap value for {cost} of {budget}",
+                 share=f"<b>{_.percent(plan.covered_share)}</b>",
+                 cost=f"<b>{_.number(plan.cost, 0)}</b>",
+                 budget=f"<b>{_.number(plan.budget, 0)} {h.plain(unit)}</b>")
+        greedy = versus_greedy(plan, self.greedy, unit, _)
+        return (f'<div class="pmo-budget-summary">{said} '
+                f'<span class="pmo-muted">({services})</span>'
+                f'</div><div class="pmo-budget-proof">{mark}{h.plain(proof(plan, _))} '
+                f'<span class="pmo-muted">{h.plain(greedy)}</span></div>')
 
     def _no_plan(self, message: str, wait: bool = False) -> None:
         self.plan = self.greedy = None
-        self.summary.value = ('<div class="pmo-budget-summary">No plan for this budget</div>'
-                              + h.error(message))
-        self.table.value = h.info("Change the budget, the must-haves or the exclusions.")
+        said = self._("No plan for this budget")
+        self.summary.value = f'<div class="pmo-budget-summary">{said}</div>' + h.error(message)
+        self.table.value = h.info(self._("Change the budget, the must-haves or the exclusions."))
         self.heatmap.clear()
         self.roadmap_view.outputs = ()
         self.figures = {k: v for k, v in self.figures.items() if k == "curve"}
@@ -295,7 +302,8 @@ class BudgetPanel(Panel):
                                          self.ws.coverage())
         if wait or not self.background:
             return self._curve_job(job, key, tables)
-        self.curve_state.value = UPDATING
+        self.curve_state.value = ('<div class="pmo-budget-updating pmo-muted">⟳ '
+                                  f"{h.plain(self._(UPDATING))}</div>")
         self.curve_view.add_class("pmo-stale")
         self._worker = threading.Thread(target=self._curve_job, args=(job, key, tables),
                                         name="pmo-nb budget curve", daemon=True)
@@ -334,28 +342,32 @@ class BudgetPanel(Panel):
         if self.curve is None:
             return
         budget = self._budget()
-        fig = plots.budget_curve_figure(curve_with_plan(self.curve, self.plan), budget)
+        fig = plots.budget_curve_figure(curve_with_plan(self.curve, self.plan), budget,
+                                        language=self._.tag)
         top = max(float(self.budget.max), budget)  # the slider's end: every candidate's cost
         if fig.layout.annotations and budget < top / 2:  # the label stays in the figure
             fig.layout.annotations[0].update(xanchor="left", xshift=6)
         fig.update_xaxes(range=[0, top * 1.03], autorange=False)  # not the label's width
         fig.update_layout(height=420, margin=dict(l=10, r=10, b=10))
         self.figures["curve"] = fig
-        self.curve_view.outputs = h.figure_outputs(fig, "budget curve")
+        self.curve_view.outputs = h.figure_outputs(fig, self._("budget curve"))
 
     def _draw_roadmap(self) -> None:
         if self.plan is None:
             return
         self.roadmap = pl.roadmap(self.ws, self.plan, float(self.wave_budget.value))
-        fig = plots.roadmap_timeline(self.roadmap)
+        _ = self._
+        fig = plots.roadmap_timeline(self.roadmap, language=_.tag)
         waves, cost = self.roadmap["wave"].nunique(), self.roadmap["cost"].sum()
         end = float(self.roadmap["end_month"].max()) if len(self.roadmap) else 0.0
         fig.update_xaxes(dtick=1 if end <= 8 else 3 if end <= 36 else 6, tickfont_size=15)
-        fig.update_layout(title_text=f"Roadmap: {count(waves, 'wave')}, {cost:,.0f} "
-                          f"{self.unit}", margin=dict(l=10, r=10, b=10),
+        fig.update_layout(title_text=_.plural("Roadmap: {count} wave, {cost}",
+                                              "Roadmap: {count} waves, {cost}", waves,
+                                              cost=f"{_.number(cost, 0)} {self.unit}"),
+                          margin=dict(l=10, r=10, b=10),
                           legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
         self.figures["roadmap"] = fig
-        self.roadmap_view.outputs = h.figure_outputs(fig, "roadmap")
+        self.roadmap_view.outputs = h.figure_outputs(fig, _("roadmap"))
 
 
 def _ids(ids: Iterable[str]) -> tuple[str, ...]:

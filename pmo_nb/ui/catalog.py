@@ -16,14 +16,15 @@ from .base import Panel
 class CatalogBrowser(Panel):
     """Every service of the session's catalog, filtered by category and tier."""
 
-    plain = "Service catalog browser (interactive with a running kernel)."
 
     def __init__(self, ws: Workshop):
         super().__init__(ws)
-        self.category = w.Dropdown(description="Category", layout=w.Layout(width="48%"))
-        self.tier = w.Dropdown(description="Tier", layout=w.Layout(width="30%"), options=[
-            ("All tiers", ""), ("basic", "basic"), ("advanced", "advanced")])
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+        _ = self._
+        self.plain = _("Service catalog browser (interactive with a running kernel).")
+        self.category = w.Dropdown(description=_("Category"), layout=w.Layout(width="48%"))
+        self.tier = w.Dropdown(description=_("Tier"), layout=w.Layout(width="30%"), options=[
+            (_("All tiers"), ""), (_("basic"), "basic"), (_("advanced"), "advanced")])
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
                                        layout=w.Layout(width="130px"))
         self.count = w.HTML()
         self.table = w.HTML(layout=w.Layout(width="100%"))
@@ -45,16 +46,16 @@ class CatalogBrowser(Panel):
 
     def refresh(self) -> None:
         catalog = self.ws.catalog
-        self.overview.outputs = h.figure_outputs(plots.catalog_overview(catalog),
-                                                 "catalog overview")
+        self.overview.outputs = h.figure_outputs(plots.catalog_overview(
+            catalog, language=self._.tag), self._("catalog overview"))
         categories = list(dict.fromkeys(catalog["category"]))
         chosen = self.category.value if self.category.value in categories else ""
-        self.category.options = [("All categories", "")] + [(c, c) for c in categories]
+        self.category.options = [(self._("All categories"), "")] + [(c, c) for c in categories]
         self.category.value = chosen
         self._show()
 
     def _show(self) -> None:
-        cat = self.ws.catalog
+        cat, _ = self.ws.catalog, self._
         keep = pd.Series(True, index=cat.index)
         if self.category.value:
             keep &= cat["category"] == self.category.value
@@ -62,10 +63,14 @@ class CatalogBrowser(Panel):
             keep &= cat["tier"] == self.tier.value
         shown = cat[keep].assign(
             name=lambda d: d["name"].where(d["origin"] != "workshop", "★ " + d["name"]),
-            aspects=lambda d: d["aspects"].str.replace(";", "; "))
-        self.count.value = f"<b>{len(shown)}</b> of {len(cat)} services" + (
-            " (★ added in this workshop)" if (cat["origin"] == "workshop").any() else "")
-        self.table.value = h.table(shown, {"name": "Service", "category": "Category",
-                                           "tier": "Tier", "aspects": "Addresses aspects",
-                                           "description": "What it is"},
-                                   "No service matches the filter.", limit=len(shown))
+            aspects=lambda d: d["aspects"].str.replace(";", "; "),
+            tier=lambda d: d["tier"].map(lambda t: _(str(t))))
+        said = _("{shown} of {total} services", shown=f"<b>{_.number(len(shown))}</b>",
+                 total=_.number(len(cat)))
+        added = " (★ " + _("added in this workshop") + ")" \
+            if (cat["origin"] == "workshop").any() else ""
+        self.count.value = said + h.esc(added)
+        self.table.value = h.table(shown, {"name": _("Service"), "category": _("Category"),
+                                           "tier": _("Tier"), "aspects": _("Addresses aspects"),
+                                           "description": _("What it is")},
+                                   _("No service matches the filter."), limit=len(shown), _=_)

@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 
 from .. import plots
 from ..analysis import coverage as cov
+from ..i18n import N_, Translator
 from ..session.views import CoverageView
 from ..session.workshop import Workshop
 from . import html as h
@@ -35,34 +36,38 @@ from .base import Panel
 
 # label, how to draw it from a view
 FIGURES: dict[str, tuple[str, Callable[[CoverageView], go.Figure]]] = {
-    "covered": ("Coverage by gap size and priority (share of weight covered)",
-                lambda v: plots.coverage_heatmap(v.coverage_matrix())),
-    "open": ("Open gaps by gap size and priority",
-             lambda v: plots.coverage_heatmap(v.coverage_matrix(), show="open")),
-    "aspects": ("Aspects x service categories", plots.aspect_category_heatmap),
-    "trace": ("Traceability: gaps x assigned services", plots.traceability_matrix),
-    "status": ("Where the gaps stand (by weight and by count)", plots.status_overview),
-    "load": ("Load per service", plots.service_load),
+    "covered": (N_("Coverage by gap size and priority (share of weight covered)"),
+                lambda v: plots.coverage_heatmap(v.coverage_matrix(), language=v.language)),
+    "open": (N_("Open gaps by gap size and priority"),
+             lambda v: plots.coverage_heatmap(v.coverage_matrix(), show="open",
+                                              language=v.language)),
+    "aspects": (N_("Aspects x service categories"), plots.aspect_category_heatmap),
+    "trace": (N_("Traceability: gaps x assigned services"), plots.traceability_matrix),
+    "status": (N_("Where the gaps stand (by weight and by count)"), plots.status_overview),
+    "load": (N_("Load per service"), plots.service_load),
 }
 # label, the view's table, its columns (name -> heading), what to say when it is empty
 TABLES: dict[str, tuple[str, Callable[[CoverageView], pd.DataFrame], dict[str, str], str]] = {
-    "open": ("What is still open (heaviest first)", CoverageView.open_gaps, {
-        "gap_id": "Gap", "aspect": "Aspect", "size": "Size", "priority": "Priority",
-        "weight": "Weight", "current_state": "Today", "future_state": "Target"},
-        "No open gap among these."),
-    "candidates": ("Candidate list", CoverageView.candidate_list, {
-        "Product / Service": "Product / Service", "Gap Size": "Gap Size",
-        "Addresses Aspect": "Addresses Aspect", "gap_id": "Gap", "contribution": "Part",
-        "tier": "Tier", "category": "Category"},
-        "No service assigned among these."),
-    "handed": ("Outside the PMO (handed over)", CoverageView.handed_over, {
-        "gap_id": "Gap", "aspect": "Aspect", "owner": "Owner", "handover": "Hands over",
-        "note": "Note"}, "No gap handed over among these."),
-    "register": ("Gap register", CoverageView.gap_register, {
-        "gap_id": "Gap", "aspect": "Aspect", "size": "Size", "priority": "Priority",
-        "weight": "Weight", "status": "Status", "services": "Services"}, "No gap."),
+    "open": (N_("What is still open (heaviest first)"), CoverageView.open_gaps, {
+        "gap_id": N_("Gap"), "aspect": N_("Aspect"), "size": N_("Size"),
+        "priority": N_("Priority"), "weight": N_("Weight"), "current_state": N_("Today"),
+        "future_state": N_("Target")}, N_("No open gap among these.")),
+    "candidates": (N_("Candidate list"), CoverageView.candidate_list, {
+        "Product / Service": N_("Product / Service"), "Gap Size": N_("Gap Size"),
+        "Addresses Aspect": N_("Addresses Aspect"), "gap_id": N_("Gap"),
+        "contribution": N_("Part"), "tier": N_("Tier"), "category": N_("Category")},
+        N_("No service assigned among these.")),
+    "handed": (N_("Outside the PMO (handed over)"), CoverageView.handed_over, {
+        "gap_id": N_("Gap"), "aspect": N_("Aspect"), "owner": N_("Owner"),
+        "handover": N_("Hands over"), "note": N_("Note")},
+        N_("No gap handed over among these.")),
+    "register": (N_("Gap register"), CoverageView.gap_register, {
+        "gap_id": N_("Gap"), "aspect": N_("Aspect"), "size": N_("Size"),
+        "priority": N_("Priority"), "weight": N_("Weight"), "status": N_("Status"),
+        "services": N_("Services")}, N_("No gap.")),
 }
 _LEVEL_COLUMNS = ("size", "priority", "Gap Size")
+_WORD_COLUMNS = ("status", "contribution", "tier", "handover")  # pmo_nb's words, translated
 # gap ids such as "G-11" must not break at the hyphen in a narrow column
 CSS = """<style>
 .pmo-x-open td:first-child, .pmo-x-handed td:first-child, .pmo-x-register td:first-child,
@@ -73,30 +78,30 @@ CSS = """<style>
 class CoverageExplorer(Panel):
     """Filter by tier, category, aspect and status; see one figure and one table at a time."""
 
-    plain = ("Coverage explorer (interactive with a running kernel; the figures and tables "
-             "below record the session at run time, unfiltered).")
-
     def __init__(self, ws: Workshop):
         super().__init__(ws)
-        self.status.value = h.info("Filters only change what is shown, never the session.")
+        _ = self._
+        self.plain = _("Coverage explorer (interactive with a running kernel; the figures and "
+                       "tables below record the session at run time, unfiltered).")
+        self.status.value = h.info(_("Filters only change what is shown, never the session."))
         narrow = dict(width="18%", min_width="190px")
         wide = dict(width="29%", min_width="260px")
         style = {"description_width": "80px"}
-        self.tier = w.Dropdown(description="Tier", layout=w.Layout(**narrow), style=style)
-        self.category = w.Dropdown(description="Category", layout=w.Layout(**wide), style=style)
-        self.aspect = w.Dropdown(description="Aspect", layout=w.Layout(**wide), style=style)
-        self.gap_status = w.Dropdown(description="Status", layout=w.Layout(**narrow), style=style,
-                                     options=[
-            ("Any status", "")] + [(s, s) for s in cov.STATUSES])
-        self.reset_button = w.Button(description="Clear filters", icon="times",
+        self.tier = w.Dropdown(description=_("Tier"), layout=w.Layout(**narrow), style=style)
+        self.category = w.Dropdown(description=_("Category"), layout=w.Layout(**wide), style=style)
+        self.aspect = w.Dropdown(description=_("Aspect"), layout=w.Layout(**wide), style=style)
+        self.gap_status = w.Dropdown(description=_("Status"), layout=w.Layout(**narrow),
+                                     style=style, options=[
+            (_("Any status"), "")] + [(_(s), s) for s in cov.STATUSES])
+        self.reset_button = w.Button(description=_("Clear filters"), icon="times",
                                      layout=w.Layout(width="150px"))
-        self.refresh_button = w.Button(description="Refresh", icon="refresh",
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh",
                                        layout=w.Layout(width="120px"))
         self.summary = w.HTML(layout=w.Layout(width="100%"))
-        self.figure_choice = w.Dropdown(options=[(v[0], k) for k, v in FIGURES.items()],
+        self.figure_choice = w.Dropdown(options=[(_(v[0]), k) for k, v in FIGURES.items()],
                                         layout=w.Layout(width="60%"))
         self.chart = w.Output(layout=w.Layout(width="100%", min_height="420px"))
-        self.table_choice = w.Dropdown(options=[(v[0], k) for k, v in TABLES.items()],
+        self.table_choice = w.Dropdown(options=[(_(v[0]), k) for k, v in TABLES.items()],
                                        layout=w.Layout(width="60%"))
         self.table = w.HTML(layout=w.Layout(width="100%"))
         self.table.add_class("pmo-scroll")
@@ -119,8 +124,8 @@ class CoverageExplorer(Panel):
         toolbar = w.HBox([self.reset_button, self.refresh_button, self.status],
                          layout=w.Layout(align_items="center", width="100%"))
         return w.VBox([w.HTML(h.CSS + CSS), filters, toolbar, self.summary,
-                       w.HTML(h.section("Figure")), self.figure_choice, self.chart,
-                       w.HTML(h.section("Table")), self.table_choice, self.table],
+                       w.HTML(h.section(self._("Figure"))), self.figure_choice, self.chart,
+                       w.HTML(h.section(self._("Table"))), self.table_choice, self.table],
                       layout=w.Layout(width="100%"))
 
     # -- views ---------------------------------------------------------------------------
@@ -128,10 +133,12 @@ class CoverageExplorer(Panel):
         """Re-read the session (new services, categories, aspects) and redraw."""
         cat, gaps = self.ws.catalog, self.ws.gaps
         tiers = sorted(set(cat["tier"]), key=lambda t: (t != "basic", t != "advanced", t))
+        _ = self._
         with self._sync():
-            _set_options(self.tier, "All tiers", tiers)
-            _set_options(self.category, "All categories", list(dict.fromkeys(cat["category"])))
-            _set_options(self.aspect, "All aspects", list(dict.fromkeys(gaps["aspect"])))
+            _set_options(self.tier, _("All tiers"), tiers, _)
+            _set_options(self.category, _("All categories"),
+                         list(dict.fromkeys(cat["category"])))
+            _set_options(self.aspect, _("All aspects"), list(dict.fromkeys(gaps["aspect"])))
         self._show()
 
     def clear_filters(self) -> None:
@@ -143,7 +150,7 @@ class CoverageExplorer(Panel):
     def _show(self) -> None:
         self.view = CoverageView(self.ws, tier=self.tier.value, category=self.category.value,
                                  aspect=self.aspect.value, status=self.gap_status.value)
-        self.summary.value = _summary(self.view)
+        self.summary.value = _summary(self.view, self._)
         self._draw_table()
         self._draw_figure()  # last: the slowest view
 
@@ -153,62 +160,79 @@ class CoverageExplorer(Panel):
         if self.view.gaps.empty:
             self.figure = None
             self.chart.layout.min_height = "0px"  # no tall blank area under the message
-            message = h.info(_no_match(self.view))
+            said = _no_match(self.view, self._)
             self.chart.outputs = ({"output_type": "display_data", "metadata": {}, "data": {
-                "text/html": message, "text/plain": _no_match(self.view)}},)
+                "text/html": h.info(said), "text/plain": said}},)
             return
         fig = FIGURES[self.figure_choice.value][1](self.view)
         self.figure = fig
         self.chart.layout.min_height = "420px"  # keeps the table still while plotly redraws
-        self.chart.outputs = h.figure_outputs(fig, FIGURES[self.figure_choice.value][0])
+        self.chart.outputs = h.figure_outputs(fig, self._(FIGURES[self.figure_choice.value][0]))
 
     def _draw_table(self) -> None:
         if self.view is None:
             return
-        key = self.table_choice.value
-        _, table, columns, empty = TABLES[key]
+        key, _ = self.table_choice.value, self._
+        table, columns, empty = TABLES[key][1], TABLES[key][2], _(TABLES[key][3])
         for name in TABLES:
             self.table.remove_class(f"pmo-x-{name}")
         self.table.add_class(f"pmo-x-{key}")
         frame = table(self.view)
         self.table_frame = frame
         if self.view.gaps.empty:
-            empty = _no_match(self.view)
-        shown = frame.assign(**{c: frame[c].map(h.LEVEL_NAMES) for c in _LEVEL_COLUMNS
-                                if c in frame})
-        self.table.value = h.table(shown, columns, empty, limit=len(frame))
+            empty = _no_match(self.view, _)
+        shown = frame.assign(**{c: frame[c].map(lambda v: _(h.LEVEL_NAMES[v])
+                                                if v in h.LEVEL_NAMES else v)
+                                for c in _LEVEL_COLUMNS if c in frame},
+                             **{c: frame[c].map(lambda v: _(v) if isinstance(v, str) else v)
+                                for c in _WORD_COLUMNS if c in frame})
+        self.table.value = h.table(shown, {k: _(v) for k, v in columns.items()}, empty,
+                                   limit=len(frame), _=_)
 
 
-def _set_options(dropdown: w.Dropdown, everything: str, values: list[str]) -> None:
-    options = [(everything, "")] + [(str(v), v) for v in values]
+def _set_options(dropdown: w.Dropdown, everything: str, values: list[str],
+                 _: Translator | None = None) -> None:
+    """``values`` as the choices after ``everything`` (shown in ``_``'s words if given:
+    pmo_nb's own words such as the tiers)."""
+    options = [(everything, "")] + [(_(str(v)) if _ else str(v), v) for v in values]
     if options != list(dropdown.options):
         keep = dropdown.value if dropdown.value in values else ""
         dropdown.options, dropdown.value = options, keep
 
 
-def _chosen(view: CoverageView) -> str:
-    return ", ".join(f"{k} {v}" for k, v in view.filters.items() if v)
+FILTER_NAMES = {"tier": N_("tier"), "category": N_("category"), "aspect": N_("aspect"),
+                "status": N_("status")}
 
 
-def _no_match(view: CoverageView) -> str:
-    return (f"No gap matches these filters ({_chosen(view)}). Choose another value or "
-            "press Clear filters.")
+def _chosen(view: CoverageView, _: Translator) -> str:
+    said = {"tier": _, "status": _}  # pmo_nb's words; a category or an aspect is the customer's
+    return ", ".join(f"{_(FILTER_NAMES[k])} {said.get(k, str)(v)}"
+                     for k, v in view.filters.items() if v)
 
 
-def _summary(view: CoverageView) -> str:
+def _no_match(view: CoverageView, _: Translator) -> str:
+    return _("No gap matches these filters ({filters}). Choose another value or press "
+             "Clear filters.", filters=_chosen(view, _))
+
+
+def _summary(view: CoverageView, _: Translator) -> str:
     cover = view.coverage()
     total = float(cover["weight"].sum())
-    text = f"<b>{len(cover)} of {view.total_gaps}</b> gaps shown"
+    text = _("{shown} of {total} gaps shown", shown=f"<b>{_.number(len(cover))}",
+             total=f"{_.number(view.total_gaps)}</b>")
     if total:
         share = cover.groupby("status")["weight"].sum() / total
-        text += (f" (weight {total:g}): <b>{share.get('covered', 0):.0%}</b> of the weight "
-                 f"covered, {share.get('partial', 0):.0%} partial, "
-                 f"{share.get('open', 0):.0%} open")
+        text += " " + _("(weight {weight}): {covered} of the weight covered, {partial} "
+                        "partial, {open} open", weight=_.number(total),
+                        covered=f"<b>{_.percent(share.get('covered', 0))}</b>",
+                        partial=_.percent(share.get("partial", 0)),
+                        open=_.percent(share.get("open", 0)))
     text += "."
     if view.services_filtered:
-        services = " ".join(h.esc(v) for v in (view.filters["tier"], view.filters["category"])
-                            if v)
-        text += (f' <span class="pmo-muted">Statuses count only the assignments of '
-                 f"<b>{services}</b> services: what they achieve on their own.</span>")
+        tier, category = view.filters["tier"], view.filters["category"]
+        services = " ".join(h.esc(v) for v in (_(tier) if tier else "", category) if v)
+        text += (' <span class="pmo-muted">' + _(
+            "Statuses count only the assignments of {services} services: what they achieve "
+            "on their own.", services=f"<b>{services}</b>") + "</span>")
     return text
 

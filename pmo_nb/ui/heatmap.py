@@ -42,8 +42,8 @@ def grid_html(grid: dict, title: str, show: str = "covered", _: Translator = EN)
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in grid["columns"])
     body = []
     for k, (name, cells) in enumerate(zip(grid["rows"], grid["cells"], strict=True)):
-        axis = (f'<th class="pmo-hm-yaxis" rowspan="3"><span>{escape(_("Priority"))}</span></th>'
-                if k == 0 else "")
+        axis = ('<th class="pmo-hm-yaxis" rowspan="3"><span>' + escape(_("Priority"))
+                + "</span></th>" if k == 0 else "")
         tds = "".join(_cell(c) for c in cells)
         body.append(f'<tr>{axis}<th class="pmo-hm-row" scope="row">{escape(name)}</th>'
                     f"{tds}</tr>")

@@ -27,17 +27,20 @@ import ipywidgets as w
 import pandas as pd
 
 from ..analysis import progress as prog
+from ..i18n import N_, Translator
 from ..inputs.schema import CLOSED, DELIVERY, LEVELS
 from ..plots.progress import progress as progress_figure
 from ..plots.style import LEVEL_NAMES
 from . import html as h
-from .base import Note, Panel
+from .base import ACTIONS, Note, Panel
 
-SIZE_OPTIONS = [(LEVEL_NAMES[lv], lv) for lv in LEVELS] + [("Closed", CLOSED)]
-DELIVERY_OPTIONS = [(d.capitalize(), d) for d in DELIVERY]
+SIZE_OPTIONS = [(LEVEL_NAMES[lv], lv) for lv in LEVELS] + [(N_("Closed"), CLOSED)]
+DELIVERY_WORDS = {"delivered": N_("Delivered"), "in progress": N_("In progress"),
+                  "not started": N_("Not started"), "dropped": N_("Dropped")}
+DELIVERY_OPTIONS = [(DELIVERY_WORDS[d], d) for d in DELIVERY]
 MARKS = {"closed": "✔", "shrunk": "↘", "unchanged": "·", "grown": "↗", "new": "+"}
-CHANGE_WORDS = {"closed": "✔ closed", "shrunk": "↘ smaller", "unchanged": "· unchanged",
-                "grown": "↗ larger", "new": "+ new"}
+CHANGE_WORDS = {"closed": N_("closed"), "shrunk": N_("smaller"), "unchanged": N_("unchanged"),
+                "grown": N_("larger"), "new": N_("new")}
 
 
 class Reassess:
@@ -47,27 +50,29 @@ class Reassess:
 
     def __init__(self, panel: Panel):
         self.panel, self.ws, self.gap_id = panel, panel.ws, None
+        self._ = _ = panel._
         self.before = w.HTML()
-        self.size = w.ToggleButtons(options=SIZE_OPTIONS, value=None,
+        self.size = w.ToggleButtons(options=[(_(k), v) for k, v in SIZE_OPTIONS], value=None,
                                     style={"button_width": "96px"})
-        self.note = w.Text(placeholder="What the room saw (optional), saved with the size",
+        self.note = w.Text(placeholder=_("What the room saw (optional), saved with the size"),
                            continuous_update=False, layout=w.Layout(width="min(100%, 640px)"))
         self.services = w.VBox()
         self.deliveries: dict[str, w.ToggleButtons] = {}
         self.size.observe(self._sized, "value")
         self.note.observe(self._noted, "value")
         self.box = w.VBox([
-            w.HTML(h.section("Since the baseline")), w.HBox([self.before, self.size]),
-            self.note, w.HTML(h.section("Services committed to this gap at the baseline")),
+            w.HTML(h.section(_("Since the baseline"))), w.HBox([self.before, self.size]),
+            self.note, w.HTML(h.section(_("Services committed to this gap at the baseline"))),
             self.services])
 
     def show(self, gap_id: str, row: pd.Series, services: pd.DataFrame) -> None:
         """Show ``row`` of ``ws.progress()`` and ``ws.progress_services()`` for the gap."""
-        self.gap_id = gap_id
-        before = "new in this assessment" if row["size_before"] == "new" \
-            else LEVEL_NAMES.get(row["size_before"], row["size_before"])
-        self.before.value = (f'<div style="font-size:18px;padding:4px 12px 0 0">At the '
-                             f"baseline: <b>{h.esc(before)}</b> &nbsp;·&nbsp; now:</div>")
+        self.gap_id, _ = gap_id, self._
+        before = _("new in this assessment") if row["size_before"] == "new" \
+            else _(LEVEL_NAMES.get(row["size_before"], row["size_before"]))
+        said = _("At the baseline: {size}", size=f"<b>{h.esc(before)}</b>")
+        self.before.value = (f'<div style="font-size:18px;padding:4px 12px 0 0">{said} '
+                             "&nbsp;·&nbsp; " + h.esc(_("now:")) + "</div>")
         with self.panel._sync():
             self.size.value = row["size_after"] if row["reassessed"] else None
             self.note.value = row["note"]
@@ -77,12 +82,13 @@ class Reassess:
     def _show_services(self, ids: list[str], status: pd.DataFrame) -> None:
         self.deliveries = {}
         if not ids:
-            self.services.children = [w.HTML(h.info(
-                "No service was committed to this gap at the baseline."))]
+            self.services.children = [w.HTML(h.info(self._(
+                "No service was committed to this gap at the baseline.")))]
             return
         rows = []
         for sid in ids:
-            toggle = w.ToggleButtons(options=DELIVERY_OPTIONS, value=status.at[sid, "status"],
+            toggle = w.ToggleButtons(options=[(self._(k), v) for k, v in DELIVERY_OPTIONS],
+                                     value=status.at[sid, "status"],
                                      style={"button_width": "118px"})
             toggle.observe(lambda change, sid=sid: self._delivered(sid, change), "value")
             self.deliveries[sid] = toggle
@@ -96,22 +102,24 @@ class Reassess:
         if self.panel._syncing or change["new"] is None:
             return
         gap_id, size = self.gap_id, change["new"]
-        name = dict((v, k) for k, v in SIZE_OPTIONS)[size]
-        self.panel._run(lambda: _said(self.ws.reassess(gap_id, size, note=self.note.value),
-                                      f"{gap_id} is now {name}"))
+        _ = self._
+        name = _(dict((v, k) for k, v in SIZE_OPTIONS)[size])
+        self.panel._run(lambda: _said(_, self.ws.reassess(gap_id, size, note=self.note.value),
+                                      _("{gap} is now {size}", gap=gap_id, size=name)))
 
     def _noted(self, change: dict) -> None:
         if self.panel._syncing or self.size.value is None:
             return
         gap_id, size = self.gap_id, self.size.value
-        self.panel._run(lambda: _said(self.ws.reassess(gap_id, size, note=change["new"]),
-                                      f"note saved for {gap_id}"))
+        self.panel._run(lambda: _said(self._, self.ws.reassess(gap_id, size, note=change["new"]),
+                                      self._("note saved for {gap}", gap=gap_id)))
 
     def _delivered(self, service_id: str, change: dict) -> None:
         if self.panel._syncing:
             return
-        self.panel._run(lambda: _said(self.ws.set_delivery(service_id, change["new"]),
-                                      f"{service_id}: {change['new']}"))
+        said = f"{service_id}: {self._(DELIVERY_WORDS[change['new']])}"
+        self.panel._run(lambda: _said(self._, self.ws.set_delivery(service_id, change["new"]),
+                                      said))
 
 
 class ProgressPanel(Panel):
@@ -121,14 +129,16 @@ class ProgressPanel(Panel):
 
     def __init__(self, ws: object):
         super().__init__(ws)
-        self.plain = (f"Follow-up panel on '{ws.label}' (interactive with a running kernel; "
-                      "the figure and tables below record the progress at run time).")
+        _ = self._
+        self.plain = _("Follow-up panel on '{label}' (interactive with a running kernel; the "
+                       "figure and tables below record the progress at run time).",
+                       label=ws.label)
         self.headline = w.HTML()
-        self.gaps = w.Dropdown(description="Gap", layout=w.Layout(width="min(100%, 640px)"))
+        self.gaps = w.Dropdown(description=_("Gap"), layout=w.Layout(width="min(100%, 640px)"))
         self.card = w.HTML()
         self.reassess = Reassess(self)
         self.size, self.note = self.reassess.size, self.reassess.note
-        self.undo_button = w.Button(description="Undo", icon="undo")
+        self.undo_button = w.Button(description=_("Undo"), icon="undo")
         self.figure = w.Output(layout=w.Layout(width="100%"))
         self.gaps.observe(lambda _: self._syncing or self._safe(self._show_gap), "value")
         self.undo_button.on_click(lambda _: self._run(self._undo))
@@ -156,9 +166,11 @@ class ProgressPanel(Panel):
                 self.gaps.options = options
             if current in self._rows.index:
                 self.gaps.value = current
-        self.headline.value = _headline(prog.headline(prog.summary(table, self._services)))
+        self.headline.value = _headline(prog.headline(prog.summary(table, self._services),
+                                                      self._))
         self._show_gap()
-        self.figure.outputs = h.figure_outputs(progress_figure(self.ws), "Progress figure")
+        self.figure.outputs = h.figure_outputs(progress_figure(self.ws, language=self._.tag),
+                                               self._("Progress figure"))
 
     def _show_gap(self) -> None:
         gap_id = self.gaps.value
@@ -166,17 +178,21 @@ class ProgressPanel(Panel):
             return
         gap = self.ws.gaps.set_index("gap_id").loc[gap_id].to_dict() | {"gap_id": gap_id}
         row = self._rows.loc[gap_id]  # the card says how the gap changed, not its coverage
-        self.card.value = h.gap_card(gap, CHANGE_WORDS[row["change"]] if row["reassessed"]
-                                     or row["change"] == "new" else "not reassessed yet")
+        _ = self._
+        change = f"{MARKS[row['change']]} {_(CHANGE_WORDS[row['change']])}" \
+            if row["reassessed"] or row["change"] == "new" else _("not reassessed yet")
+        self.card.value = h.gap_card(gap, change, _=_)
         self.reassess.show(gap_id, row, self._services)
 
     def _undo(self) -> str:
         action = self.ws.undo()
-        return f"undid: {action}" if action else Note("Nothing to undo.")
+        _ = self._
+        return _("Undone: {action}.", action=_(ACTIONS.get(action, action))) if action \
+            else Note(_("Nothing to undo."))
 
 
-def _said(changed: bool, what: str) -> str:
-    return what if changed else Note(f"No change ({what}).")
+def _said(_: Translator, changed: bool, what: str) -> str:
+    return what if changed else Note(_("No change ({what}).", what=what))
 
 
 def _gap_option(row: object) -> str:

@@ -127,7 +127,7 @@ class ServiceList:
             children: list[w.Widget] = []
             last = None
             for svc in suggestions.to_dict("records"):
-                title = self._heading(svc.get("relevance"), svc.get("reason") or "")
+                title = self._heading(svc.get("relevance"), svc.get("reason_aspect") or "")
                 if title != last:
                     children.append(self._header(title))
                     last = title
@@ -144,10 +144,9 @@ class ServiceList:
         for row in self.rows.values():
             row.status.value = ""
 
-    def _heading(self, relevance: object, reason: str) -> str:
+    def _heading(self, relevance: object, aspect: str) -> str:
         """"Made for Methodology", "Also covers Methodology" or "Other services, closest
-        first", in the panel's language (``reason``: the English one, naming the aspect)."""
-        aspect = reason.split(" ", 2)[2] if reason.count(" ") >= 2 else ""
+        first", in the panel's language (``aspect``: the one the suggestion names)."""
         if relevance == 0 and aspect:
             return self._("Made for {aspect}", aspect=aspect)
         if relevance == 1 and aspect:

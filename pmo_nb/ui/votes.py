@@ -31,6 +31,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
+from ..i18n import N_
 from ..session.workshop import Workshop
 from . import html as h
 from . import votes_html as vh
@@ -47,23 +48,24 @@ class VotesPanel(Panel):
 
     def __init__(self, ws: Workshop, interval: float = POLL_SECONDS):
         super().__init__(ws)
-        self.plain = (f"Votes panel on '{ws.label}' (interactive with a running kernel; "
-                      "the tables below record the votes at run time).")
-        kinds = [("Services", "services"), ("Priority", "priority")]
+        _ = self._
+        self.plain = _("Votes panel on '{label}' (interactive with a running kernel; the "
+                       "tables below record the votes at run time).", label=ws.label)
+        kinds = [(_("Services"), "services"), (_("Priority"), "priority")]
         if ws.baseline is not None:  # a follow-up: the room may vote each gap's size now
-            kinds.append(("Size now", "size"))
+            kinds.append((_("Size now"), "size"))
         self.kind = w.ToggleButtons(options=kinds, style={"button_width": "110px"})
         self.gaps = w.Dropdown(layout=w.Layout(width="340px"))
-        self.named = w.Checkbox(description="Show names", value=False, indent=False,
+        self.named = w.Checkbox(description=_("Show names"), value=False, indent=False,
                                 layout=w.Layout(width="140px"))
-        self.open_button = w.Button(description="Open vote", icon="play", button_style="primary")
-        self.reveal_button = w.Button(description="Reveal", icon="eye", button_style="warning")
-        self.close_button = w.Button(description="Close vote", icon="stop")
-        self.people = w.Dropdown(description="In the room", layout=w.Layout(width="320px"),
+        self.open_button = w.Button(description=_("Open vote"), icon="play", button_style="primary")
+        self.reveal_button = w.Button(description=_("Reveal"), icon="eye", button_style="warning")
+        self.close_button = w.Button(description=_("Close vote"), icon="stop")
+        self.people = w.Dropdown(description=_("In the room"), layout=w.Layout(width="320px"),
                                  style={"description_width": "initial"})  # its count shows
-        self.remove_button = w.Button(description="Remove", icon="user-times",
-                                      tooltip="Remove this participant and their ballots "
-                                      "(Undo brings them back)")
+        self.remove_button = w.Button(description=_("Remove"), icon="user-times",
+                                      tooltip=_("Remove this participant and their ballots "
+                                                "(Undo brings them back)"))
         self.remove_button.on_click(lambda _: self._run(self._remove))
         self.title, self.progress = w.HTML(), w.HTML()
         self.results = w.VBox(layout=w.Layout(width="100%"))
@@ -96,11 +98,11 @@ class VotesPanel(Panel):
     def refresh(self) -> None:
         vote = self.ws.current_vote()
         self._gap_options()
-        self.title.value = vh.vote_title(vote)
+        self.title.value = vh.vote_title(vote, self._)
         self.reveal_button.disabled = vote is None or vote["revealed"]
         self.close_button.disabled = vote is None
         self.open_button.disabled = vote is not None and not vote["revealed"]
-        self.progress.value = vh.answered(self.ws.vote_progress()) if vote else ""
+        self.progress.value = vh.answered(self.ws.vote_progress(), self._) if vote else ""
         self._show_results(vote)
         self._people()
 
@@ -111,15 +113,16 @@ class VotesPanel(Panel):
             keep = self.people.value if self.people.value in people else None
             self.people.options = people
             self.people.value = keep or (people[-1] if people else None)
-        self.people.description = f"In the room ({len(people)})"
+        self.people.description = self._("In the room ({count})",
+                                         count=self._.number(len(people)))
         self.remove_button.disabled = not people
 
     def _gap_options(self) -> None:
         per_gap = self.ws.coverage()
-        options = [("All gaps", "all"), ("Open gaps", "open")] + [
+        options = [(self._("All gaps"), "all"), (self._("Open gaps"), "open")] + [
             (f"{g} · {a}", g) for g, a in zip(per_gap["gap_id"], per_gap["aspect"], strict=True)]
         if options != list(self.gaps.options):
-            keep = self.gaps.value if self.gaps.value in {v for _, v in options} else "all"
+            keep = self.gaps.value if self.gaps.value in {v for _k, v in options} else "all"
             self.gaps.options, self.gaps.value = options, keep
 
     def _show_results(self, vote: dict | None) -> None:
@@ -138,28 +141,30 @@ class VotesPanel(Panel):
         gaps = self.ws.gaps.set_index("gap_id")
         blocks = [self._gap_block(vote, gap_id, gaps.loc[gap_id], results)
                   for gap_id in vote["gap_ids"] if (results["gap_id"] == gap_id).any()]
-        empty = w.HTML(h.info("Nobody answered this vote.")) if not blocks else None
+        empty = w.HTML(h.info(self._("Nobody answered this vote."))) if not blocks else None
         self.results.children = tuple(blocks) if blocks else (empty,)
 
     def _gap_block(self, vote: dict, gap_id: str, gap: pd.Series,
                    results: pd.DataFrame) -> w.VBox:
-        mine = results[results["gap_id"] == gap_id]
+        mine, _ = results[results["gap_id"] == gap_id], self._
         if vote["kind"] == "services":
             names = dict(zip(self.ws.catalog["service_id"], self.ws.catalog["name"],
                              strict=True))
-            body = vh.service_bars(mine, names)
+            body = vh.service_bars(mine, names, _)
             agreed = int(mine["consensus"].sum())
-            button = w.Button(description=f"Adopt {agreed} service(s) ✓", icon="check",
+            button = w.Button(description=_.plural("Adopt {count} service ✓",
+                                                   "Adopt {count} services ✓", agreed),
+                              icon="check",
                               disabled=not agreed, button_style="success",
                               layout=w.Layout(width="auto", align_self="flex-start"))
         else:
             size = vote["kind"] == "size"
             current = self._size_now(gap_id) if size else gap["priority"]
             body = vh.priority_bars(mine.iloc[0], current, ("closed", "H", "M", "L") if size
-                                    else ("H", "M", "L"), "set now:" if size else "now")
+                                    else ("H", "M", "L"), _("set now:") if size else _("now"), _)
             level = mine["consensus"].iloc[0]
-            button = w.Button(description="Use as the gap's size now" if size else
-                              "Use as the gap's priority", icon="check",
+            button = w.Button(description=_("Use as the gap's size now") if size else
+                              _("Use as the gap's priority"), icon="check",
                               disabled=not level or level == current, button_style="success",
                               layout=w.Layout(width="auto", align_self="flex-start"))
         button.on_click(lambda _: self._run(lambda: self._adopt(gap_id)))
@@ -172,7 +177,7 @@ class VotesPanel(Panel):
 
     def _size_now(self, gap_id: str) -> str:
         row = self.ws.progress().set_index("gap_id").loc[gap_id]
-        return row["size_after"] if row["reassessed"] else "not yet"
+        return row["size_after"] if row["reassessed"] else N_("not yet")
 
     # -- actions -------------------------------------------------------------------------
     def _open(self) -> str:
@@ -180,7 +185,7 @@ class VotesPanel(Panel):
         gaps = None if choice == "all" else self._open_gap_ids() if choice == "open" \
             else [choice]
         vote = self.ws.open_vote(self.kind.value, gaps, named=self.named.value)
-        return f"Vote {vote} is open: participants can answer now."
+        return self._("Vote {number} is open: participants can answer now.", number=vote)
 
     def _open_gap_ids(self) -> list[str]:
         per_gap = self.ws.coverage()
@@ -188,21 +193,24 @@ class VotesPanel(Panel):
 
     def _reveal(self) -> str:
         self.ws.reveal()
-        return "Votes revealed."
+        return self._("Votes revealed.")
 
     def _close(self) -> str:
         self.ws.close_vote()
-        return "Vote closed; its results stay in the record."
+        return self._("Vote closed; its results stay in the record.")
 
     def _remove(self) -> str | None:
         name = self.people.value
         if self.remove_button.disabled or not name:
             return None
         ballots = self.ws.remove_participant(name)
-        return f"{name} removed with {ballots} ballot(s) (Undo brings them back)."
+        return self._.plural("{name} removed with {count} ballot (Undo brings them back).",
+                             "{name} removed with {count} ballots (Undo brings them back).",
+                             ballots, name=name)
 
     def _adopt(self, gap_id: str) -> str | Note:
         done = self.ws.adopt(gap_id)
         if not done:
-            return Note(f"{gap_id}: nothing to change.")
-        return f"{gap_id}: adopted {', '.join(done)} (Undo reverts it)."
+            return Note(self._("{gap}: nothing to change.", gap=gap_id))
+        return self._("{gap}: adopted {what} (Undo reverts it).", gap=gap_id,
+                      what=", ".join(self._(d) for d in done))

@@ -59,7 +59,7 @@ def label(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
-def answered(progress: pd.DataFrame) -> str:
+def answered(progress: pd.DataFrame, _: Translator = EN) -> str:
     """"7 of 9 answered", how many answered every gap, and one chip per participant."""
     total = len(progress)
     some = int((progress["answered"] > 0).sum())
@@ -68,39 +68,46 @@ def answered(progress: pd.DataFrame) -> str:
     chips = "".join(
         f'<span class="pmo-chip{" pmo-done" if n >= of else ""}">{text(p)} {n}/{of}</span>'
         for p, n in zip(progress["participant"], progress["answered"], strict=True))
-    detail = f" · {every} answered all {of} gaps" if of > 1 else ""
-    return (f'<div class="pmo-count">{some} of {total} answered</div>'
-            f'<div class="pmo-muted">{total} joined{detail}</div><div>{chips}</div>')
+    detail = " · " + _("{count} answered all {of} gaps", count=_.number(every),
+                       of=_.number(of)) if of > 1 else ""
+    said = _("{some} of {total} answered", some=_.number(some), total=_.number(total))
+    joined = _("{count} joined", count=_.number(total))
+    return (f'<div class="pmo-count">{text(said)}</div>'
+            f'<div class="pmo-muted">{text(joined + detail)}</div><div>{chips}</div>')
 
 
-def vote_title(vote: dict | None) -> str:
+def vote_title(vote: dict | None, _: Translator = EN) -> str:
     if vote is None:
-        return '<div class="pmo-section">No vote open</div>'
-    state = "revealed" if vote["revealed"] else "hidden until you reveal it"
-    named = "named" if vote["named"] else "anonymous"
-    return (f'<div class="pmo-section">Vote {vote["vote_id"]}: '
-            f'{text(KIND_QUESTION[vote["kind"]])}</div><div class="pmo-muted">'
-            f'{len(vote["gap_ids"])} gap(s) · {named} · {state}</div>')
+        return '<div class="pmo-section">' + text(_("No vote open")) + "</div>"
+    state = _("revealed") if vote["revealed"] else _("hidden until you reveal it")
+    named = _("named") if vote["named"] else _("anonymous")
+    gaps = _.plural("{count} gap", "{count} gaps", len(vote["gap_ids"]))
+    head = _("Vote {number}: {question}", number=vote["vote_id"],
+             question=_(KIND_QUESTION[vote["kind"]]))
+    return (f'<div class="pmo-section">{text(head)}</div><div class="pmo-muted">'
+            f'{text(gaps)} · {text(named)} · {text(state)}</div>')
 
 
-def bar_row(name: str, count: int, total: int, share: float, consensus: bool) -> str:
+def bar_row(name: str, count: int, total: int, share: float, consensus: bool,
+            _: Translator = EN) -> str:
     colour = BAR if consensus else BAR_LOW
     mark = " ✓" if consensus else ""
+    of = _("{count} of {total}", count=_.number(count), total=_.number(total))
     return (f'<div class="pmo-bar-row"><div>{text(name)}</div><div class="pmo-bar-track">'
             f'<div class="pmo-bar" style="width:{share:.0%};background:{colour}"></div></div>'
-            f'<div><b>{count} of {total}</b> · {share:.0%}{mark}</div></div>')
+            f'<div><b>{text(of)}</b> · {text(_.percent(share))}{mark}</div></div>')
 
 
 def gap_title(gap: dict) -> str:
     return (f'<div class="pmo-gap-title">{text(gap["gap_id"])} · {text(gap["aspect"])}</div>')
 
 
-def service_bars(results: pd.DataFrame, names: dict[str, str]) -> str:
+def service_bars(results: pd.DataFrame, names: dict[str, str], _: Translator = EN) -> str:
     """One gap's services, most voted first; ✓ marks a consensus."""
     if results.empty:
-        return '<p class="pmo-muted">Nobody chose a service for this gap.</p>'
+        return '<p class="pmo-muted">' + text(_("Nobody chose a service for this gap.")) + "</p>"
     return "".join(bar_row(names.get(r.service_id, r.service_id), r.votes, r.answered,
-                           r.share, bool(r.consensus)) for r in results.itertuples())
+                           r.share, bool(r.consensus), _) for r in results.itertuples())
 
 
 def participant_card(gap: dict, show_priority: bool = True, size_label: str = "Size",
@@ -126,13 +133,16 @@ def participant_card(gap: dict, show_priority: bool = True, size_label: str = "S
 
 
 def priority_bars(row: pd.Series, current: str, levels: tuple[str, ...] = ("H", "M", "L"),
-                  now: str = "now") -> str:
+                  now: str = "now", _: Translator = EN) -> str:
     """One gap's L/M/H spread (or a size vote's, with closed), its consensus, agreement and
-    the gap's present priority (or its size at the baseline: ``now``)."""
+    the gap's present priority (or its size at the baseline: ``now``, in ``_``'s words)."""
     total = int(row["answered"])
-    bars = "".join(bar_row(SIZE_NAMES[lv], int(row[lv]), total, int(row[lv]) / total,
-                           lv == row["consensus"]) for lv in levels)
-    verdict = (f"Consensus <b>{SIZE_NAMES[row['consensus']]}</b>, agreement "
-               f"{row['agreement']:.0%}" if row["consensus"] else "No consensus (a tie)")
+    bars = "".join(bar_row(_(SIZE_NAMES[lv]), int(row[lv]), total, int(row[lv]) / total,
+                           lv == row["consensus"], _) for lv in levels)
+    verdict = text(_("No consensus (a tie)")) if not row["consensus"] else _(
+        "Consensus {level}, agreement {share}",
+        level=f"<b>{text(_(SIZE_NAMES[row['consensus']]))}</b>",
+        share=text(_.percent(row["agreement"])))
+    shown = _(SIZE_NAMES[current]) if current in SIZE_NAMES else _(current)
     return (f"{bars}<div>{verdict} · <span class='pmo-muted'>{text(now)} "
-            f"{SIZE_NAMES.get(current, text(current))}</span></div>")
+            f"{text(shown)}</span></div>")

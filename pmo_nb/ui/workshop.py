@@ -21,23 +21,16 @@ import asyncio
 import ipywidgets as w
 import pandas as pd
 
-from ..i18n import N_
 from ..session.events import Change
 from ..session.workshop import Workshop
 from . import html as h
-from .base import Note, Panel
+from .base import ACTIONS, Note, Panel
 from .gapform import GapForm
 from .heatmap import GridHeatmap
 from .progress import Reassess
 from .services import NewServiceForm, ServiceList, ServiceRow
 
 # the session's history steps, as "Undone: ..." says them
-ACTIONS = {"add gap": N_("add gap"), "add service": N_("add service"), "assign": N_("assign"),
-           "hand over": N_("hand over"), "take back": N_("take back"),
-           "unassign": N_("unassign"), "update gap": N_("update gap"),
-           "import assignments": N_("import assignments"), "set title": N_("set title"),
-           "set language": N_("set language"), "map aspect": N_("map aspect"),
-           "adopt vote": N_("adopt vote"), "set weights": N_("set weights")}
 FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a frame or two
 
 
