@@ -33,7 +33,39 @@ MAX_LISTED = 20
 
 
 class PmoError(Exception):
-    """Base class of every error pmo_nb raises on purpose."""
+    """Base class of every error pmo_nb raises on purpose.
+
+    One that a panel shows the customer may carry its message as a catalog message
+    (:meth:`worded`), so the panel says it in its own language (:meth:`said`).
+
+    >>> from pmo_nb.i18n import translator
+    >>> e = PmoError.worded("the must-haves cost {cost} > budget {budget}; raise the budget "
+    ...                     "or drop a must-have.", cost=60, budget=0)
+    >>> str(e)
+    'the must-haves cost 60 > budget 0; raise the budget or drop a must-have.'
+    >>> e.said(translator("de")).split(";")[0]
+    'die Pflichtleistungen kosten 60 > Budget 0'
+    """
+
+    message: tuple[str, dict] | None = None  # (catalog message, its values) when worded
+
+    @classmethod
+    def worded(cls, message: str, /, **values: object) -> PmoError:
+        """The error with ``message`` (an English catalog message) filled from ``values``."""
+        error = cls(message.format(**{k: f"{v:g}" if isinstance(v, float) else v
+                                      for k, v in values.items()}))
+        error.message = (message, values)
+        return error
+
+    def said(self, _: object) -> str:
+        """The message in ``_``'s language (a :class:`~pmo_nb.i18n.Translator`) when it is
+        a catalog message, else as raised."""
+        if self.message is None:
+            return str(self)
+        message, values = self.message
+        number = getattr(_, "number", str)
+        return _(message, **{k: number(v) if isinstance(v, int | float) else v
+                             for k, v in values.items()})
 
 
 @dataclass(frozen=True)

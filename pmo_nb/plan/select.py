@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..analysis.coverage import CONTRIBUTION_VALUE, deployed_coverage
 from ..errors import PlanCancelled, PlanError, UnknownServiceError
+from ..i18n import N_
 from . import _frontier, _milp
 from .result import Plan
 from .words import CURVE_COLUMNS, curve_row
@@ -316,15 +317,15 @@ def _check_ids(must: tuple[str, ...], exclude: tuple[str, ...], existing: list[s
             raise UnknownServiceError(value, existing)
     both = [i for i in must if i in exclude]
     if both:
-        raise PlanError(f"must and exclude both name {', '.join(both)}; a service cannot be "
-                         "both required and excluded.")
+        raise PlanError.worded(N_("must and exclude both name {ids}; a service cannot be both "
+                                  "required and excluded."), ids=", ".join(both))
 
 
 def _check_must_cost(s: _Session, budget: float) -> None:
     cost = float(s.model.cost[s.model.forced].sum())
     if cost > budget:
-        raise PlanError(f"the must-haves cost {cost:g} > budget {budget:g}; raise the budget "
-                         "or drop a must-have.")
+        raise PlanError.worded(N_("the must-haves cost {cost} > budget {budget}; raise the "
+                                  "budget or drop a must-have."), cost=cost, budget=budget)
 
 
 def _check_budget(budget: object) -> float:

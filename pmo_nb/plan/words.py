@@ -60,7 +60,7 @@ def proof(plan: Plan, _: Translator = EN) -> str:
     if plan.optimal:
         return _("Proven optimal: no other set of services within the budget covers more.")
     return _("Best found in the time allowed, within {gap} of the best possible (not "
-             "proven optimal).", gap=f"{plan.optimality_gap:.1%}")
+             "proven optimal).", gap=format(plan.optimality_gap, ".1%"))
 
 
 def versus_greedy(plan: Plan, greedy: Plan, unit: str = "k$", _: Translator = EN) -> str:

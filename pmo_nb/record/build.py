@@ -19,13 +19,13 @@ import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import parse_qs, urlparse
 
 from ..errors import RecordError, SessionError, UsageError
 from ..i18n import check_language
 from ..resources import notebook_dir
 from ..store import is_url, open_session, target
 from . import run
+from .facts import session_name
 from .options import DEFAULT_CURRENCY, Options
 
 RECORD_NOTEBOOKS: tuple[str, ...] = ("workshop", "coverage", "prioritize")
@@ -213,19 +213,6 @@ def _params(session: str | os.PathLike, gaps: object, catalog: object,
     params["session_path"] = text if is_url(text) else str(Path(text).resolve())
     return params
 
-
-def session_name(session: str) -> str:
-    """The name of a session: its file name without extension, or the URL's workshop.
-
-    Examples
-    --------
-    >>> session_name("/tmp/hospital.sqlite"), session_name("postgresql://u@h/db?workshop=acme")
-    ('hospital', 'acme')
-    """
-    if is_url(session):
-        url = urlparse(session)
-        return parse_qs(url.query).get("workshop", [url.path.strip("/") or "workshop"])[0]
-    return Path(session).stem
 
 
 def _find(names: Sequence[str], folder: Path) -> list[Path]:

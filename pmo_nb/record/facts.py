@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
@@ -20,6 +22,7 @@ from .. import plan as pl
 from ..analysis.coverage import STATUSES
 from ..errors import PmoError
 from ..i18n import Money, check_language, translator
+from ..store import is_url
 from .options import Options
 
 
@@ -71,8 +74,9 @@ class Facts:
     language: str = "en"  # the record's language (a tag of pmo_nb.LANGUAGES)
 
 
-def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
-    """The record's facts from a workshop and the record's options.
+def gather(ws: Any, options: Options, name: str | None = None) -> Facts:
+    """The record's facts from a workshop and the record's options (``name``: what the
+    record calls a session without a title; default its file's or URL's name).
 
     Examples
     --------
@@ -95,7 +99,8 @@ def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
     wave_budget = plan.cost / 3 if options.wave_budget is None else options.wave_budget
     candidate_list = ws.candidate_list()
     return Facts(
-        title=options.title or _title(ws) or session_name, made=dt.datetime.now(),
+        title=options.title or _title(ws) or name or session_name(str(getattr(ws, "path", ""))),
+        made=dt.datetime.now(),
         last_change=_last_change(ws), currency=Money(options.currency, translator(language)),
         language=language,
         counts={s: int((coverage["status"] == s).sum()) for s in STATUSES},
@@ -208,3 +213,17 @@ def votes(ws: Any) -> pd.DataFrame | None:
     except PmoError:  # no vote held, or results still hidden
         return None
     return frame if isinstance(frame, pd.DataFrame) and not frame.empty else None
+
+
+def session_name(session: str) -> str:
+    """The name of a session: its file name without extension, or the URL's workshop.
+
+    Examples
+    --------
+    >>> session_name("/tmp/hospital.sqlite"), session_name("postgresql://u@h/db?workshop=acme")
+    ('hospital', 'acme')
+    """
+    if is_url(session):
+        url = urlparse(session)
+        return parse_qs(url.query).get("workshop", [url.path.strip("/") or "workshop"])[0]
+    return Path(session).stem

@@ -89,8 +89,10 @@ class FollowUp(_Workshop):
         with cls(store) as base:
             gaps, catalog, snapshot = _snapshot(base)
             weights, title = base.weights, title or base.title
+            # the customer's language and aspects go on: the same room, the same words
+            kept = {"language": base.language, "aspect_map": json.dumps(base.aspect_map)}
         created = create_new(where, gaps, catalog, weights=weights, user=user, title=title,
-                             meta={BASELINE: json.dumps(snapshot)})
+                             meta={BASELINE: json.dumps(snapshot), **kept})
         return cls(created)
 
     # -- reading ---------------------------------------------------------------------------

@@ -236,7 +236,7 @@ class BudgetPanel(Panel):
                                            time_limit=self.time_limit)
             self.greedy = pl.greedy_services(self.ws, budget, must=must, exclude=exclude)
         except PmoError as exc:
-            return self._no_plan(str(exc), wait)
+            return self._no_plan(exc.said(self._), wait)
         self.summary.value = self._summary_html()
         _ = self._
         table = plan_table(self.plan, _)
@@ -262,9 +262,9 @@ class BudgetPanel(Panel):
         mark = '<span class="pmo-ok">✓</span> ' if plan.optimal else "⚠ "
         services = _.plural("{count} service", "{count} services", len(plan.services))
         said = _("Covers {share} of the weighted gap value for {cost} of {budget}",
-                 share=f"<b>{_.percent(plan.covered_share)}</b>",
-                 cost=f"<b>{_.number(plan.cost, 0)}</b>",
-                 budget=f"<b>{_.number(plan.budget, 0)} {h.plain(unit)}</b>")
+                 share=h.bold(_.percent(plan.covered_share)),
+                 cost=h.bold(_.number(plan.cost, 0)),
+                 budget=h.bold(_.number(plan.budget, 0) + " " + h.plain(unit)))
         greedy = versus_greedy(plan, self.greedy, unit, _)
         return (f'<div class="pmo-budget-summary">{said} '
                 f'<span class="pmo-muted">({services})</span>'
@@ -363,7 +363,7 @@ class BudgetPanel(Panel):
         fig.update_xaxes(dtick=1 if end <= 8 else 3 if end <= 36 else 6, tickfont_size=15)
         fig.update_layout(title_text=_.plural("Roadmap: {count} wave, {cost}",
                                               "Roadmap: {count} waves, {cost}", waves,
-                                              cost=f"{_.number(cost, 0)} {self.unit}"),
+                                              cost=_.number(cost, 0) + " " + self.unit),
                           margin=dict(l=10, r=10, b=10),
                           legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
         self.figures["roadmap"] = fig

@@ -65,7 +65,7 @@ class CatalogBrowser(Panel):
             name=lambda d: d["name"].where(d["origin"] != "workshop", "★ " + d["name"]),
             aspects=lambda d: d["aspects"].str.replace(";", "; "),
             tier=lambda d: d["tier"].map(lambda t: _(str(t))))
-        said = _("{shown} of {total} services", shown=f"<b>{_.number(len(shown))}</b>",
+        said = _("{shown} of {total} services", shown=h.bold(_.number(len(shown))),
                  total=_.number(len(cat)))
         added = " (★ " + _("added in this workshop") + ")" \
             if (cat["origin"] == "workshop").any() else ""

@@ -67,7 +67,8 @@ TABLES: dict[str, tuple[str, Callable[[CoverageView], pd.DataFrame], dict[str, s
         "services": N_("Services")}, N_("No gap.")),
 }
 _LEVEL_COLUMNS = ("size", "priority", "Gap Size")
-_WORD_COLUMNS = ("status", "contribution", "tier", "handover")  # pmo_nb's words, translated
+_WORD_COLUMNS = ("status", "contribution", "tier")  # pmo_nb's words, translated
+HANDOVER_WORDS = {"whole": N_("whole gap"), "rest": N_("the rest")}
 # gap ids such as "G-11" must not break at the hyphen in a narrow column
 CSS = """<style>
 .pmo-x-open td:first-child, .pmo-x-handed td:first-child, .pmo-x-register td:first-child,
@@ -185,7 +186,10 @@ class CoverageExplorer(Panel):
                                                 if v in h.LEVEL_NAMES else v)
                                 for c in _LEVEL_COLUMNS if c in frame},
                              **{c: frame[c].map(lambda v: _(v) if isinstance(v, str) else v)
-                                for c in _WORD_COLUMNS if c in frame})
+                                for c in _WORD_COLUMNS if c in frame},
+                             **({"handover": frame["handover"].map(
+                                 lambda v: _(HANDOVER_WORDS.get(v, v)))}
+                                if "handover" in frame else {}))
         self.table.value = h.table(shown, {k: _(v) for k, v in columns.items()}, empty,
                                    limit=len(frame), _=_)
 
@@ -218,8 +222,8 @@ def _no_match(view: CoverageView, _: Translator) -> str:
 def _summary(view: CoverageView, _: Translator) -> str:
     cover = view.coverage()
     total = float(cover["weight"].sum())
-    text = _("{shown} of {total} gaps shown", shown=f"<b>{_.number(len(cover))}",
-             total=f"{_.number(view.total_gaps)}</b>")
+    text = _("{shown} of {total} gaps shown", shown="<b>" + _.number(len(cover)),
+             total=_.number(view.total_gaps) + "</b>")
     if total:
         share = cover.groupby("status")["weight"].sum() / total
         text += " " + _("(weight {weight}): {covered} of the weight covered, {partial} "
@@ -233,6 +237,6 @@ def _summary(view: CoverageView, _: Translator) -> str:
         services = " ".join(h.esc(v) for v in (_(tier) if tier else "", category) if v)
         text += (' <span class="pmo-muted">' + _(
             "Statuses count only the assignments of {services} services: what they achieve "
-            "on their own.", services=f"<b>{services}</b>") + "</span>")
+            "on their own.", services=h.bold(services)) + "</span>")
     return text
 

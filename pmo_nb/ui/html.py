@@ -193,6 +193,11 @@ def progress(done: int, total: int, _: Translator = EN) -> str:
     return f'<b>{esc(count)}</b> {esc(what)} <span class="pmo-muted">{esc(which)}</span>'
 
 
+def bold(html_text: str) -> str:
+    """Already escaped ``html_text`` in bold (a message's value said with weight)."""
+    return "<b>" + html_text + "</b>"
+
+
 def section(title: str) -> str:
     return f'<div class="pmo-section">{esc(title)}</div>'
 

@@ -70,7 +70,7 @@ class Reassess:
         self.gap_id, _ = gap_id, self._
         before = _("new in this assessment") if row["size_before"] == "new" \
             else _(LEVEL_NAMES.get(row["size_before"], row["size_before"]))
-        said = _("At the baseline: {size}", size=f"<b>{h.esc(before)}</b>")
+        said = _("At the baseline: {size}", size=h.bold(h.esc(before)))
         self.before.value = (f'<div style="font-size:18px;padding:4px 12px 0 0">{said} '
                              "&nbsp;·&nbsp; " + h.esc(_("now:")) + "</div>")
         with self.panel._sync():
@@ -159,7 +159,7 @@ class ProgressPanel(Panel):
         # come from these two tables (the figure reads its own)
         table, self._services = self.ws.progress(), self.ws.progress_services()
         self._rows = table.set_index("gap_id")
-        options = [(_gap_option(r), r.gap_id) for r in table.itertuples()]
+        options = [(_gap_option(r, self._), r.gap_id) for r in table.itertuples()]
         with self._sync():
             current = self.gaps.value
             if options != list(self.gaps.options):
@@ -195,10 +195,12 @@ def _said(_: Translator, changed: bool, what: str) -> str:
     return what if changed else Note(_("No change ({what}).", what=what))
 
 
-def _gap_option(row: object) -> str:
+def _gap_option(row: object, _: Translator) -> str:
     """A dropdown entry: plain text, e.g. ``↘ G-01 · Project manager skills: H → M``."""
-    after = row.size_after if row.reassessed else "?"
-    return f"{MARKS.get(row.change, '')} {row.gap_id} · {row.aspect}: {row.size_before} → {after}"
+    after = (_("closed") if row.size_after == CLOSED else row.size_after) \
+        if row.reassessed else "?"
+    before = _("new") if row.size_before == "new" else row.size_before
+    return f"{MARKS.get(row.change, '')} {row.gap_id} · {row.aspect}: {before} → {after}"
 
 
 def _headline(lines: pd.DataFrame) -> str:

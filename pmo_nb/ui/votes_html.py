@@ -141,7 +141,7 @@ def priority_bars(row: pd.Series, current: str, levels: tuple[str, ...] = ("H", 
                            lv == row["consensus"], _) for lv in levels)
     verdict = text(_("No consensus (a tie)")) if not row["consensus"] else _(
         "Consensus {level}, agreement {share}",
-        level=f"<b>{text(_(SIZE_NAMES[row['consensus']]))}</b>",
+        level="<b>" + text(_(SIZE_NAMES[row["consensus"]])) + "</b>",
         share=text(_.percent(row["agreement"])))
     shown = _(SIZE_NAMES[current]) if current in SIZE_NAMES else _(current)
     return (f"{bars}<div>{verdict} · <span class='pmo-muted'>{text(now)} "
