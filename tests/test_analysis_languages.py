@@ -1,6 +1,7 @@
 """The analyst's and the sponsors' panels and every figure in the workshop's language: a
 count of English words left around the customer's text (0) in pt-BR, es, fr and de, for the
-budget, explorer, votes, progress and catalog panels, each plotly figure and the deck."""
+budget, explorer, votes, progress and catalog panels, each plotly figure, and the record:
+its page (as printed, with its margins), deck and workbook (sheets, headers, summary)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,27 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from _words import OTHERS, SAME, texts
+from openpyxl import load_workbook
 from pptx import Presentation
 
 import pmo_nb
 from conftest import REPO
 from pmo_nb import plots, record
+from pmo_nb.i18n import translator
 from pmo_nb.record.deck import write_deck
+from pmo_nb.record.paper import print_style
+from pmo_nb.record.report import render
+from pmo_nb.record.workbook import write as write_workbook
 from pmo_nb.ui import BudgetPanel, CatalogBrowser, CoverageExplorer, ProgressPanel, VotesPanel
 
 DATA = REPO / "data"
 # the same in English and the language, so not English left behind
-ALSO = {"pt-BR": {"total"}, "es": {"plan", "total"},
-        "fr": {"budget", "consensus", "contribution", "exclusions", "figure", "participant",
-               "participants", "place", "plan", "session", "vote", "votes"},
-        "de": {"budget", "optimal", "plan", "status", "was"}}
+ALSO = {"pt-BR": {"item", "total"}, "es": {"plan", "total"},
+        "fr": {"action", "budget", "consensus", "contribution", "date", "exclusions", "figure",
+               "optimal", "organisation", "page", "participant", "participants", "place", "plan",
+               "session", "vote", "votes"},
+        "de": {"budget", "detail", "optimal", "organisation", "plan", "status", "was",
+               "workshop"}}
 
 
 def _coded(folder: Path, tag: str) -> tuple[pmo_nb.Workshop, pmo_nb.Workshop]:
@@ -147,12 +155,31 @@ def _deck(ws: pmo_nb.Workshop, tmp_path: Path) -> list[str]:
             if shape.has_text_frame or shape.has_table]
 
 
+def _record(ws: pmo_nb.Workshop, tmp_path: Path) -> list[str]:
+    """The record's page for print (its text, without the figures' scripts: the figures
+    are counted above), the workbook's sheet names, headers and summary."""
+    facts = record.gather(ws, record.Options(budget=300))
+    page = re.sub(r"<script.*?</script>", " ", render(facts, ws, paper="a4"), flags=re.S)
+    page = re.sub(r"@page\{.*?\}\}", " ", page)  # the margins: their words checked below
+    path = write_workbook(facts, ws, tmp_path / f"{ws.language}-{id(ws)}.xlsx")
+    book = load_workbook(path, read_only=True)
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(max_row=1,
+                                                                            values_only=True)
+             for c in row if c is not None]
+    summary = [str(c) for row in book.worksheets[0].iter_rows(values_only=True)
+               for c in row[:1] if c is not None]
+    margins = print_style("", "", "a4", translator(ws.language))
+    return [page, *book.sheetnames, *cells, *summary, *re.findall(r'"([^"]*)"',
+            re.sub(r"\\0000([0-9a-f]{2})", lambda m: chr(int(m[1], 16)), margins))]
+
+
 def _all_words(tmp_path: Path, tag: str) -> tuple[set[str], set[str]]:
     ws, follow = _coded(tmp_path / tag, tag)
     assert follow.language == tag  # a follow-up keeps its baseline's language
     words = _words(" ".join(_panels(ws, follow)) + " ".join(
         t for fig in _figures(ws, follow) for t in figure_texts(fig)))
-    deck = _words(" ".join(_deck(ws, tmp_path) + _deck(follow, tmp_path)))
+    deck = _words(" ".join(_deck(ws, tmp_path) + _deck(follow, tmp_path)
+                           + _record(ws, tmp_path) + _record(follow, tmp_path)))
     ws.close()
     follow.close()
     return words, deck
@@ -163,7 +190,8 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], set[str
     words, deck = _all_words(tmp_path_factory.mktemp("en"), "en")
     assert {"budget", "must", "exclusions", "reveal", "delivered", "roadmap", "traceability",
             "covered", "baseline"} <= words  # the English the test looks for is there
-    assert {"summary", "roadmap", "candidate", "findings"} <= deck
+    assert {"summary", "roadmap", "candidate", "findings", "register", "recorded", "page",
+            "appendix"} <= deck
     return words, deck
 
 
@@ -171,7 +199,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], set[str
 def test_no_english_word_is_left_on_the_panels_figures_and_deck(
         tmp_path: Path, tag: str, english: tuple[set[str], set[str]]) -> None:
     words, deck = _all_words(tmp_path, tag)
-    same = SAME[tag] | ALSO[tag]
+    same = SAME[tag] | ALSO[tag] | {"utc", "pmo", "ids"}  # acronyms
     left = sorted((words & english[0]) - same)
     assert left == [], f"English words left in {tag}: {left}"
     left = sorted((deck & english[1]) - same)

@@ -110,7 +110,8 @@ def gather(ws: Any, options: Options, name: str | None = None) -> Facts:
         open_gaps=ws.open_gaps(), plan=plan, greedy=pl.greedy_services(ws, budget, **kw),
         budget_given=options.budget is not None, wave_budget=wave_budget,
         curve=pl.curve_with_plan(_curve(ws, options), plan), roadmap=road, waves=_waves(road),
-        left_open=_left_open(plan, coverage), must=_named(catalog, options.must),
+        left_open=_left_open(plan, coverage, translator(language)),
+        must=_named(catalog, options.must),
         exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws))
 
 
@@ -180,15 +181,18 @@ def _waves(road: pd.DataFrame) -> pd.DataFrame:
                   cost=("cost", "sum"), services=("name", "\n".join)).reset_index()
 
 
-def _left_open(plan: pl.Plan, coverage: pd.DataFrame) -> pd.DataFrame:
-    """The gaps the plan does nothing for (handed-over ones aside), heaviest first, and why."""
+def _left_open(plan: pl.Plan, coverage: pd.DataFrame, _: Any = None) -> pd.DataFrame:
+    """The gaps the plan does nothing for (handed-over ones aside), heaviest first, and why
+    (in ``_``'s words, a :class:`~pmo_nb.i18n.Translator`; default English)."""
+    _ = _ or translator("en")
     gaps = plan.gaps[(plan.gaps["best_contribution"] == 0) & ~plan.gaps["handed_over"]]
     info = coverage.set_index("gap_id")
     out = gaps[["gap_id", "aspect", "weight"]].assign(
         size=gaps["gap_id"].map(info["size"]), priority=gaps["gap_id"].map(info["priority"]),
         services=gaps["gap_id"].map(info["services"]))
-    out["why"] = out["services"].map(lambda s: f"its services are not in the plan: {s}" if s
-                                     else "no service was assigned in the workshop")
+    out["why"] = out["services"].map(lambda s: _("its services are not in the plan: {services}",
+                                                 services=s) if s
+                                     else _("no service was assigned in the workshop"))
     return out.sort_values(["weight", "gap_id"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
 

@@ -72,25 +72,32 @@ class Col:
     kind: str = "text"
 
 
-def cell(value: object, kind: str, unit: str = "") -> str:
-    """One ``<td>``: the value formatted and escaped by its kind."""
+def cell(value: object, kind: str, unit: str = "", _: Translator = EN) -> str:
+    """One ``<td>``: the value formatted and escaped by its kind; numbers, shares and
+    pmo_nb's own words (``short``, ``status``: a tier, a level, a status) in ``_``'s
+    language."""
     if kind == "html":
         return f"<td>{value}</td>"
-    if kind in ("number", "money"):
+    if kind == "money" or (kind == "number" and _.tag == "en"):
         return f'<td class="num">{esc(number(value, unit if kind == "money" else ""))}</td>'
+    if kind == "number":
+        ok = isinstance(value, int | float) and not math.isnan(value)
+        return f'<td class="num">{esc(_.number(value) if ok else as_text(value))}</td>'
     if kind == "percent":
         ok = isinstance(value, int | float) and not math.isnan(value)
-        return f'<td class="num">{f"{value:.0%}" if ok else ""}</td>'
+        return f'<td class="num">{_.percent(value) if ok else ""}</td>'
     if kind == "status":
-        return f"<td>{status_tag(as_text(value))}</td>"
+        return f"<td>{status_tag(as_text(value), _)}</td>"
+    if kind == "short" and isinstance(value, str):
+        value = _(value)
     return f'<td class="{kind}">{esc(value)}</td>'
 
 
-def status_tag(status: str) -> str:
+def status_tag(status: str, _: Translator = EN) -> str:
     """A gap status as a small coloured label (colour plus word: readable in grey print)."""
     colour = STATUS_COLOURS.get(status, "#DDDDDD")
     return (f'<span class="tag" style="background:{colour};color:{on_colour(colour)}">'
-            f"{esc(status)}</span>")
+            f"{esc(_(status))}</span>")
 
 
 def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
@@ -114,7 +121,7 @@ def table(frame: pd.DataFrame, columns: Sequence[Col], *, unit: str = "",
         "number", "money", "percent") else f"<th>{esc(_(c.header))}</th>" for c in columns)
     rows = []
     for record in frame[[c.key for c in columns]].itertuples(index=False):
-        cells = "".join(cell(v, c.kind, unit) for v, c in zip(record, columns, strict=True))
+        cells = "".join(cell(v, c.kind, unit, _) for v, c in zip(record, columns, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return (f'<table class="report {cls}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")

@@ -18,6 +18,8 @@ from .facts import Facts, Progress
 from .html import Col, esc, table
 
 EN = translator("en")
+DELIVERY_WORDS = {"delivered": N_("delivered"), "in progress": N_("in progress"),
+                  "not started": N_("not started"), "dropped": N_("dropped")}
 
 
 def title(p: Progress, _: Translator = EN) -> str:
@@ -50,7 +52,8 @@ def section(f: Facts, ws: Any, fig: Callable[[Any], str]) -> str:
     service_cols = [Col("name", "Service"), Col("status", "Status", "short"),
                     Col("gaps", "Gaps", "number"), Col("gaps_reduced", "Of them smaller",
                                                         "number")]
-    services = p.services.assign(status=p.services["status"].map(lambda v: _(str(v))))
+    services = p.services.assign(status=p.services["status"].map(
+        lambda v: _(DELIVERY_WORDS.get(v, str(v)))))
     lead = _("This is a follow-up assessment: the room reassessed the gaps of {label} "
              "({date}) and said what became of the services committed then. A gap's value is "
              "size × priority; a closed gap is worth 0.", label=p.label, date=_.date(p.date))

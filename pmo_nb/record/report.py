@@ -189,8 +189,8 @@ def _owners(f: Facts) -> str:
     _ = translator(f.language)
     rows = f.handed_over.assign(
         gap=f.handed_over["gap_id"] + " " + f.handed_over["aspect"],
-        part=f.handed_over["handover"].map({"whole": "the whole gap",
-                                            "rest": "what the PMO cannot do"}))
+        part=f.handed_over["handover"].map({"whole": _("the whole gap"),
+                                            "rest": _("what the PMO cannot do")}))
     cols = [Col("owner", "Owner"), Col("gap", "Gap"), Col("part", "Takes"), Col("note", "Note")]
     return table(rows, cols, cls="compact", empty=N_("No gap goes to another owner."), _=_)
 
