@@ -238,8 +238,7 @@ def _version(conn: psycopg.Connection) -> int | None:
 
 def _connect_error(params: dict, name: str, exc: psycopg.Error) -> SessionError:
     text = _first_line(exc)
-    where = (f"{params.get('user', '(default user)')}@{params.get('host', '(default host)')}:"
-             f"{params.get('port', '5432')}/{params.get('dbname', '(default database)')}")
+    where = tried(params)
     if "password authentication failed" in text or "no password supplied" in text:
         why = "the user or password is wrong"
     elif "database" in text and "does not exist" in text:
@@ -252,6 +251,24 @@ def _connect_error(params: dict, name: str, exc: psycopg.Error) -> SessionError:
     label = f"the workshop '{name}'" if name else "the database"
     return SessionError(f"Could not connect to PostgreSQL for {label} at {where}: {why} "
                         f"({text}).")
+
+
+def tried(params: dict) -> str:
+    """``user@host:port/database`` as libpq fills them in: the URL's own, else the ``PG*``
+    variables, else libpq's defaults (this account's name, the local socket).
+
+    Examples
+    --------
+    >>> tried({"user": "pmo", "host": "db.example.org", "dbname": "pmo"})
+    'pmo@db.example.org:5432/pmo'
+    """
+    defaults = {o.keyword.decode(): o.val.decode() for o in psycopg.pq.Conninfo.get_defaults()
+                if o.val is not None}
+    found = {key: params.get(key) or defaults.get(key) for key in ("user", "host", "port")}
+    user = found["user"] or "(this account)"
+    host = found["host"] or "the local socket"
+    dbname = params.get("dbname") or defaults.get("dbname") or user
+    return f"{user}@{host}:{found['port'] or '5432'}/{dbname}"
 
 
 def _where(conn: psycopg.Connection) -> str:
