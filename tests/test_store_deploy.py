@@ -9,11 +9,14 @@ import subprocess
 import sys
 import textwrap
 import urllib.parse
+from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import CATALOG, REPO, SAMPLE_GAPS
+
+BIN_DIR = Path(sys.executable).parent
 
 DEPLOY = REPO / "deploy"
 LIBPQ = {"PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGCONNECT_TIMEOUT"}
@@ -41,22 +44,43 @@ def test_tljh_config_uses_known_keys():
     assert config["user_environment"]["default_app"] == "jupyterlab"
 
 
-def test_jupyterhub_config_runs_and_sets_the_environment():
+def _load_recipe(tmp_path, **env: str) -> dict:
+    """deploy/jupyterhub_config.py loaded as TLJH loads a drop-in: after its culler."""
     script = textwrap.dedent(f"""
         import json, types
         class Spawner: environment = {{}}
-        class JupyterHub: services = []
+        class JupyterHub: services = [{{"name": "cull-idle", "admin": True, "command": []}}]
         c = types.SimpleNamespace(Spawner=Spawner, JupyterHub=JupyterHub)
         exec(open({str(DEPLOY / 'jupyterhub_config.py')!r}).read(), {{"get_config": lambda: c}})
-        print(json.dumps({{"env": Spawner.environment, "services": JupyterHub.services}}))
+        env = {{k: v if isinstance(v, str) else "<callable>" for k, v in
+               Spawner.environment.items()}}
+        print(json.dumps({{"env": env, "services": JupyterHub.services}}))
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, env={"PATH": "/usr/bin:/bin"}).stdout
-    found = yaml.safe_load(out)
-    assert LIBPQ <= set(found["env"])
-    command = found["services"][0]["command"]
-    assert command[:2] == ["pmo-nb", "serve"] and URL_FORM.match(command[2])
-    assert "127.0.0.1" in command
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, env={"PATH": "/usr/bin:/bin", **env})
+    return {**yaml.safe_load(done.stdout), "stderr": done.stderr}
+
+
+def test_jupyterhub_config_appends_its_service_and_keeps_the_culler(tmp_path):
+    pmo_nb_bin = BIN_DIR / "pmo-nb"
+    found = _load_recipe(tmp_path, PMO_NB_USER_ENV=str(BIN_DIR.parent),
+                         PMO_NB_PGPASSWORD="w-secret")
+    assert LIBPQ <= set(found["env"]) and found["env"]["PGPASSWORD"] == "<callable>"
+    culler, room = found["services"]
+    assert culler["name"] == "cull-idle"  # TLJH's, still there
+    command = room["command"]
+    assert command[0] == str(pmo_nb_bin) and command[1:4] == ["serve", "--room", room["name"]]
+    assert command[4] == "postgresql:///" and "127.0.0.1" in command
+    assert room["user"] == "pmo-participants"  # not the hub's root
+    assert room["environment"]["PGPASSWORD"] == "w-secret"
+    assert "PMO_NB_SERVE_TOKEN" not in room["environment"]  # no token the hub could log
+
+
+def test_jupyterhub_config_without_pmo_nb_says_so_and_leaves_the_hub_running(tmp_path):
+    found = _load_recipe(tmp_path, PMO_NB_USER_ENV=str(tmp_path))
+    assert [s["name"] for s in found["services"]] == ["cull-idle"]
+    assert f"pmo_nb: {tmp_path}/bin/pmo-nb not found: the participants' room is not " \
+           "started" in found["stderr"]
 
 
 def test_docs_and_configs_write_the_url_as_pmo_nb_reads_it():

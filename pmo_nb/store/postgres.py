@@ -136,6 +136,19 @@ def open_url(url: str, who: str | None = None) -> PostgresStore | None:
         raise
 
 
+def require(url: str) -> None:
+    """Nothing when the workshop ``url`` names exists; else a SessionError saying where."""
+    conn, name = connect(url)
+    with conn:
+        _prepare(conn)
+        found = conn.execute("SELECT 1 FROM workshops WHERE name = %s", (name,)).fetchone()
+        where = _where(conn)
+    if found is None:
+        raise SessionError(f"The workshop '{name}' does not exist in {where}: start it first "
+                           "(workshop.ipynb of a folder made by `pmo-nb new FOLDER --session "
+                           "URL`), or check its name with `pmo-nb list`.")
+
+
 def create_url(url: str, tables: dict[str, pd.DataFrame], meta: dict[str, str],
                seed: tuple[str, list[Op]] | None = None,
                who: str | None = None) -> PostgresStore:
