@@ -107,3 +107,49 @@ def test_the_hub_url_form_opens_a_workshop_from_pg_variables(pg_server, monkeypa
     with pmo_nb.Workshop.open("postgresql:///?workshop=hub-form", gaps=SAMPLE_GAPS,
                               catalog=CATALOG) as ws:
         assert len(ws.gaps) == 18 and "hub-form" in ws.label
+
+
+def test_a_facilitator_writes_and_an_analyst_only_reads(team_pg):
+    """deploy/pg-init.sql's two roles, on a real PostgreSQL: pmo makes and changes
+    workshops, pmo_read reads them and changes nothing, not even through SQL."""
+    import psycopg
+
+    import pmo_nb
+    from pmo_nb import SessionError
+
+    writer = team_pg.url_as("pmo") + "?workshop=roles"
+    with pmo_nb.Workshop.open(writer, gaps=SAMPLE_GAPS, catalog=CATALOG) as ws:
+        ws.assign("G-01", "S-TRAIN-PM")
+    reader = team_pg.url_as("pmo_read") + "?workshop=roles"
+    with pmo_nb.Workshop.open(reader) as ws:
+        assert ws.assignments["service_id"].tolist() == ["S-TRAIN-PM"]
+        assert len(ws.coverage()) == 18
+        with pytest.raises(SessionError, match=r"Could not save to .*permission denied.*"
+                           r"This database role may only read \(an analyst's\)"):
+            ws.assign("G-02", "S-TRAIN-PM")
+    assert "roles" in pmo_nb.list_workshops(team_pg.url_as("pmo_read"))["name"].tolist()
+    with pytest.raises(SessionError, match="only a facilitator's role"):
+        pmo_nb.open_room(reader, "https://hub.example.org/services/pmo-participants/")
+    with psycopg.connect(team_pg.url_as("pmo_read")) as conn:
+        for sql in ("DELETE FROM pmo_nb.assignments", "DROP TABLE pmo_nb.history",
+                    "CREATE TABLE pmo_nb.mine (x int)", "CREATE SCHEMA mine"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(sql)
+            conn.rollback()
+
+
+def test_the_room_keeps_no_token_an_analyst_could_read(team_pg):
+    import psycopg
+
+    import pmo_nb
+
+    writer = team_pg.url_as("pmo") + "?workshop=room-digest"
+    pmo_nb.Workshop.open(writer, gaps=SAMPLE_GAPS, catalog=CATALOG).close()
+    link = pmo_nb.open_room(writer, "https://hub.example.org/services/pmo-participants/")
+    token = link.url.split("?token=")[1]
+    with psycopg.connect(team_pg.url_as("pmo_read")) as conn:
+        rows = conn.execute("SELECT * FROM pmo_nb.rooms").fetchall()
+    assert rows and token not in repr(rows) and link.workshop == "room-digest"
+    with pytest.raises(pmo_nb.SessionError, match=r"The workshop 'nope' does not exist in "
+                                                  r"pmo@127\.0\.0\.1:\d+/pmo"):
+        pmo_nb.open_room(team_pg.url_as("pmo") + "?workshop=nope", link.url)

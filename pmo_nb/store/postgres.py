@@ -117,8 +117,11 @@ class PostgresStore(Store):
                 f"The connection to '{self.label}' was lost while saving ({_first_line(exc)}). "
                 "Everything saved before is intact; check whether this change is there and "
                 "make it again if not.")
+        why = " This database role may only read (an analyst's): a facilitator's role " \
+            "writes (docs/deploy.md)." if isinstance(exc, psycopg.errors.InsufficientPrivilege) \
+            else ""
         return SessionError(f"Could not save to '{self.label}' ({_first_line(exc)}); the change "
-                            "was not made and everything saved before is intact.")
+                            f"was not made and everything saved before is intact.{why}")
 
 
 def open_url(url: str, who: str | None = None) -> PostgresStore | None:
