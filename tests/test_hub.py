@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import httpx
@@ -37,11 +38,16 @@ ROOM = "pmo-participants"
 
 
 def service_user() -> str:
-    """``nobody`` when it may run this environment's Python (a checkout under /root may
-    not be readable by it: the service then runs as the hub's user, and the test says so)."""
+    """``nobody`` when it may run this environment's Python; else (a Python under /root,
+    as pyenv's here) the service runs as the hub's user, with a warning that says so."""
     done = subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c",
                            "import pmo_nb"], capture_output=True, cwd="/")
-    return "nobody" if done.returncode == 0 else ""
+    if done.returncode == 0:
+        return "nobody"
+    warnings.warn(f"the room's service runs as the hub's user in this test: the user nobody "
+                  f"cannot run {sys.executable} ({done.stderr.decode().strip()[:120]})",
+                  stacklevel=2)
+    return ""
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ them; the documented URL form with only PG* variables opens a workshop."""
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
 import textwrap
+import types
 import urllib.parse
 from pathlib import Path
 
@@ -28,13 +30,59 @@ def test_yaml_files_load(name):
     assert isinstance(yaml.safe_load((DEPLOY / name).read_text()), dict)
 
 
-def test_z2jh_values_give_every_server_the_libpq_variables():
-    values = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text())
-    env = values["singleuser"]["extraEnv"]
-    assert LIBPQ <= set(env)
-    assert env["PGPASSWORD"]["valueFrom"]["secretKeyRef"]["name"]  # never inline
+Z2JH_SCHEMA = REPO / "tests" / "data" / "z2jh" / "values.schema.json"
+
+
+def _z2jh_values() -> dict:
+    return yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text())
+
+
+def _helm_merged(defaults: dict, given: dict) -> dict:
+    """Values as Helm merges them before it validates: maps key by key, the rest replaced."""
+    merged = dict(defaults)
+    for key, value in given.items():
+        both = isinstance(value, dict) and isinstance(defaults.get(key), dict)
+        merged[key] = _helm_merged(defaults[key], value) if both else value
+    return merged
+
+
+def test_z2jh_values_match_the_charts_schema():
+    """Every key of deploy/z2jh-values.yaml is one the chart knows, of the type it takes:
+    merged with the chart's defaults and checked against its values schema, as `helm
+    install` does (both vendored from the chart: tests/data/z2jh/README.md)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(Z2JH_SCHEMA.read_text())
+    defaults = yaml.safe_load((Z2JH_SCHEMA.parent / "values.yaml").read_text())
+    jsonschema.validate(_helm_merged(defaults, _z2jh_values()), schema)
+    typo = _z2jh_values()
+    typo["singleuser"]["extraEnvs"] = typo["singleuser"].pop("extraEnv")
+    with pytest.raises(jsonschema.ValidationError, match="extraEnvs"):
+        jsonschema.validate(_helm_merged(defaults, typo), schema)
+
+
+def test_z2jh_values_give_every_server_its_role_and_no_password_inline():
+    values = _z2jh_values()
+    assert {"PGHOST", "PGPORT", "PGDATABASE", "PGCONNECT_TIMEOUT"} <= set(
+        values["singleuser"]["extraEnv"])
+    for key in ("PMO_NB_PGPASSWORD", "PMO_NB_PGPASSWORD_READ"):
+        assert values["hub"]["extraEnv"][key]["valueFrom"]["secretKeyRef"]["name"]
     assert values["hub"]["db"]["type"] == "postgres"
     assert "pmo-participants" in values["hub"]["services"]
+    assert "services" not in values["hub"]["extraConfig"]["pmo-nb-roles"]  # the culler's stay
+
+
+@pytest.mark.parametrize("groups, role", [(["pmo-facilitators"], "pmo"), ([], "pmo_read"),
+                                          (["analysts"], "pmo_read")])
+def test_z2jh_extra_config_gives_facilitators_the_role_that_writes(monkeypatch, groups, role):
+    monkeypatch.setenv("PMO_NB_PGPASSWORD", "w")
+    monkeypatch.setenv("PMO_NB_PGPASSWORD_READ", "r")
+    env: dict = {}
+    c = types.SimpleNamespace(KubeSpawner=types.SimpleNamespace(environment=env))
+    exec(_z2jh_values()["hub"]["extraConfig"]["pmo-nb-roles"], {"c": c})
+    user = types.SimpleNamespace(groups=[types.SimpleNamespace(name=g) for g in groups])
+    spawner = types.SimpleNamespace(user=user)
+    assert (env["PGUSER"](spawner), env["PGPASSWORD"](spawner)) == (
+        role, {"pmo": "w", "pmo_read": "r"}[role])
 
 
 def test_tljh_config_uses_known_keys():
