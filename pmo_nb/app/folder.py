@@ -216,7 +216,7 @@ def session_file_name(folder: Path) -> str:
 def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None,
           language: str | None = None) -> None:
     """Copy the inputs and the notebooks into ``root``, then its README."""
-    for sub in ("data", "sessions", "runs"):
+    for sub in ("data", "runs", *(["sessions"] if session.startswith("sessions/") else [])):
         (root / sub).mkdir()
     copied = {}
     for key, source in inputs.items():
