@@ -85,6 +85,27 @@ def test_z2jh_extra_config_gives_facilitators_the_role_that_writes(monkeypatch, 
         role, {"pmo": "w", "pmo_read": "r"}[role])
 
 
+def test_z2jh_participants_run_the_hosted_room_where_the_hub_proxies_it():
+    deployment, service = yaml.safe_load_all((DEPLOY / "z2jh-participants.yaml").read_text())
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"][:5] == ["pmo-nb", "serve", "--room", "pmo-participants",
+                                        "postgresql:///"]
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]
+    url = _z2jh_values()["hub"]["services"]["pmo-participants"]["url"]
+    assert url == f"http://{service['metadata']['name']}:{service['spec']['ports'][0]['port']}"
+    assert {e["name"] for e in container["env"]} >= LIBPQ
+
+
+def test_docs_show_every_file_an_admin_writes_in_full():
+    """docs/deploy.md holds each file of deploy/ as it is (so the page and the files never
+    drift apart), and the systemd drop-in with its daemon-reload."""
+    docs = (REPO / "docs" / "deploy.md").read_text()
+    for path in sorted(DEPLOY.iterdir()):
+        assert path.read_text().strip() in docs, f"docs/deploy.md lacks {path.name} in full"
+    assert "EnvironmentFile=/etc/pmo_nb/hub.env" in docs
+    assert "sudo systemctl daemon-reload" in docs
+
+
 def test_tljh_config_uses_known_keys():
     config = yaml.safe_load((DEPLOY / "tljh-config.yaml").read_text())
     assert set(config) <= {"users", "user_environment", "https", "limits", "services", "auth",

@@ -58,7 +58,7 @@ SOLARA_ENV = {
 # gate sets SameSite=Lax itself, and the facilitator's terminal keeps the join link in view
 QUIET = r"Cookies with samesite=none require https"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token, e.g. for a hub service (a secret)
+TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token (a secret); a hub uses --room instead
 
 
 def _slashed(prefix: str) -> str:
