@@ -105,6 +105,25 @@ def test_serve_says_a_missing_workshop_at_start(hub_env):
     assert "does not exist in pmo@127.0.0.1" in done.stderr
 
 
+def wait_ready(base: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return
+        except httpx.HTTPError:
+            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
 def test_the_hosted_room_lets_in_only_the_token_a_facilitator_opened_last(hub_env, tmp_path):
     """`serve --room` as the hub runs it: no token printed, none valid before a facilitator
     opens the room, the old link refused once it is opened again."""
@@ -116,14 +135,7 @@ def test_the_hosted_room_lets_in_only_the_token_a_facilitator_opened_last(hub_en
                                 stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.3)
+        wait_ready(base, proc, log)
         assert "Hosted room 'r1': not open yet" in log.read_text()
         pmo_nb.open_workshop(hub_env, SAMPLE_GAPS, CATALOG).close()
         first = pmo_nb.open_room(hub_env, room="r1").url.split("token=")[1]
@@ -136,8 +148,27 @@ def test_the_hosted_room_lets_in_only_the_token_a_facilitator_opened_last(hub_en
         assert phone.get(f"/?token={second}").status_code == 200
         assert first not in log.read_text() and second not in log.read_text()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop(proc)
+
+
+def test_the_hosted_room_starts_while_the_database_is_away(tmp_path, monkeypatch):
+    """At a machine's start the hub may come up before PostgreSQL: the room says so and
+    runs (a service that exits would stop the hub, and no one could log in)."""
+    from _postgres import free_port as closed_port
+
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    monkeypatch.setenv("PGPORT", str(closed_port()))
+    port = free_port("127.0.0.1", 0)
+    log = tmp_path / "room.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", "--room", "r2",
+                                 "postgresql:///", "--port", str(port)], stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", proc, log)
+        said = log.read_text()
+        assert "Hosted room 'r2': Could not connect to PostgreSQL for the database at " in said
+        assert "Phones are refused until the database answers" in said
+        assert httpx.get(f"http://127.0.0.1:{port}/?token=x").status_code == 403
+    finally:
+        stop(proc)

@@ -51,8 +51,9 @@ class RoomWatch:
         self.url, self.room = url, room
         self._lock, self._at, self._found = threading.Lock(), -CACHE_SECONDS, None
 
-    def current(self):
-        """The room's workshop and token digest now (None: not opened yet)."""
+    def current(self) -> object | None:
+        """The room as stored now (:class:`pmo_nb.store.rooms.Room`; None: not opened
+        yet, or the database does not answer)."""
         with self._lock:
             if time.monotonic() - self._at >= CACHE_SECONDS:
                 try:

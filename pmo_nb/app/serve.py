@@ -264,7 +264,12 @@ def _hosted_room(database: str, room: str, out: TextIO) -> _room.RoomWatch:
                            f"'{database}'.")
     os.environ.update({_room.DATABASE_ENV: database, _room.ROOM_ENV: room})
     watch = _room.watch(database, room)
-    found = room_of(database, room)  # a database that does not answer: said now
+    try:
+        found = room_of(database, room)
+    except SessionError as exc:  # said now; the hub (and its users) must not stop for it
+        print(f"Hosted room '{room}': {exc} Phones are refused until the database answers.",
+              file=out, flush=True)
+        found = None
     now = f"open for the workshop '{found.workshop}' (opened by {found.opened_by} at " \
           f"{found.opened_at})" if found else "not open yet"
     print(f"Hosted room '{room}': {now}. A facilitator opens it for a workshop with "

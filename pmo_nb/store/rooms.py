@@ -75,11 +75,14 @@ def open_room(session: str, room: str, who: str) -> str:
 def room_of(url: str, room: str) -> Room | None:
     """The room as stored, or None when no facilitator has opened it yet."""
     conn, _ = connect(url, need_workshop=False)
-    with conn:
-        if not _exists(conn, "rooms"):
-            return None
-        found = conn.execute("SELECT room, workshop, token_sha256, opened_by, opened_at "
-                             "FROM rooms WHERE room = %s", (room,)).fetchone()
+    try:
+        with conn:
+            if not _exists(conn, "rooms"):
+                return None
+            found = conn.execute("SELECT room, workshop, token_sha256, opened_by, opened_at "
+                                 "FROM rooms WHERE room = %s", (room,)).fetchone()
+    except psycopg.Error as exc:
+        raise SessionError(f"Could not read the room '{room}' ({str(exc).strip()}).") from None
     return Room(*found) if found else None
 
 
