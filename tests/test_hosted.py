@@ -105,6 +105,23 @@ def test_serve_says_a_missing_workshop_at_start(hub_env):
     assert "does not exist in pmo@127.0.0.1" in done.stderr
 
 
+def start_room(room: str, tmp_path: Path) -> tuple[subprocess.Popen, str, Path]:
+    """`pmo-nb serve --room ROOM postgresql:///` as the hub starts it, once it answers."""
+    port = free_port("127.0.0.1", 0)
+    log = tmp_path / "room.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", "--room", room,
+                                 "postgresql:///", "--port", str(port)], stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, proc, log)
+    except BaseException:
+        stop(proc)
+        raise
+    return proc, base, log
+
+
 def wait_ready(base: str, proc: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 90
     while True:
@@ -127,15 +144,8 @@ def stop(proc: subprocess.Popen) -> None:
 def test_the_hosted_room_lets_in_only_the_token_a_facilitator_opened_last(hub_env, tmp_path):
     """`serve --room` as the hub runs it: no token printed, none valid before a facilitator
     opens the room, the old link refused once it is opened again."""
-    port = free_port("127.0.0.1", 0)
-    log = tmp_path / "room.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", "--room", "r1",
-                                 "postgresql:///", "--port", str(port)], stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    proc, base, log = start_room("r1", tmp_path)
     try:
-        wait_ready(base, proc, log)
         assert "Hosted room 'r1': not open yet" in log.read_text()
         pmo_nb.open_workshop(hub_env, SAMPLE_GAPS, CATALOG).close()
         first = pmo_nb.open_room(hub_env, room="r1").url.split("token=")[1]
@@ -158,17 +168,11 @@ def test_the_hosted_room_starts_while_the_database_is_away(tmp_path, monkeypatch
 
     monkeypatch.setenv("PGHOST", "127.0.0.1")
     monkeypatch.setenv("PGPORT", str(closed_port()))
-    port = free_port("127.0.0.1", 0)
-    log = tmp_path / "room.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "pmo_nb", "serve", "--room", "r2",
-                                 "postgresql:///", "--port", str(port)], stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+    proc, base, log = start_room("r2", tmp_path)
     try:
-        wait_ready(f"http://127.0.0.1:{port}", proc, log)
         said = log.read_text()
         assert "Hosted room 'r2': Could not connect to PostgreSQL for the database at " in said
         assert "Phones are refused until the database answers" in said
-        assert httpx.get(f"http://127.0.0.1:{port}/?token=x").status_code == 403
+        assert httpx.get(f"{base}/?token=x").status_code == 403
     finally:
         stop(proc)
