@@ -10,7 +10,7 @@ PORT   ?= 8888
 ROOT   := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab app test test-random lint unit doctest nbval nbval-ahead browser-deps pg-deps \
-	clock-deps notebooks messages bench record clean
+	hub-deps clock-deps notebooks messages bench record clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ app: $(STAMP)
 
 ## test: ruff, pytest (unit, browser, both stores), every docstring example, strict nbval
 ## (today and with the clock 400 days ahead); property tests draw fixed examples
-test: $(STAMP) browser-deps pg-deps clock-deps lint unit doctest nbval nbval-ahead
+test: $(STAMP) browser-deps pg-deps hub-deps clock-deps lint unit doctest nbval nbval-ahead
 
 ## test-random: the property tests on new random examples, ten times as many, shrunk on failure
 test-random: $(STAMP)
@@ -90,6 +90,17 @@ pg-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
 	  echo "postgresql missing and not root: PostgreSQL tests will be skipped"; }
+
+# The hub test (tests/test_hub.py): JupyterHub's proxy, configurable-http-proxy from npm, into
+# .venv/node (not globally); Debian's npm (and Node.js) first when missing.
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+hub-deps:
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || \
+	  echo "npm missing and not root: the hub test will be skipped"; }
+	@[ -x $(CHP) ] || ! command -v npm >/dev/null || \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@^4.6 \
+	  >/dev/null || echo "npm could not install configurable-http-proxy: the hub test will be skipped"
 
 # Debian's faketime for nbval-ahead.
 clock-deps:

@@ -29,6 +29,7 @@ from .inputs.io import load_catalog, load_gaps
 from .session.events import Change
 
 if TYPE_CHECKING:
+    from .app.room import open_room
     from .app.start import open_follow_up, open_workshop
     from .session.participant import Participant
     from .session.workshop import Workshop
@@ -55,6 +56,7 @@ __all__ = [
     "load_catalog",
     "load_gaps",
     "open_follow_up",
+    "open_room",
     "open_workshop",
     "list_workshops",
     "plan",
@@ -74,7 +76,7 @@ _LAZY_MODULES = {"plan": "plan", "plots": "plots", "record": "record", "ui": "ui
 # the session (sqlite3, the stores) loads on first use
 _LAZY_NAMES = {"Workshop": "session.workshop", "Participant": "session.participant",
                "open_workshop": "app.start", "open_follow_up": "app.start",
-               "list_workshops": "store"}
+               "list_workshops": "store", "open_room": "app.room"}
 
 
 def __getattr__(name: str) -> Any:

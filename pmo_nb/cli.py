@@ -1,4 +1,5 @@
-"""Command line: ``pmo-nb new``, ``record``, ``serve``, ``list`` and ``refresh-notebooks``."""
+"""Command line: ``pmo-nb new``, ``record``, ``serve``, ``room``, ``list`` and
+``refresh-notebooks``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 from .errors import PmoError, UsageError
@@ -83,23 +85,34 @@ def record(args: argparse.Namespace) -> int:
 def new(args: argparse.Namespace) -> int:
     """Run ``pmo-nb new``: the folder made and what to do next, or one message and exit 2."""
     from .app.folder import new_folder, new_follow_up_folder, session_file_name
+    from .app.hosted import new_hosted_folder
 
     try:
-        if args.follow_up is not None:
+        if args.gaps is None and not args.sample and args.follow_up is None \
+                and args.session is None:
+            raise UsageError("Give the customer's gaps (--gaps FILE), --sample, --follow-up "
+                             "BASELINE, or --session URL (a hosted workshop that exists).")
+        if args.session is not None and (args.follow_up is not None or args.sample):
+            raise UsageError("--session goes with --gaps (a new hosted workshop) or alone (one "
+                             "that exists), not with --sample or --follow-up.")
+        if args.session is not None and args.gaps is None:
+            folder = new_hosted_folder(args.folder, args.session)
+        elif args.follow_up is not None:
             if args.catalog is not None:
                 raise UsageError("--catalog does not go with --follow-up: a follow-up takes "
                                "the catalog of its baseline.")
             folder = new_follow_up_folder(args.folder, args.follow_up, title=args.title)
         else:
             folder = new_folder(args.folder, args.gaps, args.catalog, title=args.title,
-                                sample=args.sample, language=args.lang)
+                                sample=args.sample, language=args.lang, session=args.session)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb new: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     first = "progress.ipynb" if args.follow_up is not None else "workshop.ipynb"
-    print(f"made {folder}/ (notebooks, data/, sessions/, README.md); next:\n"
+    session = f'"{args.session}"' if args.session else f"sessions/{session_file_name(folder)}"
+    print(f"made {folder}/ (notebooks, README.md); next:\n"
           f"  cd {folder}\n  jupyter lab {first}\n"
-          f"  pmo-nb record --session sessions/{session_file_name(folder)} --out record")
+          f"  pmo-nb record --session {session} --out record")
     return 0
 
 
@@ -111,7 +124,7 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
                     "FOLDER/sessions/NAME.sqlite) and a README. The inputs are checked "
                     "first: a bad file is reported and nothing is made.")
     cmd.add_argument("folder", help="a new (or empty) folder for the workshop")
-    source = cmd.add_mutually_exclusive_group(required=True)
+    source = cmd.add_mutually_exclusive_group()
     source.add_argument("--gaps", help="the customer's gaps, CSV or XLSX")
     source.add_argument("--sample", action="store_true",
                         help="the demo organisation, with the sample workshop's decisions")
@@ -120,6 +133,10 @@ def _add_new(sub: argparse._SubParsersAction) -> None:
                              "URL, only read): its gaps, catalog and committed services")
     cmd.add_argument("--catalog", help="the PMO service catalog, CSV or XLSX (default: the "
                      "catalog that comes with pmo_nb)")
+    cmd.add_argument("--session", metavar="URL", help="a hosted workshop, postgresql://USER@"
+                     "HOST:PORT/DB?workshop=NAME (no password: PG* variables or ~/.pgpass "
+                     "give it): the notebooks open it; with --gaps it starts there, alone it "
+                     "must exist"),
     cmd.add_argument("--title", help="the customer's name, shown in the notebooks and record")
     cmd.add_argument("--lang", metavar="TAG", help="the workshop's language: en (default), "
                      "pt-BR, es, fr or de (the panels, the record, the phones' default)")
@@ -132,7 +149,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         return run(args.session, args.host, args.port, prefix=args.base_url,
                    public_url=args.public_url, trusted_proxy=args.trusted_proxy,
-                   joins_per_minute=args.joins_per_minute)
+                   joins_per_minute=args.joins_per_minute, room=args.room)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb serve: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -203,14 +220,50 @@ def _parser() -> argparse.ArgumentParser:
                      help="the address of the proxy in front (a hub's, an https front); only "
                      "from it are X-Forwarded-For (the client's address) and "
                      "X-Forwarded-Proto (https: Secure cookies) believed; repeat for more")
+    srv.add_argument("--room", metavar="NAME", help="a hosted room (a hub service): SESSION "
+                     "is the team's database (postgresql:///), and the workshop and join link "
+                     "are the ones a facilitator opens with `pmo-nb room`; no token is printed")
     srv.add_argument("--joins-per-minute", type=_count, default=10, metavar="N",
                      help="new participants one client address may create per minute "
                      "(default 10; 0: no limit)")
+    _add_room(sub)
     return parser
+
+
+def _add_room(sub: argparse._SubParsersAction) -> None:
+    cmd = sub.add_parser(
+        "room", help="open the hub's participants' room for a workshop: its join link",
+        description="Let the hosted room (the hub's pmo-nb serve --room service) vote on "
+                    "SESSION, with a new join link: printed here and saved as a QR code "
+                    "(ROOM-join.png, readable by you only). The old link stops working.")
+    cmd.add_argument("session", help="postgresql://...?workshop=NAME, an existing workshop")
+    cmd.add_argument("--room", default="pmo-participants", help="the room's name: the hub "
+                     "service's (default pmo-participants)")
+    cmd.add_argument("--public-url", help="the room's address, https://HUB/services/ROOM/ "
+                     "(default: $PMO_NB_ROOM_URL, which the hub sets)")
+
+
+def room(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb room``: the join link and where its QR code went, or one message."""
+    from .app.room import open_room
+    from .app.serve import qr_code
+
+    try:
+        link = open_room(args.session, args.public_url, args.room)
+        png = Path.cwd() / f"{args.room}-join.png"
+        qr_code(link.url, png)  # through a private temporary file: readable by you only
+    except (PmoError, OSError) as exc:
+        print(f"pmo-nb room: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Room '{link.room}' now votes on '{link.workshop}'. Participants join at:\n"
+          f"  {link.url}\nQR code saved to {png} (only you can read it; it carries the "
+          "token).")
+    return 0
 
 
 def list_command(url: str) -> int:
     """Run ``pmo-nb list URL``: one line per workshop; the exit code."""
+    from .app.room import with_workshop
     from .store import list_workshops
 
     try:
@@ -218,7 +271,16 @@ def list_command(url: str) -> int:
     except PmoError as exc:
         print(f"pmo-nb list: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(table.to_string(index=False) if len(table) else "no workshops yet")
+    parts = urllib.parse.urlsplit(url)  # the hint names no password: PG* or ~/.pgpass give it
+    bare = url if parts.password is None else parts._replace(
+        netloc=f"{parts.username}@{parts.netloc.rpartition('@')[2]}").geturl()
+    if not len(table):
+        print("no workshops yet: start one with pmo-nb new FOLDER --gaps FILE --session "
+              f"'{with_workshop(bare, 'NAME')}'")
+        return 0
+    print(table.to_string(index=False))
+    print(f"\nopen one: pmo-nb new FOLDER --session '{with_workshop(bare, table['name'][0])}'"
+          "  (then jupyter lab FOLDER/workshop.ipynb)")
     return 0
 
 
@@ -251,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         return list_command(args.url)
     if args.command == "serve":
         return serve(args)
+    if args.command == "room":
+        return room(args)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

@@ -41,7 +41,8 @@ def free_port() -> int:
 class Server:
     """A running throwaway server; ``url`` names its test database (no workshop)."""
 
-    def __init__(self, durable: bool = False):
+    def __init__(self, durable: bool = False, user: str = USER,
+                 database: str | None = DATABASE):
         self.bin = bin_dir()
         if self.bin is None:
             raise FileNotFoundError("PostgreSQL's initdb was not found under "
@@ -49,7 +50,8 @@ class Server:
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="pmo-nb-pg-"))
         self.data = self.folder / "data"
-        self.url = f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{self.port}/{DATABASE}"
+        self.user, self.database = user, database
+        self.url = f"postgresql://{user}:{PASSWORD}@127.0.0.1:{self.port}/{database or 'postgres'}"
         self._as_owner = []
         if os.geteuid() == 0:  # initdb and the server refuse to run as root
             pg = pwd.getpwnam("postgres")
@@ -65,7 +67,7 @@ class Server:
         pwfile.write_text(PASSWORD + "\n")
         if self._as_owner:
             shutil.chown(pwfile, "postgres")
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER,
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user,
                   f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8",
                   "--locale=C", "--no-sync")
         fast = "" if durable else " -c fsync=off -c full_page_writes=off"
@@ -73,11 +75,13 @@ class Server:
                    + fast)
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.folder / "server.log"), "-w", "-t", "60", "-o", options, "start")
+        if self.database is None:
+            return
         import psycopg
 
         admin = self.url.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {DATABASE}")
+            conn.execute(f"CREATE DATABASE {self.database}")
 
     def stop(self) -> None:
         try:
@@ -85,6 +89,20 @@ class Server:
                       "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def team_server(sql: Path, pw: str, read_pw: str) -> Server:
+    """A throwaway server set up as docs/deploy.md says: superuser ``postgres``, then
+    ``sql`` (deploy/pg-init.sql) run by psql with the two roles' passwords."""
+    server = Server(user="postgres", database=None)
+    try:
+        subprocess.run([str(server.bin / "psql"), "-X", "-q", "-v", f"pw='{pw}'", "-v",
+                        f"read_pw='{read_pw}'", "-f", str(sql), server.url],
+                       check=True, capture_output=True, text=True, timeout=60)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 class External:

@@ -37,7 +37,7 @@ class Phone:
         """Open the join link: the redirect without the token sets the cookies."""
         first = self.http.get(f"/?token={self.token}")
         assert first.status_code == 303, first.text[:300]
-        page = self.http.get(first.headers["location"])
+        page = self.http.get(str(httpx.URL(self.base + "/").join(first.headers["location"])))
         assert page.status_code == 200, page.text[:300]
         return page
 

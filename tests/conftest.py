@@ -96,6 +96,26 @@ def pg_server() -> Iterator[object]:
     server.stop()
 
 
+TEAM_PASSWORDS = {"pmo": "writer-secret-1", "pmo_read": "reader-secret-2"}
+
+
+@pytest.fixture(scope="session")
+def team_pg() -> Iterator[object]:
+    """A throwaway server set up by deploy/pg-init.sql (roles pmo and pmo_read, database
+    pmo), as docs/deploy.md says; ``team_pg.url_as(role)`` connects as either role."""
+    pytest.importorskip("psycopg", reason="PostgreSQL tests need psycopg (pip install -e "
+                        "'.[test]')")
+    if _postgres.bin_dir() is None:
+        pytest.skip("PostgreSQL's initdb was not found: install Debian's postgresql (`make "
+                    "test` does as root)")
+    server = _postgres.team_server(REPO / "deploy" / "pg-init.sql", TEAM_PASSWORDS["pmo"],
+                                   TEAM_PASSWORDS["pmo_read"])
+    server.url_as = lambda role: (f"postgresql://{role}:{TEAM_PASSWORDS[role]}@127.0.0.1:"
+                                  f"{server.port}/pmo")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def new_session(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest):
     """Make a fresh session target: ``tmp_path/NAME.sqlite`` or a new PostgreSQL workshop."""

@@ -75,6 +75,22 @@ def test_connection_problems_are_clear_and_quick(pg_server, change, why):
     assert "wrong" not in str(caught.value).replace("is wrong", "")  # no password shown
 
 
+def test_a_wrong_password_from_pg_variables_names_what_was_tried(pg_server, monkeypatch):
+    """The hub's form (``postgresql:///?workshop=``): host, user and database come from
+    the PG* variables, and the message names them, never "(default user)"."""
+    parts = urllib.parse.urlsplit(pg_server.url)
+    for name, value in {"PGHOST": parts.hostname, "PGPORT": str(parts.port),
+                        "PGUSER": parts.username, "PGDATABASE": parts.path.lstrip("/"),
+                        "PGPASSWORD": "not-the-password"}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SessionError) as caught:
+        pmo_nb.Workshop.open("postgresql:///?workshop=acme", gaps=SAMPLE_GAPS, catalog=CATALOG)
+    where = f"{parts.username}@{parts.hostname}:{parts.port}/{parts.path.lstrip('/')}"
+    assert f"for the workshop 'acme' at {where}: the user or password is wrong" in str(
+        caught.value)
+    assert "default" not in str(caught.value) and "not-the-password" not in str(caught.value)
+
+
 def test_many_workshops_share_a_database_and_are_listed(pg_server):
     names = [f"list-{time.time_ns()}-{i}" for i in range(2)]
     a = pmo_nb.Workshop.open(with_workshop(pg_server.url, names[0]), gaps=SAMPLE_GAPS,

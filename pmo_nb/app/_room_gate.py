@@ -59,9 +59,10 @@ class TokenGate:
     believed; ``public_url`` is the address participants open, when it is not this
     machine's (its origin may open the websocket)."""
 
-    def __init__(self, app, token: str, prefix: str = "/", *,
+    def __init__(self, app, token: str | Callable[[str], bool], prefix: str = "/", *,
                  trusted_proxy: Iterable[str] = (), public_url: str | None = None):
-        self.app, self.token, self.public_url = app, token, public_url
+        self.app, self.public_url = app, public_url
+        self.valid = token if callable(token) else _same_as(token)  # a hosted room: its own
         self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
         self.trusted = frozenset(trusted_proxy)
 
@@ -128,8 +129,12 @@ class TokenGate:
 
     def allowed(self, scope: Scope) -> bool:
         """True when the query's ``token`` or the token cookie is the server's token."""
+        return self._given(scope) is not None
+
+    def _given(self, scope: Scope) -> str | None:
+        """The valid token the request carries (its query's first, then its cookie's)."""
         given = [*self._query(scope).get("token", []), cookies(scope).get(TOKEN_COOKIE, "")]
-        return any(hmac.compare_digest(g.encode(), self.token.encode()) for g in given if g)
+        return next((g for g in given if g and self.valid(g)), None)
 
     @staticmethod
     def _query(scope: Scope) -> dict[str, list[str]]:
@@ -159,8 +164,9 @@ class TokenGate:
         headers to every response."""
         jar = cookies(scope)
         extra = []
-        if jar.get(TOKEN_COOKIE) != self.token:
-            extra.append(_cookie(TOKEN_COOKIE, self.token, None, self.prefix))
+        token = self._given(scope)
+        if token is not None and jar.get(TOKEN_COOKIE) != token:
+            extra.append(_cookie(TOKEN_COOKIE, token, None, self.prefix))
         if not jar.get(DEVICE_COOKIE):
             extra.append(_cookie(DEVICE_COOKIE, secrets.token_urlsafe(18),
                                  DEVICE_DAYS * 86400, self.prefix))
@@ -174,6 +180,11 @@ class TokenGate:
                 message = {**message, "headers": [*headers, *guard.SECURITY_HEADERS]}
             await send(message)
         return sending
+
+
+def _same_as(token: str) -> Callable[[str], bool]:
+    """A check that a given token is ``token`` (in constant time)."""
+    return lambda given: hmac.compare_digest(given.encode(), token.encode())
 
 
 def cookies(scope: Scope) -> dict[str, str]:

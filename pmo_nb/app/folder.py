@@ -23,6 +23,9 @@ import os
 import re
 import shutil
 import tempfile
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -41,7 +44,8 @@ FOLDER_PARAMETERS = ("session_path", "gaps_path", "catalog_path", "assignments_p
 
 def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
                catalog: str | os.PathLike | None = None, *, title: str | None = None,
-               sample: bool = False, language: str | None = None) -> Path:
+               sample: bool = False, language: str | None = None,
+               session: str | None = None) -> Path:
     """Make a customer's workshop folder (or, with ``sample=True``, the demo's).
 
     Parameters
@@ -57,6 +61,9 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     language : str, optional
         The workshop's language (a tag of :data:`pmo_nb.LANGUAGES`), a ``language``
         parameter of the notebook that starts the session.
+    session : str, optional
+        A hosted workshop, ``postgresql://...?workshop=NAME`` (no password in it: libpq's
+        ``PG*`` variables or ``~/.pgpass`` give it), instead of ``sessions/NAME.sqlite``.
 
     Returns
     -------
@@ -80,22 +87,16 @@ def new_folder(folder: str | os.PathLike, gaps: str | os.PathLike | None = None,
     """
     folder = Path(folder)
     language = check_language(language) if language is not None else None
+    if session is not None:
+        check_hosted(session)
     inputs = _inputs(gaps, catalog, sample, language)
     _check_target(folder)
     load_gaps(inputs["gaps"]), load_catalog(inputs["catalog"])  # bad input: nothing made
     if sample:
         title = title or _resources.SAMPLE_TITLE
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700: the user's usual mode
-        _fill(staging, inputs, session_file_name(folder), title, language)
-        if folder.exists():
-            folder.rmdir()  # empty (checked above)
-        staging.rename(folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with staged(folder) as staging:
+        _fill(staging, inputs, session or f"sessions/{session_file_name(folder)}", title,
+              language)
     return folder
 
 
@@ -130,10 +131,7 @@ def new_follow_up_folder(folder: str | os.PathLike, baseline: str | os.PathLike,
     shown = os.fspath(baseline)
     source = shown if is_url(shown) else str(Path(shown).resolve())
     session = session_file_name(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())
+    with staged(folder) as staging:
         for sub in ("data", "sessions", "runs"):
             (staging / sub).mkdir()
         with Workshop.follow_up(source, staging / "sessions" / session, title=title) as ws:
@@ -147,13 +145,24 @@ def new_follow_up_folder(folder: str | os.PathLike, baseline: str | os.PathLike,
         (staging / "README.md").write_text(FOLLOW_UP_README.format(
             title=heading.replace("$", "&#36;"), baseline=source,
             session=f"sessions/{session}"), encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def staged(folder: Path) -> Iterator[Path]:
+    """A temporary folder beside ``folder`` to fill, renamed into place when the block ends
+    well (``folder`` absent or empty), removed when it fails: all or nothing."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700: the user's usual mode
+        yield staging
         if folder.exists():
-            folder.rmdir()
+            folder.rmdir()  # empty (checked before)
         staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return folder
 
 
 def _inputs(gaps: str | os.PathLike | None, catalog: str | os.PathLike | None,
@@ -168,6 +177,20 @@ def _inputs(gaps: str | os.PathLike | None, catalog: str | os.PathLike | None,
                          "for the demo organisation.")
     chosen = _resources.default_catalog(language) if catalog is None else catalog
     return {"gaps": Path(gaps), "catalog": Path(chosen)}
+
+
+def check_hosted(session: str) -> None:
+    """Refuse a hosted session that is not a ``postgresql://`` URL naming a workshop, or
+    that carries a password (the notebooks would then show it to everyone they are sent)."""
+    parts = urllib.parse.urlsplit(session)
+    if parts.scheme not in ("postgresql", "postgres") or "workshop" not in \
+            urllib.parse.parse_qs(parts.query):
+        raise UsageError(f"--session takes a hosted workshop, postgresql://USER@HOST:PORT/DB?"
+                         f"workshop=NAME (or postgresql:///?workshop=NAME on a hub), not "
+                         f"'{session}'.")
+    if parts.password is not None:
+        raise UsageError("--session must not carry a password: the notebooks would show it. "
+                         "Put it in PGPASSWORD or ~/.pgpass (the hub sets PGPASSWORD).")
 
 
 def _check_target(folder: Path) -> None:
@@ -193,7 +216,7 @@ def session_file_name(folder: Path) -> str:
 def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None,
           language: str | None = None) -> None:
     """Copy the inputs and the notebooks into ``root``, then its README."""
-    for sub in ("data", "sessions", "runs"):
+    for sub in ("data", "runs", *(["sessions"] if session.startswith("sessions/") else [])):
         (root / sub).mkdir()
     copied = {}
     for key, source in inputs.items():
@@ -201,7 +224,7 @@ def _fill(root: Path, inputs: dict[str, Path], session: str, title: str | None,
         target = Path("data") / (source.name if own else f"{key}{source.suffix.lower()}")
         shutil.copyfile(source, root / target)
         copied[key] = target.as_posix()
-    values = {"session_path": f"sessions/{session}", "title": title, "sample": False,
+    values = {"session_path": session, "title": title, "sample": False,
               "language": language}
     for template in sorted(_resources.notebook_dir().glob("*.ipynb")):
         if template.stem in FOLLOW_UP_ONLY:
@@ -257,7 +280,7 @@ def _readme(copied: dict[str, str], session: str, title: str | None) -> str:
     # the customer's name as plain text: no markup, no MathJax ($), one line
     heading = html.escape(" ".join((title or "PMO Planning workshop").split()))
     return README.format(title=heading.replace("$", "&#36;"), gaps=copied["gaps"],
-                         catalog=copied["catalog"], session=f"sessions/{session}")
+                         catalog=copied["catalog"], session=session)
 
 
 README = """# {title}

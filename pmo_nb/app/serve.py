@@ -29,13 +29,14 @@ import socket
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from ..errors import SessionError
-from ..store import is_url
+from ..store import is_url, require_url, room_of
+from . import room as _room
 from ._room_limits import DEFAULT_JOINS_PER_MINUTE as DEFAULT_JOINS
 from ._room_limits import JOINS_ENV
 
@@ -57,7 +58,7 @@ SOLARA_ENV = {
 # gate sets SameSite=Lax itself, and the facilitator's terminal keeps the join link in view
 QUIET = r"Cookies with samesite=none require https"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token, e.g. for a hub service (a secret)
+TOKEN_ENV = "PMO_NB_SERVE_TOKEN"  # a fixed token (a secret); a hub uses --room instead
 
 
 def _slashed(prefix: str) -> str:
@@ -135,6 +136,7 @@ def qr_path(session: str) -> Path:
 def check_session(session: str) -> str:
     """The session as the notebook will open it (absolute path); refuse a missing one."""
     if is_url(session):
+        require_url(session)  # a clear error now, not on every phone
         return session
     path = Path(session).resolve()
     if not path.is_file():
@@ -146,19 +148,23 @@ def check_session(session: str) -> str:
     return str(path)
 
 
-def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/", *,
-        base_url: str = "", trusted_proxy: Iterable[str] = (), public_url: str | None = None):
+def app(session: str | None, token: str | Callable[[str], bool], page: Path = PAGE_SCRIPT,
+        prefix: str = "/", *, base_url: str = "", trusted_proxy: Iterable[str] = (),
+        public_url: str | None = None, language: Callable[[], str] | None = None):
     """The participants' ASGI app for ``session``: Solara's server behind the token gate.
 
     Solara reads its settings from the environment when first imported, so this sets
     them first (and again on the settings, should Solara be imported already); one
     process serves one session. ``page`` is the script Solara runs per connection (the
     benchmark serves its floor page through the very same server). The root path is
-    ``prefix`` and the base URL ``base_url``: fixed here, never taken from a request."""
+    ``prefix`` and the base URL ``base_url``: fixed here, never taken from a request.
+    ``session`` None and ``token`` a check: a hosted room (:mod:`.room`), whose workshop and
+    token are the room's of the moment; ``language`` then gives the phones' default."""
     root = _slashed(prefix).rstrip("/")
     os.environ.update({**SOLARA_ENV, "SOLARA_APP": str(page), "SOLARA_ROOT_PATH": root,
                        "SOLARA_BASE_URL": base_url})
-    os.environ[SESSION_ENV] = session
+    if session is not None:
+        os.environ[SESSION_ENV] = session
     warnings.filterwarnings("ignore", message=QUIET, category=UserWarning)
     from solara.server import cdn_helper, settings
     from solara.server.starlette import app as solara_app
@@ -169,7 +175,8 @@ def app(session: str, token: str, page: Path = PAGE_SCRIPT, prefix: str = "/", *
     settings.main.root_path, settings.main.base_url = root, base_url
     settings.session.http_only = True
     cdn_helper.get_cdn_url = _offline  # Solara's proxy never fetches (the gate serves it)
-    return TokenGate(HtmlLang(solara_app, lambda: _language(session)), token, prefix,
+    language = language or (lambda: _language(session))
+    return TokenGate(HtmlLang(solara_app, language), token, prefix,
                      trusted_proxy=trusted_proxy, public_url=public_url)
 
 
@@ -177,10 +184,12 @@ def _offline(path: object) -> str:
     raise SessionError(f"pmo-nb serve fetches nothing from a CDN (asked for {path}).")
 
 
-def _language(session: str) -> str:
+def _language(session: str | None) -> str:
     """The workshop's language (the phones' default), read when a page is asked for."""
     from ..session.workshop import Workshop
 
+    if session is None:  # a hosted room that no facilitator has opened yet
+        return "en"
     try:
         with Workshop.open(session) as ws:
             return ws.language
@@ -191,7 +200,7 @@ def _language(session: str) -> str:
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
           out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
           public_url: str | None = None, trusted_proxy: Iterable[str] = (),
-          joins_per_minute: int = DEFAULT_JOINS) -> int:
+          joins_per_minute: int = DEFAULT_JOINS, room: str | None = None) -> int:
     """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
 
     Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
@@ -199,26 +208,29 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     ``https://hub.example.org/services/pmo-vote/``) is what the join link and its QR code
     show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start).
     ``trusted_proxy`` names the proxy whose X-Forwarded-For/-Proto are believed;
-    ``joins_per_minute`` caps new participants per client address (0: no cap)."""
+    ``joins_per_minute`` caps new participants per client address (0: no cap).
+    ``room``: a hosted room (:mod:`.room`); ``session`` is then the team's database, the
+    workshop and the token are whatever a facilitator opened the room for, and no token is
+    printed."""
     import uvicorn
 
-    given, session = session, check_session(session)
     port = port or free_port(host)
-    token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
     prefix = prefix if prefix is not None else os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
-    origin = join_url(host, port, token).split("/?token=")[0]
+    origin = join_url(host, port, "-").split("/?token=")[0]
     base_url = public_url.rstrip("/") + "/" if public_url else origin + _slashed(prefix)
-    url = f"{base_url}?token={token}"
-    png = qr_path(given)
     os.environ[JOINS_ENV] = str(joins_per_minute)
-    asgi = app(session, token, page, prefix, base_url=base_url, trusted_proxy=trusted_proxy,
-               public_url=public_url)
+    if room is None:
+        token, shown = _fixed_room(session, base_url, out)
+        asgi = app(shown, token, page, prefix, base_url=base_url,
+                   trusted_proxy=trusted_proxy, public_url=public_url)
+    else:
+        watch = _hosted_room(session, room, out)
+        asgi = app(None, watch.valid, page, prefix, base_url=base_url,
+                   trusted_proxy=trusted_proxy, public_url=public_url,
+                   language=lambda: _language(watch.session()))
     server = _server(uvicorn)(uvicorn.Config(asgi, host=host, port=port, log_level="warning",
                                              access_log=False, proxy_headers=False,
                                              timeout_graceful_shutdown=3), out)
-    print(f"Participants join at:\n  {url}\n", file=out)
-    print(qr_code(url, png), file=out)
-    print(f"QR code saved to {png} (show it to the room; it carries the token).", file=out)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {host}: anyone on this network with the link can vote.", file=out)
     limit = f"{joins_per_minute} new participants per address a minute" \
@@ -231,6 +243,39 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     print("Stopped: the participants' app is closed and the join link no longer works.",
           file=out, flush=True)
     return 0
+
+
+def _fixed_room(session: str, base_url: str, out: TextIO) -> tuple[str, str]:
+    """One workshop, one token for this run: print the join link and its QR code."""
+    given, session = session, check_session(session)
+    token = os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+    url, png = f"{base_url}?token={token}", qr_path(given)
+    print(f"Participants join at:\n  {url}\n", file=out)
+    print(qr_code(url, png), file=out)
+    print(f"QR code saved to {png} (show it to the room; it carries the token).", file=out)
+    return token, session
+
+
+def _hosted_room(database: str, room: str, out: TextIO) -> _room.RoomWatch:
+    """The room a facilitator opens: say what it votes on now; no token is ever printed."""
+    if not is_url(database) or "workshop=" in database:
+        raise SessionError(f"--room serves the workshop a facilitator opens: give the team's "
+                           f"database (postgresql:///, or postgresql://USER@HOST/DB), not "
+                           f"'{database}'.")
+    os.environ.update({_room.DATABASE_ENV: database, _room.ROOM_ENV: room})
+    watch = _room.watch(database, room)
+    try:
+        found = room_of(database, room)
+    except SessionError as exc:  # said now; the hub (and its users) must not stop for it
+        print(f"Hosted room '{room}': {exc} Phones are refused until the database answers.",
+              file=out, flush=True)
+        found = None
+    now = f"open for the workshop '{found.workshop}' (opened by {found.opened_by} at " \
+          f"{found.opened_at})" if found else "not open yet"
+    print(f"Hosted room '{room}': {now}. A facilitator opens it for a workshop with "
+          f"`pmo-nb room postgresql:///?workshop=NAME` (or pmo_nb.open_room in a notebook) "
+          "and gets the join link; this log never shows it.", file=out, flush=True)
+    return watch
 
 
 def _server(uvicorn):

@@ -22,7 +22,8 @@ from .base import Op, Store, now
 from .tables import ENTITIES, SCHEMA_VERSION, TABLES
 
 __all__ = ["ENTITIES", "SCHEMA_VERSION", "TABLES", "Op", "Store", "create_session", "is_url",
-           "list_workshops", "now", "open_session", "target"]
+           "list_workshops", "now", "open_room", "open_session", "require_url", "room_of",
+           "target", "token_digest"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
@@ -93,10 +94,40 @@ def list_workshops(url: str) -> pd.DataFrame:
     return _postgres().list_workshops(url)
 
 
-def _postgres() -> ModuleType:
+def require_url(url: str) -> None:
+    """Nothing when the workshop a ``postgresql://`` URL names exists; else a SessionError
+    naming the workshop and the database (user, host, port, name) looked in."""
+    _postgres().require(url)
+
+
+def open_room(session: str, room: str, who: str) -> str:
+    """Let the hosted room ``room`` vote on the workshop ``session`` names; the new token
+    (the database keeps its digest only: :mod:`.rooms`)."""
+    return _postgres(".rooms").open_room(session, room, who)
+
+
+def room_of(url: str, room: str):
+    """The hosted room as stored (workshop, token_sha256, opened_by, opened_at), or None."""
+    return _postgres(".rooms").room_of(url, room)
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 of a room's token, as the database keeps it.
+
+    Examples
+    --------
+    >>> token_digest("abc")[:12]
+    'ba7816bf8f01'
+    """
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _postgres(module: str = ".postgres") -> ModuleType:
     """The PostgreSQL store, loaded on first use (psycopg is an optional dependency)."""
     try:
-        return importlib.import_module(".postgres", __name__)
+        return importlib.import_module(module, __name__)
     except ModuleNotFoundError as exc:
         if exc.name not in ("psycopg", "psycopg_binary"):
             raise

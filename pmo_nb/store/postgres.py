@@ -117,8 +117,11 @@ class PostgresStore(Store):
                 f"The connection to '{self.label}' was lost while saving ({_first_line(exc)}). "
                 "Everything saved before is intact; check whether this change is there and "
                 "make it again if not.")
+        why = " This database role may only read (an analyst's): a facilitator's role " \
+            "writes (docs/deploy.md)." if isinstance(exc, psycopg.errors.InsufficientPrivilege) \
+            else ""
         return SessionError(f"Could not save to '{self.label}' ({_first_line(exc)}); the change "
-                            "was not made and everything saved before is intact.")
+                            f"was not made and everything saved before is intact.{why}")
 
 
 def open_url(url: str, who: str | None = None) -> PostgresStore | None:
@@ -134,6 +137,19 @@ def open_url(url: str, who: str | None = None) -> PostgresStore | None:
     except BaseException:
         conn.close()
         raise
+
+
+def require(url: str) -> None:
+    """Nothing when the workshop ``url`` names exists; else a SessionError saying where."""
+    conn, name = connect(url)
+    with conn:
+        _prepare(conn)
+        found = conn.execute("SELECT 1 FROM workshops WHERE name = %s", (name,)).fetchone()
+        where = _where(conn)
+    if found is None:
+        raise SessionError(f"The workshop '{name}' does not exist in {where}: start it first "
+                           "(workshop.ipynb of a folder made by `pmo-nb new FOLDER --session "
+                           "URL`), or check its name with `pmo-nb list`.")
 
 
 def create_url(url: str, tables: dict[str, pd.DataFrame], meta: dict[str, str],
@@ -238,8 +254,7 @@ def _version(conn: psycopg.Connection) -> int | None:
 
 def _connect_error(params: dict, name: str, exc: psycopg.Error) -> SessionError:
     text = _first_line(exc)
-    where = (f"{params.get('user', '(default user)')}@{params.get('host', '(default host)')}:"
-             f"{params.get('port', '5432')}/{params.get('dbname', '(default database)')}")
+    where = tried(params)
     if "password authentication failed" in text or "no password supplied" in text:
         why = "the user or password is wrong"
     elif "database" in text and "does not exist" in text:
@@ -252,6 +267,24 @@ def _connect_error(params: dict, name: str, exc: psycopg.Error) -> SessionError:
     label = f"the workshop '{name}'" if name else "the database"
     return SessionError(f"Could not connect to PostgreSQL for {label} at {where}: {why} "
                         f"({text}).")
+
+
+def tried(params: dict) -> str:
+    """``user@host:port/database`` as libpq fills them in: the URL's own, else the ``PG*``
+    variables, else libpq's defaults (this account's name, the local socket).
+
+    Examples
+    --------
+    >>> tried({"user": "pmo", "host": "db.example.org", "dbname": "pmo"})
+    'pmo@db.example.org:5432/pmo'
+    """
+    defaults = {o.keyword.decode(): o.val.decode() for o in psycopg.pq.Conninfo.get_defaults()
+                if o.val is not None}
+    found = {key: params.get(key) or defaults.get(key) for key in ("user", "host", "port")}
+    user = found["user"] or "(this account)"
+    host = found["host"] or "the local socket"
+    dbname = params.get("dbname") or defaults.get("dbname") or user
+    return f"{user}@{host}:{found['port'] or '5432'}/{dbname}"
 
 
 def _where(conn: psycopg.Connection) -> str:
