@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from .. import plots
 from ..i18n import N_, Translator, translator
-from ..plan.words import count, headline, percent, proof, versus_greedy
+from ..plan.words import count, headline, percent, proof, service_label, versus_greedy
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
@@ -289,8 +289,8 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
 def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
     _ = translator(f.language)
     p = f.plan
-    services = p.services.assign(label=p.services["name"].where(
-        ~p.services["must"], p.services["name"] + " (must-have)"))
+    services = p.services.assign(label=[service_label(n, m, w, _) for n, m, w in zip(
+        p.services["name"], p.services["must"], p.services["last_wave"], strict=True)])
     cols = [Col("label", "Service"), Col("category", "Category"), Col("tier", "Tier", "short"),
             Col("cost", "Cost", "money"), Col("gap_ids", "Gaps it serves"),
             Col("standalone_value", "Value on its own", "number")]

@@ -29,7 +29,7 @@ from .base import Note, Panel
 from .gapform import GapForm
 from .heatmap import GridHeatmap
 from .progress import Reassess
-from .services import NewServiceForm, ServiceList, ServiceRow
+from .services import NewServiceForm, ServiceList, ServiceRow, service_marks
 
 # the session's history steps, as "Undone: ..." says them
 ACTIONS = {"add gap": N_("add gap"), "add service": N_("add service"), "assign": N_("assign"),
@@ -238,7 +238,9 @@ class WorkshopPanel(Panel):
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
         handed = gap["pmo_role"] == "none"
-        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value, handed)
+        found = self.ws.suggest(gap_id)
+        marks = service_marks(gap_id, self.ws.last_wave, found, self._)
+        self.services.show(found, notes, self.show_costs.value, handed, marks)
         self.locked_note.value = h.info(self._(
             "Handed over to {owner}: take the gap back (below) to assign services.",
             owner=gap["other_owner"])) if handed else ""
