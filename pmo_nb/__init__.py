@@ -30,6 +30,7 @@ from .session.events import Change
 
 if TYPE_CHECKING:
     from .app.start import open_follow_up, open_workshop
+    from .session.benchmark import benchmark
     from .session.participant import Participant
     from .session.workshop import Workshop
     from .store import list_workshops
@@ -52,6 +53,7 @@ __all__ = [
     "UsageError",
     "VoteError",
     "Workshop",
+    "benchmark",
     "load_catalog",
     "load_gaps",
     "open_follow_up",
@@ -74,7 +76,7 @@ _LAZY_MODULES = {"plan": "plan", "plots": "plots", "record": "record", "ui": "ui
 # the session (sqlite3, the stores) loads on first use
 _LAZY_NAMES = {"Workshop": "session.workshop", "Participant": "session.participant",
                "open_workshop": "app.start", "open_follow_up": "app.start",
-               "list_workshops": "store"}
+               "list_workshops": "store", "benchmark": "session.benchmark"}
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,7 @@ from ..inputs.io import Source, read_cells
 from ..store import Op, now, open_session, target
 from . import _next_wave as wave
 from . import _rows
+from ._profile import carried_settings
 from .opening import ASSESSED_ON, create_new, shown
 
 if TYPE_CHECKING:  # what this part uses of the Workshop: declared in .parts
@@ -93,8 +94,9 @@ class FollowUp(_Workshop):
                     pd.DataFrame(columns=["service_id", "status", "at"]))  # maybe no table
             rows = wave.carried_rows(base.assignments, done, gaps["gap_id"])
             weights, title = base.weights, title or base.title
+            carried = carried_settings(base._store)  # the same organisation's profile
         created = create_new(where, gaps, catalog, weights=weights, user=user, title=title,
-                             meta={BASELINE: json.dumps(snapshot)}, rows=rows)
+                             meta={BASELINE: json.dumps(snapshot), **carried}, rows=rows)
         return cls(created)
 
     # -- reading ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
+from ..analysis.benchmark import said
 from ..i18n import Translator, translator
 from ..inputs.schema import TIERS
 from . import html as h
@@ -170,24 +171,27 @@ class ServiceList:
 def service_marks(gap_id: str, last_wave: pd.DataFrame, suggestions: pd.DataFrame,
                   _: Translator = EN) -> dict[str, str]:
     """What a gap's service rows say besides tier and cost: committed to this gap in the
-    last wave (a follow-up's, with its status), and what peers chose (the ``peers`` column
-    of ``ws.suggest(gap_id, benchmark=...)``, when there).
+    last wave (a follow-up's, with its status), and what peers chose (the ``peers_*``
+    columns of ``ws.suggest(gap_id, benchmark=...)``, when there).
 
     >>> wave = pd.DataFrame({"service_id": ["S-A"], "status": ["delivered"],
     ...                      "gap_ids": ["G-1; G-2"]})
-    >>> peers = pd.DataFrame({"service_id": ["S-A", "S-B"], "peers": ["", "4 of 6 ..."]})
+    >>> peers = pd.DataFrame({"service_id": ["S-A", "S-B"], "peers_chose": [0, 4],
+    ...                       "peers_of": [6, 6]})
     >>> service_marks("G-2", wave, peers)
-    {'S-B': '4 of 6 ...', 'S-A': 'from the last wave: delivered'}
+    {'S-B': '4 of 6 organisations chose this', 'S-A': 'from the last wave: delivered'}
     """
     marks = {}
-    if "peers" in suggestions:
-        marks = {s: p for s, p in zip(suggestions["service_id"], suggestions["peers"],
-                                      strict=True) if p}
+    if "peers_chose" in suggestions:
+        like = suggestions.attrs.get("peers_like", False)
+        marks = {s: said(c, n, like, _) for s, c, n in zip(
+            suggestions["service_id"], suggestions["peers_chose"], suggestions["peers_of"],
+            strict=True) if c}
     for sid, status, gaps in zip(last_wave["service_id"], last_wave["status"],
                                  last_wave["gap_ids"], strict=True):
         if gap_id in str(gaps).split("; "):
-            said = _("from the last wave: {status}", status=status)
-            marks[sid] = f"{said} · {marks[sid]}" if sid in marks else said
+            wave = _("from the last wave: {status}", status=status)
+            marks[sid] = f"{wave} · {marks[sid]}" if sid in marks else wave
     return marks
 
 

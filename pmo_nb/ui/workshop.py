@@ -37,16 +37,20 @@ ACTIONS = {"add gap": N_("add gap"), "add service": N_("add service"), "assign":
            "unassign": N_("unassign"), "update gap": N_("update gap"),
            "import assignments": N_("import assignments"), "set title": N_("set title"),
            "set language": N_("set language"), "map aspect": N_("map aspect"),
-           "adopt vote": N_("adopt vote"), "set weights": N_("set weights")}
+           "adopt vote": N_("adopt vote"), "set weights": N_("set weights"),
+           "set profile": N_("set profile"), "set benchmark consent": N_("set benchmark consent")}
 FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a frame or two
 
 
 class WorkshopPanel(Panel):
     """Gap by gap: the gap card, the services to assign, hand-over, new services, undo;
-    beside it the live coverage heatmap and candidate list."""
+    beside it the live coverage heatmap and candidate list. ``benchmark``
+    (:func:`pmo_nb.benchmark`): each service row says what peers with the gap chose."""
 
-    def __init__(self, ws: Workshop, *, focus: bool = True):
+    def __init__(self, ws: Workshop, *, focus: bool = True,
+                 benchmark: pd.DataFrame | None = None):
         super().__init__(ws)
+        self.benchmark = benchmark  # pmo_nb.benchmark(...): what peers chose, by the rows
         self.plain = (f"Workshop panel on '{ws.label}' (interactive with a running kernel;"
                       " the tables and figure below record the state at run time).")
         self._syncing = False
@@ -238,7 +242,7 @@ class WorkshopPanel(Panel):
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
         handed = gap["pmo_role"] == "none"
-        found = self.ws.suggest(gap_id)
+        found = self.ws.suggest(gap_id, benchmark=self.benchmark)
         marks = service_marks(gap_id, self.ws.last_wave, found, self._)
         self.services.show(found, notes, self.show_costs.value, handed, marks)
         self.locked_note.value = h.info(self._(
