@@ -24,6 +24,7 @@ pmo_nb.errors.DataError: benchmark: k=2 is too small; allowed: a whole number >=
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -93,10 +94,13 @@ def workshop_keys(gap_aspects: list[str], catalog_cells: list[str],
     >>> workshop_keys(["Metodologia", "Other"], ["Methodology;Governance process"], None)
     {'Metodologia': 'methodology'}
     """
-    known = {aspect_key(a) for cell in catalog_cells for a in split_aspects(cell)}
+    known = {_key(a) for cell in set(catalog_cells) for a in split_aspects(cell)}
     found = json.loads(mapped or "{}")
     keys = {a: mapped_key(a, found) for a in gap_aspects}
     return {a: key for a, key in keys.items() if key in known}
+
+
+_key = functools.lru_cache(maxsize=4096)(aspect_key)  # catalogs repeat their aspects
 
 
 def _checked_k(k: object) -> int:
@@ -146,7 +150,7 @@ def _postgres_rows(url: str, k: int, wanted: dict[str, str]) -> list[tuple]:
         for w, aspect in conn.execute("SELECT DISTINCT workshop, aspect FROM gaps WHERE "
                                       "workshop = ANY(%s)", (names,)):
             aspects.setdefault(w, []).append(aspect)
-        for w, cell in conn.execute("SELECT workshop, aspects FROM services WHERE "
+        for w, cell in conn.execute("SELECT DISTINCT workshop, aspects FROM services WHERE "
                                     "workshop = ANY(%s)", (names,)):
             cells.setdefault(w, []).append(cell)
         amap = [(w, a, key) for w in names
