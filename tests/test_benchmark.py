@@ -181,3 +181,74 @@ def test_k_below_3_and_bad_arguments_are_refused(folder, tmp_path):
         with pytest.raises(UsageError, match="consent is True or False; got 'yes'"):
             ws.set_benchmark_consent("yes")
         assert ws.profile is None and not ws.benchmark_consent
+
+
+def test_pmo_nb_benchmark_prints_the_table(folder, capsys):
+    from pmo_nb.cli import main
+
+    assert main(["benchmark", str(folder), "--k", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["aspect", "size", "service_id", "organisations", "chose",
+                                "share"]
+    assert [line.split() for line in lines[1:]] == [
+        ["Methodology", "H", "S-B", "4", "4", "1.0"], ["Methodology", "H", "S-A", "4", "2", "0.5"]]
+    assert main(["benchmark", str(folder), "--k", "3", "--sector", "Public"]) == 0
+    assert capsys.readouterr().out == "no group of 3 or more consenting organisations yet\n"
+    assert main(["benchmark", str(folder), "--k", "2"]) == 2
+    assert "pmo-nb benchmark: benchmark: k=2 is too small" in capsys.readouterr().err
+
+
+def test_the_phone_shows_what_peers_chose_under_the_suggested_services(folder, tmp_path):
+    from pmo_nb.ui import ParticipantPage
+
+    bench = pmo_nb.benchmark(folder, k=3)
+    with workshop(tmp_path / "me.sqlite", "Me", "Insurance", "Large",
+                  [("G1", "Methodology", "H")], []) as ws:
+        ws.open_vote("services", ["G1"])
+        page = ParticipantPage(ws.path, benchmark=bench)
+        page.name.value = "Ann"
+        page.join_button.click()
+        shown = list(page.answer.children)  # a heading, then each box and its line
+        assert shown[1] is page.services["S-A"] and shown[2] is page.peers["S-A"]
+        assert "2 of 4 organisations chose this" in page.peers["S-A"].value
+        assert shown.index(page.peers["S-B"]) == shown.index(page.services["S-B"]) + 1
+        assert "S-C" not in page.peers  # not suggested for Methodology: no line
+        plain = ParticipantPage(ws.path)  # no benchmark: no line
+        plain.name.value = "Ben"
+        plain.join_button.click()
+        assert plain.peers == {}
+        page.close(), plain.close()
+
+
+def test_the_server_reads_the_benchmark_once_like_the_workshop(folder, tmp_path, monkeypatch):
+    from pmo_nb.app._room_peers import BENCHMARK_ENV, K_ENV, room_benchmark
+
+    with workshop(tmp_path / "me.sqlite", "Me", "Insurance", "large",
+                  [("G1", "Methodology", "H")], [], consent=False) as ws:
+        room_benchmark.cache_clear()
+        assert room_benchmark(str(ws.path)) is None  # not asked for
+        monkeypatch.setenv(BENCHMARK_ENV, str(folder))
+        monkeypatch.setenv(K_ENV, "3")
+        room_benchmark.cache_clear()
+        found = room_benchmark(str(ws.path))
+        assert found.attrs["like"] and found["organisations"].tolist() == [3, 3]  # like Me
+        room_benchmark.cache_clear()
+
+
+def test_the_record_can_say_what_peers_chose(folder, tmp_path):
+    from pmo_nb.record import report, workbook
+    from pmo_nb.record.facts import gather
+    from pmo_nb.record.options import Options
+
+    with workshop(tmp_path / "me.sqlite", "Me", "Insurance", "Large",
+                  [("G1", "Methodology", "H"), ("G2", "Methodology", "L")],
+                  [("G1", "S-A")]) as ws:
+        facts = gather(ws, Options(benchmark=str(folder), k=3))
+        assert facts.peers[["gap_id", "service_id", "chose", "organisations"]].values.tolist() \
+            == [["G1", "S-B", 3, 3], ["G1", "S-A", 2, 3]]  # like Me: One, Two, Six
+        page = report.render(facts, ws)
+        assert '<section id="peers"><h2>What organisations like yours chose</h2>' in page
+        assert '<a href="#peers">' in page
+        assert "peers" in workbook.tables(facts, ws)
+        without = gather(ws, Options())
+        assert without.peers is None and 'id="peers"' not in report.render(without, ws)

@@ -70,6 +70,32 @@ def peers(suggestions: pd.DataFrame, benchmark: pd.DataFrame, gap: dict,
     return out
 
 
+def for_gaps(gaps: pd.DataFrame, catalog: pd.DataFrame, benchmark: pd.DataFrame,
+             mapped: dict[str, str]) -> pd.DataFrame:
+    """What peers chose for each of a workshop's gaps whose group the benchmark shows:
+    gap_id, aspect (the gap's), size, service_id, name, organisations, chose, share (most
+    chosen first within a gap).
+
+    >>> bench = table(pd.DataFrame({"aspect_key": ["methodology"], "size": ["H"],
+    ...     "service_id": ["S-A"], "organisations": [5], "chose": [3]}))
+    >>> gaps = pd.DataFrame({"gap_id": ["G-1", "G-2"], "aspect": ["Metodologia"] * 2,
+    ...                      "size": ["H", "L"]})
+    >>> catalog = pd.DataFrame({"service_id": ["S-A"], "name": ["Alpha"]})
+    >>> for_gaps(gaps, catalog, bench, {})[["gap_id", "name", "chose", "share"]].values.tolist()
+    [['G-1', 'Alpha', 3, 0.6]]
+    """
+    keyed = gaps[["gap_id", "aspect", "size"]].assign(
+        key=[mapped_key(a, mapped) for a in gaps["aspect"]])
+    rows = benchmark.drop(columns="aspect").assign(
+        key=[aspect_key(a) for a in benchmark["aspect"]])
+    out = keyed.merge(rows, on=["key", "size"]).merge(
+        catalog[["service_id", "name"]], on="service_id", how="left")
+    out = out.sort_values(["gap_id", "share", "service_id"], ascending=[True, False, True],
+                          kind="stable")
+    return out[["gap_id", "aspect", "size", "service_id", "name", "organisations", "chose",
+                "share"]].reset_index(drop=True)
+
+
 def said(chose: int, organisations: int, like: bool, _: Translator = EN) -> str:
     """What peers chose, in words (``like``: compared with similar organisations only).
 

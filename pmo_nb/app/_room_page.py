@@ -4,7 +4,8 @@
 :class:`~pmo_nb.ui.ParticipantPage` on the session that ``PMO_NB_SESSION`` names, with
 the device id from the gate's cookie (a reload comes back as the same participant) and
 the server's cap on new participants per client address (the gate names the address),
-the browser's ``Accept-Language`` (the page's language, when pmo_nb speaks it),
+the browser's ``Accept-Language`` (the page's language, when pmo_nb speaks it), what
+peers chose (``--benchmark``, read once per server),
 and releases the participant's handle when the tab's virtual kernel closes.
 """
 
@@ -15,6 +16,7 @@ from solara.server import kernel_context
 
 from pmo_nb.app._room_gate import DEVICE_COOKIE
 from pmo_nb.app._room_limits import CLIENT_HEADER, limiter
+from pmo_nb.app._room_peers import room_benchmark
 from pmo_nb.ui.participant import SESSION_ENV, ParticipantPage
 
 if kernel_context.has_current_context():  # as Solara runs it: an import does nothing
@@ -23,6 +25,7 @@ if kernel_context.has_current_context():  # as Solara runs it: an import does no
     _participant = ParticipantPage(
         os.environ[SESSION_ENV], device=(solara.lab.cookies.value or {}).get(DEVICE_COOKIE),
         may_join=lambda a=_address: limiter().take(a),
-        accept_language=", ".join(_headers.get("accept-language", [])))
+        accept_language=", ".join(_headers.get("accept-language", [])),
+        benchmark=room_benchmark(os.environ[SESSION_ENV]))
     kernel_context.get_current_context().on_close(_participant.close)
     page = _participant.widget

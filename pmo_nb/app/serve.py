@@ -38,6 +38,7 @@ from ..errors import SessionError
 from ..store import is_url
 from ._room_limits import DEFAULT_JOINS_PER_MINUTE as DEFAULT_JOINS
 from ._room_limits import JOINS_ENV
+from ._room_peers import BENCHMARK_ENV, K_ENV, room_benchmark
 
 SESSION_ENV = "PMO_NB_SESSION"
 DEFAULT_PORT = 8866
@@ -191,7 +192,8 @@ def _language(session: str) -> str:
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
           out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
           public_url: str | None = None, trusted_proxy: Iterable[str] = (),
-          joins_per_minute: int = DEFAULT_JOINS) -> int:
+          joins_per_minute: int = DEFAULT_JOINS, benchmark: str | None = None,
+          k: int = 5) -> int:
     """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
 
     Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
@@ -199,7 +201,9 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     ``https://hub.example.org/services/pmo-vote/``) is what the join link and its QR code
     show; ``PMO_NB_SERVE_TOKEN`` fixes the token (else a new random one per start).
     ``trusted_proxy`` names the proxy whose X-Forwarded-For/-Proto are believed;
-    ``joins_per_minute`` caps new participants per client address (0: no cap)."""
+    ``joins_per_minute`` caps new participants per client address (0: no cap);
+    ``benchmark`` (a source of :func:`pmo_nb.benchmark`, groups of ``k`` or more) shows the
+    phones what organisations like this one chose."""
     import uvicorn
 
     given, session = session, check_session(session)
@@ -211,6 +215,8 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     url = f"{base_url}?token={token}"
     png = qr_path(given)
     os.environ[JOINS_ENV] = str(joins_per_minute)
+    os.environ.update({BENCHMARK_ENV: benchmark or "", K_ENV: str(k)})
+    peers = room_benchmark(session)  # read once, now: a bad source is said before serving
     asgi = app(session, token, page, prefix, base_url=base_url, trusted_proxy=trusted_proxy,
                public_url=public_url)
     server = _server(uvicorn)(uvicorn.Config(asgi, host=host, port=port, log_level="warning",
@@ -225,6 +231,9 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
         if joins_per_minute > 0 else "no limit on new participants per address"
     proxy = f"; forwarded addresses trusted from {', '.join(trusted_proxy)}" \
         if trusted_proxy else ""
+    if peers is not None:
+        print(f"Phones show what peers chose: {len(peers)} rows of the benchmark (groups "
+              f"of {k} or more organisations).", file=out)
     print(f"One server process for the whole room ({limit}{proxy}); stop it with Ctrl-C.",
           file=out, flush=True)
     server.run()

@@ -20,6 +20,7 @@ from .. import plan as pl
 from ..analysis.coverage import STATUSES
 from ..errors import PmoError
 from ..i18n import Money, check_language, translator
+from . import peers
 from .options import Options
 
 
@@ -69,6 +70,7 @@ class Facts:
     votes: pd.DataFrame | None = field(default=None)
     progress: Progress | None = field(default=None)  # a follow-up's, since its baseline
     language: str = "en"  # the record's language (a tag of pmo_nb.LANGUAGES)
+    peers: pd.DataFrame | None = field(default=None)  # what peers chose (--benchmark)
 
 
 def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
@@ -106,7 +108,8 @@ def gather(ws: Any, options: Options, session_name: str = "workshop") -> Facts:
         budget_given=options.budget is not None, wave_budget=wave_budget,
         curve=pl.curve_with_plan(_curve(ws, options), plan), roadmap=road, waves=_waves(road),
         left_open=_left_open(plan, coverage), must=_named(catalog, options.must),
-        exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws))
+        exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws),
+        peers=peers.gather(ws, options))
 
 
 def progress(ws: Any) -> Progress | None:

@@ -23,6 +23,8 @@ from ..plan.words import count, headline, percent, proof, service_label, versus_
 from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
+from .peers import TITLE as PEERS_TITLE
+from .peers import section as peers_section
 from .progress import section as progress_section
 from .progress import title as progress_title
 
@@ -53,6 +55,7 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
     body = "".join([_header(facts), _contents(facts), progress_section(facts, ws, fig),
                     _summary(facts),
                     _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
+                    peers_section(facts.peers, facts.language),
                     _register(facts), _catalog(facts)])
     extra = print_style(facts.title, made_on(facts), paper) if paper else ""
     _ = translator(facts.language)
@@ -89,6 +92,7 @@ def _contents(f: Facts) -> str:
     shown = [("progress", progress_title(f.progress))] if f.progress is not None else []
     _ = translator(f.language)
     shown += [(k, _(n)) for k, n in SECTIONS if k != "votes" or f.votes is not None]
+    shown[-2:-2] = [("peers", _(PEERS_TITLE))] if f.peers is not None else []
     items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in shown)
     word = esc(_("Contents"))
     return f'<nav class="contents" aria-label="{word}"><b>{word}</b><ol>{items}</ol></nav>'

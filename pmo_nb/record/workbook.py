@@ -41,7 +41,8 @@ def tables(facts: Facts, ws: Any) -> dict[str, pd.DataFrame]:
     return {"summary": _summary(facts), **ws.tables(), "plan": plan,
             "plan leaves open": facts.left_open, "budget curve": curve,
             "roadmap": facts.roadmap, "roadmap waves": facts.waves,
-            "proposed services": facts.offer}
+            "proposed services": facts.offer,
+            **({"peers": facts.peers} if facts.peers is not None else {})}
 
 
 def write(facts: Facts, ws: Any, path: Path) -> Path:
