@@ -120,10 +120,15 @@ def test_the_panels_say_which_services_come_from_the_last_wave(follow):
     assert ("From the last wave: 1 delivered (cost 0 now), 0 in progress, 13 not started, "
             "1 dropped (left out until assigned again).") in budget.last_wave.value
     assert "Project manager training (last wave: delivered, cost 0 now)" in budget.table.value
+    follow.set_delivery(CERT, "delivered")  # the panel re-plans: now bought too
+    assert "2 delivered (cost 0 now)" in budget.last_wave.value
+    assert budget.plan.services.set_index("service_id").at[CERT, "cost"] == 0
     panel = pmo_nb.ui.WorkshopPanel(follow, focus=False)
     panel.gap_select.value = "G-01"
     assert "from the last wave: delivered" in panel.services.rows[TRAIN].info.value
-    assert "from the last wave: not started" in panel.services.rows[CERT].info.value
+    assert "from the last wave: delivered" in panel.services.rows[CERT].info.value
+    panel.gap_select.value = "G-02"
+    assert "from the last wave: not started" in panel.services.rows["S-TRAIN-MENTOR"].info.value
     assert "last wave" not in panel.services.rows["S-METH-LIFECYCLE"].info.value
 
 

@@ -103,6 +103,8 @@ class BudgetPanel(Panel):
     """A budget slider and what it buys: the services, the covered share, the proof, the
     plan's heatmap, the budget curve and the roadmap; must-haves and exclusions."""
 
+    watches = Panel.watches | {"progress"}  # a follow-up's delivery changes what is bought
+
     def __init__(self, ws: Workshop, budget: float | None = None,
                  wave_budget: float | None = None, *, must: Iterable[str] = (),
                  exclude: Iterable[str] = (), unit: str = "k$", time_limit: float = 10,
