@@ -113,6 +113,19 @@ def test_a_chain_of_two_follow_ups_carries_the_wave_on(follow, new_session):
 
 
 @pytest.mark.stores("sqlite")
+def test_a_chains_deliveries_file_is_read_though_statuses_were_carried(follow, tmp_path):
+    follow.set_delivery(TRAIN, "delivered")
+    path = tmp_path / "deliveries.csv"
+    path.write_text(f"service_id,status\n{CERT},delivered\n")
+    with pmo_nb.open_follow_up(tmp_path / "q3.sqlite", follow.path, None, path) as third:
+        wave = third.last_wave.set_index("service_id")["status"]
+        assert wave[TRAIN] == "delivered" and wave[CERT] == "delivered"
+        third.set_delivery(CERT, "in progress")  # the room's own change
+    with pmo_nb.open_follow_up(tmp_path / "q3.sqlite", follow.path, None, path) as again:
+        assert again.last_wave.set_index("service_id").at[CERT, "status"] == "in progress"
+
+
+@pytest.mark.stores("sqlite")
 def test_the_panels_say_which_services_come_from_the_last_wave(follow):
     follow.set_delivery(TRAIN, "delivered")
     follow.set_delivery(TOOL, "dropped")
