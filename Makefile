@@ -134,6 +134,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_votes.py
 	$(BIN)/python benchmarks/bench_room.py
 	$(BIN)/python benchmarks/bench_progress.py
+	$(BIN)/python benchmarks/bench_benchmark.py
 	$(BIN)/python benchmarks/bench_room_feel.py --browser
 
 ## record: the shareable record of the sample workshop into record/

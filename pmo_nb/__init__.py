@@ -31,6 +31,7 @@ from .session.events import Change
 if TYPE_CHECKING:
     from .app.room import open_room
     from .app.start import open_follow_up, open_workshop
+    from .session.benchmark import benchmark
     from .session.participant import Participant
     from .session.workshop import Workshop
     from .store import list_workshops
@@ -53,6 +54,7 @@ __all__ = [
     "UsageError",
     "VoteError",
     "Workshop",
+    "benchmark",
     "load_catalog",
     "load_gaps",
     "open_follow_up",
@@ -76,7 +78,8 @@ _LAZY_MODULES = {"plan": "plan", "plots": "plots", "record": "record", "ui": "ui
 # the session (sqlite3, the stores) loads on first use
 _LAZY_NAMES = {"Workshop": "session.workshop", "Participant": "session.participant",
                "open_workshop": "app.start", "open_follow_up": "app.start",
-               "list_workshops": "store", "open_room": "app.room"}
+               "list_workshops": "store", "open_room": "app.room",
+               "benchmark": "session.benchmark"}
 
 
 def __getattr__(name: str) -> Any:

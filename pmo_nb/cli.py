@@ -1,4 +1,4 @@
-"""Command line: ``pmo-nb new``, ``record``, ``serve``, ``room``, ``list`` and
+"""Command line: ``pmo-nb new``, ``record``, ``serve``, ``room``, ``list``, ``benchmark`` and
 ``refresh-notebooks``."""
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def record(args: argparse.Namespace) -> int:
                              must=args.must, exclude=args.exclude, currency=args.currency,
                              language=args.lang,
                              pdf=args.pdf, paper=args.paper, pptx=args.pptx,
-                             pptx_template=args.pptx_template)
+                             pptx_template=args.pptx_template, benchmark=args.benchmark,
+                             k=args.k)
     except (PmoError, OSError) as exc:
         failed = isinstance(exc, RecordError)
         print(f"pmo-nb record: {exc}", file=sys.stderr)
@@ -149,7 +150,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         return run(args.session, args.host, args.port, prefix=args.base_url,
                    public_url=args.public_url, trusted_proxy=args.trusted_proxy,
-                   joins_per_minute=args.joins_per_minute, room=args.room)
+                   joins_per_minute=args.joins_per_minute, room=args.room,
+                   benchmark=args.benchmark, k=args.k)
     except (PmoError, OSError) as exc:
         print(f"pmo-nb serve: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -198,10 +200,26 @@ def _parser() -> argparse.ArgumentParser:
                      "deck (native tables and charts) for the sponsors")
     rec.add_argument("--pptx-template", metavar="FILE", help="a .pptx whose slide master the "
                      "deck uses (the consultancy's own; implies --pptx)")
+    rec.add_argument("--benchmark", metavar="SOURCE", help="add what organisations like this "
+                     "one chose (a postgresql:// URL or a folder of sessions)")
+    rec.add_argument("--k", type=_count, default=5, help="with --benchmark: the smallest group "
+                     "shown (>= 3; default 5)")
     listing = sub.add_parser("list", help="the workshops in a PostgreSQL database",
                              description="Name, creation time, number of gaps and last change "
                                          "of every workshop in the database.")
     listing.add_argument("url", help="postgresql://USER@HOST:PORT/DB (?workshop= not needed)")
+    bench = sub.add_parser(
+        "benchmark", help="what consenting organisations chose, per aspect and gap size",
+        description="Per catalog aspect and gap size: how many distinct organisations that "
+                    "consented had such a gap, and how many of them chose each service. A "
+                    "group of fewer than K organisations is never shown; no organisation is "
+                    "named.")
+    bench.add_argument("source", help="a postgresql:// URL (every workshop in it) or a folder "
+                       "of .sqlite sessions")
+    bench.add_argument("--k", type=_count, default=5, help="the smallest group shown (>= 3; "
+                       "default 5)")
+    bench.add_argument("--sector", default="", help="only organisations of this sector")
+    bench.add_argument("--size-band", default="", help="only organisations of this size band")
     srv = sub.add_parser(
         "serve", help="the participants' voting app: a join URL with a token and a QR code",
         description="One server process for the whole room: each participant opens the join "
@@ -223,6 +241,11 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--room", metavar="NAME", help="a hosted room (a hub service): SESSION "
                      "is the team's database (postgresql:///), and the workshop and join link "
                      "are the ones a facilitator opens with `pmo-nb room`; no token is printed")
+    srv.add_argument("--benchmark", metavar="SOURCE", help="show the phones what "
+                     "organisations like this one chose (a postgresql:// URL or a folder of "
+                     "sessions; see `pmo-nb benchmark`)")
+    srv.add_argument("--k", type=_count, default=5, help="with --benchmark: the smallest "
+                     "group shown (>= 3; default 5)")
     srv.add_argument("--joins-per-minute", type=_count, default=10, metavar="N",
                      help="new participants one client address may create per minute "
                      "(default 10; 0: no limit)")
@@ -284,6 +307,21 @@ def list_command(url: str) -> int:
     return 0
 
 
+def benchmark_command(args: argparse.Namespace) -> int:
+    """Run ``pmo-nb benchmark SOURCE``: the table, or one clear message; the exit code."""
+    from .session.benchmark import benchmark
+
+    like = {"sector": args.sector, "size_band": args.size_band}
+    try:
+        table = benchmark(args.source, k=args.k, like=like if any(like.values()) else None)
+    except PmoError as exc:
+        print(f"pmo-nb benchmark: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(table.to_string(index=False) if len(table) else
+          f"no group of {args.k} or more consenting organisations yet")
+    return 0
+
+
 def _count(text: str) -> int:
     """An argparse type: a whole number >= 0, or a one-line error naming the value."""
     if not text.strip().isdigit():
@@ -315,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args)
     if args.command == "room":
         return room(args)
+    if args.command == "benchmark":
+        return benchmark_command(args)
     if args.command == "refresh-notebooks":
         for path in refresh_notebooks(args.names):
             print(f"wrote {path.relative_to(REPO)}")

@@ -51,6 +51,16 @@ def test_store_benchmark_reports_both_stores(pg_server):
     assert "30 participants x 10 assigns at once" in done.stdout
 
 
+def test_benchmark_benchmark_answers_from_many_workshops(pg_server):
+    done = subprocess.run([sys.executable, "benchmarks/bench_benchmark.py", "--url",
+                           pg_server.url, "--workshops", "40"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
+    assert re.search(r"^40 workshops \(\d+ consented\) written", done.stdout, re.M)
+    assert re.search(r"^benchmark rows: [1-9]\d* \(k=5\)", done.stdout, re.M), done.stdout
+    assert re.search(r"^benchmark\(url, k=5\) +\d+\.\d ms +floor +\d+\.\d ms +\d+\.\dx ",
+                     done.stdout, re.M), done.stdout
+
+
 @NEEDS_CHROMIUM
 @pytest.mark.browser
 def test_room_benchmark_reports_phones_against_its_floor():

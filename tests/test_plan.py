@@ -270,7 +270,8 @@ def test_plan_fields():
     assert (plan.budget, plan.cost, plan.total_weight, plan.bound) == (50, 50, 15, 14)
     assert plan.covered_share == pytest.approx(14 / 15)
     assert list(plan.services.columns) == pl.SERVICE_COLUMNS + [
-        "must", "n_gaps", "gap_ids", "standalone_value", "unique_value"]
+        "must", "last_wave", "n_gaps", "gap_ids", "standalone_value", "unique_value"]
+    assert (plan.services["last_wave"] == "").all()  # a first assessment: no last wave
     a = plan.services.iloc[0]
     assert (a["n_gaps"], a["gap_ids"], a["standalone_value"], a["unique_value"]) == (
         2, "G-1; G-2", 5.0, 5.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pmo_nb
 from conftest import REPO
-from pmo_nb.session import _follow_up, _gap_edits, _voting
+from pmo_nb.session import _follow_up, _gap_edits, _profile, _voting
 from pmo_nb.session.parts import WorkshopCore
 from pmo_nb.session.workshop import Workshop
 
@@ -41,7 +41,7 @@ def test_the_workshop_provides_what_its_parts_may_use(tmp_path: Path) -> None:
 
 def test_a_part_uses_only_its_own_privates_and_the_declared_ones() -> None:
     for module, part in ((_gap_edits, _gap_edits.GapEdits), (_voting, _voting.VotingMixin),
-                         (_follow_up, _follow_up.FollowUp)):
+                         (_follow_up, _follow_up.FollowUp), (_profile, _profile.Profile)):
         own = {n for n in vars(part) if n.startswith("_")}
         undeclared = private_uses(Path(inspect.getfile(module))) - own - DECLARED
         assert undeclared == set(), f"{part.__name__}: declare {undeclared} in parts.py"

@@ -34,11 +34,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import SessionError
+from ..errors import SessionError, UsageError
 from ..store import is_url, require_url, room_of
 from . import room as _room
 from ._room_limits import DEFAULT_JOINS_PER_MINUTE as DEFAULT_JOINS
 from ._room_limits import JOINS_ENV
+from ._room_peers import BENCHMARK_ENV, K_ENV, room_benchmark
 
 SESSION_ENV = "PMO_NB_SESSION"
 DEFAULT_PORT = 8866
@@ -200,7 +201,8 @@ def _language(session: str | None) -> str:
 def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
           out: TextIO = sys.stdout, page: Path = PAGE_SCRIPT, prefix: str | None = None,
           public_url: str | None = None, trusted_proxy: Iterable[str] = (),
-          joins_per_minute: int = DEFAULT_JOINS, room: str | None = None) -> int:
+          joins_per_minute: int = DEFAULT_JOINS, room: str | None = None,
+          benchmark: str | None = None, k: int = 5) -> int:
     """Run the participants' app until SIGINT, SIGTERM or SIGHUP; returns 0.
 
     Behind JupyterHub (a hub service) the app lives under ``prefix`` (default: the hub's
@@ -211,7 +213,8 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     ``joins_per_minute`` caps new participants per client address (0: no cap).
     ``room``: a hosted room (:mod:`.room`); ``session`` is then the team's database, the
     workshop and the token are whatever a facilitator opened the room for, and no token is
-    printed."""
+    printed. ``benchmark`` (a source of :func:`pmo_nb.benchmark`, groups of ``k`` or more)
+    shows the phones what organisations like this one chose (a fixed room only)."""
     import uvicorn
 
     port = port or free_port(host)
@@ -219,11 +222,17 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
     origin = join_url(host, port, "-").split("/?token=")[0]
     base_url = public_url.rstrip("/") + "/" if public_url else origin + _slashed(prefix)
     os.environ[JOINS_ENV] = str(joins_per_minute)
+    os.environ.update({BENCHMARK_ENV: benchmark or "", K_ENV: str(k)})
     if room is None:
         token, shown = _fixed_room(session, base_url, out)
+        peers = room_benchmark(shown)  # read once, now: a bad source is said before serving
         asgi = app(shown, token, page, prefix, base_url=base_url,
                    trusted_proxy=trusted_proxy, public_url=public_url)
     else:
+        if benchmark:
+            raise UsageError("--benchmark works with one workshop's room, not with --room "
+                             "(whose workshop changes as facilitators open it).")
+        peers = None
         watch = _hosted_room(session, room, out)
         asgi = app(None, watch.valid, page, prefix, base_url=base_url,
                    trusted_proxy=trusted_proxy, public_url=public_url,
@@ -237,6 +246,9 @@ def serve(session: str, host: str = "127.0.0.1", port: int | None = None,
         if joins_per_minute > 0 else "no limit on new participants per address"
     proxy = f"; forwarded addresses trusted from {', '.join(trusted_proxy)}" \
         if trusted_proxy else ""
+    if peers is not None:
+        print(f"Phones show what peers chose: {len(peers)} rows of the benchmark (groups "
+              f"of {k} or more organisations).", file=out)
     print(f"One server process for the whole room ({limit}{proxy}); stop it with Ctrl-C.",
           file=out, flush=True)
     server.run()

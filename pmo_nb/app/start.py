@@ -159,7 +159,8 @@ def open_follow_up(session_path: str | os.PathLike, baseline_path: str | os.Path
 
 
 def _untouched(ws: Workshop, table: str) -> bool:
-    """True while the follow-up has no row of its own in ``table`` (a fresh follow-up)."""
-    frame = ws.progress() if table == "reassessments" else ws.progress_services()
-    return not (frame["reassessed"].any() if table == "reassessments"
-                else (frame["status"] != "not started").any())
+    """True while the follow-up has no row of its own in ``table`` (a fresh follow-up; the
+    statuses a chain carries from its baseline are not its own)."""
+    if table == "reassessments":
+        return not ws.progress()["reassessed"].any()
+    return not ws.history["action"].isin(["set delivery", "import deliveries"]).any()

@@ -63,6 +63,16 @@ def aspect_key(aspect: object) -> str:
     return _KEYS.get(folded, folded.replace("_", " "))
 
 
+def mapped_key(aspect: object, mapped: dict[str, str]) -> str:
+    """A gap's aspect as the catalog's, compared by key: through the workshop's map of the
+    customer's aspects (``ws.aspect_map``: key -> catalog aspect) when it is there.
+
+    >>> mapped_key("Capacitação", {"capacitacao": "Project manager skills"})
+    'project manager skills'
+    """
+    return aspect_key(mapped.get(aspect_key(aspect), aspect))
+
+
 def name_in(aspect: str, language: str) -> str:
     """A shipped aspect's name in ``language`` (a tag of ``LANGUAGE_COLUMNS``); another
     aspect as it is."""

@@ -16,7 +16,8 @@ import pandas as pd
 class Plan:
     """A set of services within a budget, its value and how sure we are it is the best.
 
-    ``services``: the chosen catalog rows (catalog order) with ``must``, ``n_gaps`` and
+    ``services``: the chosen catalog rows (catalog order) with ``must``, ``last_wave`` (a
+    follow-up's status of a service from the last wave, else ``""``), ``n_gaps`` and
     ``gap_ids`` (gaps served, handed-over ones left out), ``standalone_value`` (its
     value alone) and ``unique_value`` (value lost if it alone were dropped).
     ``gaps``: one row per gap: ``gap_id, aspect, weight, handed_over,

@@ -6,7 +6,10 @@ Only services assigned to some gap in the session are candidates. A gap is worth
 weight x the best contribution of a chosen service assigned to it (full 1, partial
 0.5), counted once; handed-over gaps count for nothing. The choice is a 0-1 program
 solved exactly by HiGHS (see :mod:`pmo_nb.plan._milp` for the model and the tie-break:
-among plans of equal value the cheaper one wins).
+among plans of equal value the cheaper one wins). In a follow-up (``ws.last_wave``) a
+service delivered in the last wave is already bought: it costs 0 now and is in every
+plan (unless excluded), with lead time 0 in the roadmap; a dropped one has lost its
+carried assignments, so it is no candidate until it is assigned again.
 
 Examples
 --------
@@ -28,17 +31,19 @@ import pandas as pd
 
 from ..analysis.coverage import CONTRIBUTION_VALUE, deployed_coverage
 from ..errors import PlanCancelled, PlanError, UnknownServiceError
-from ..i18n import N_
+from ..i18n import N_, Translator, translator
 from . import _frontier, _milp
 from .result import Plan
 from .words import CURVE_COLUMNS, curve_row
 
-__all__ = ["budget_curve", "greedy_services", "plan_coverage", "roadmap", "select_services",
-           "value_at"]
+__all__ = ["budget_curve", "greedy_services", "last_wave_status", "plan_coverage", "roadmap",
+           "select_services", "value_at"]
 SERVICE_COLUMNS = ["service_id", "name", "category", "tier", "cost", "lead_time_months"]
 ROADMAP_COLUMNS = ["wave", "service_id", "name", "category", "cost", "value", "start_month",
                    "end_month", "cumulative_cost", "cumulative_value", "note"]
 DEFAULT_LEAD_TIME = 1.0  # months, for services without lead_time_months
+DELIVERED = "delivered"  # a follow-up's service delivered in the last wave: already bought
+BOUGHT = N_("delivered in the last wave: already bought")
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,7 @@ def value_at(curve: pd.DataFrame, budget: float) -> float:
 
 
 def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
-            start_month: float = 0.0) -> pd.DataFrame:
+            start_month: float = 0.0, language: str | None = None) -> pd.DataFrame:
     """Deploy a plan in waves: highest value per cost first, at most ``wave_budget`` a wave.
 
     Order: repeatedly the service adding the most value per cost to those already placed
@@ -158,7 +163,9 @@ def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
     that does not fit starts the next wave, and one costing more than ``wave_budget`` is a
     wave of its own (said in ``note``). Default ``wave_budget``: a third of the plan's cost.
     Wave k starts when wave k-1 has finished, i.e. after the longest lead time of each
-    earlier wave; ``end_month = start_month + lead_time_months`` (missing: 1 month, noted).
+    earlier wave; ``end_month = start_month + lead_time_months`` (missing: 1 month, noted;
+    delivered in a follow-up's last wave: 0 months, noted). The notes are in ``language``
+    (default English).
 
     Examples
     --------
@@ -173,10 +180,13 @@ def roadmap(ws: Any, plan: Plan, wave_budget: float | None = None, *,
     order, gains = _milp.ratio_order(s.model, s.model.forced)
     out = s.services.iloc[order][["service_id", "name", "category", "cost"]]
     out = out.reset_index(drop=True).assign(value=gains)
-    wave, notes = _waves(out["cost"].to_numpy(float), float(wave_budget))
-    lead = s.services["lead_time_months"].iloc[order].to_numpy(float)
-    unknown = f"lead time unknown: {DEFAULT_LEAD_TIME:g} month assumed"
-    notes = [n + [unknown] * bool(np.isnan(t)) for n, t in zip(notes, lead, strict=True)]
+    _ = translator(language)
+    wave, notes = _waves(out["cost"].to_numpy(float), float(wave_budget), _)
+    done = s.services["last_wave"].iloc[order].eq(DELIVERED).to_numpy()
+    lead = np.where(done, 0.0, s.services["lead_time_months"].iloc[order].to_numpy(float))
+    unknown = _("lead time unknown: {months} month assumed", months=_.number(DEFAULT_LEAD_TIME))
+    notes = [n + [unknown] * bool(np.isnan(t)) + [_(BOUGHT)] * bool(d)
+             for n, t, d in zip(notes, lead, done, strict=True)]
     lead = np.where(np.isnan(lead), DEFAULT_LEAD_TIME, lead)
     longest = pd.Series(lead).groupby(wave).max()
     starts = float(start_month) + np.r_[0.0, longest.cumsum().to_numpy()[:-1]]
@@ -203,7 +213,8 @@ def plan_coverage(ws: Any, plan: Plan) -> pd.DataFrame:
                              plan.services["service_id"])
 
 
-def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[str]]]:
+def _waves(cost: np.ndarray, wave_budget: float,
+           _: Translator) -> tuple[np.ndarray, list[list[str]]]:
     """Wave number (1-based) of each service, filled in order, and any note."""
     wave, notes, spent, k = [], [], 0.0, 0
     for c in cost:
@@ -212,8 +223,8 @@ def _waves(cost: np.ndarray, wave_budget: float) -> tuple[np.ndarray, list[list[
             k, spent = k + 1, 0.0
         wave.append(k)
         spent += c
-        notes.append([f"costs {c:g} > wave budget {wave_budget:g}: a wave of its own"] if alone
-                     else [])
+        notes.append([_("costs {cost} > wave budget {budget}: a wave of its own",
+                        cost=_.number(c), budget=_.number(wave_budget))] if alone else [])
     return np.asarray(wave, int), notes
 
 
@@ -257,7 +268,12 @@ def _read(ws: Any, must: Iterable[str], exclude: Iterable[str], budget: float) -
     _check_ids(must, exclude, catalog["service_id"].astype(str).tolist())
     keep = catalog["service_id"].isin(set(links_in["service_id"]) | set(must))
     services = catalog.loc[keep, SERVICE_COLUMNS].reset_index(drop=True)
-    services["must"] = services["service_id"].isin(must)
+    status = last_wave_status(ws)
+    wave = pd.Series([status.get(i, "") for i in services["service_id"]], dtype="str")
+    bought = wave.eq(DELIVERED) & ~services["service_id"].isin(exclude)
+    services["cost"] = services["cost"].where(~bought, 0.0)  # already bought: cost 0 now
+    services["must"] = services["service_id"].isin(must) | bought
+    services["last_wave"] = wave
     per_gap = ws.coverage()
     gaps = per_gap[["gap_id", "aspect", "weight"]].assign(
         handed_over=per_gap["status"] == "handed over")
@@ -270,6 +286,19 @@ def _read(ws: Any, must: Iterable[str], exclude: Iterable[str], budget: float) -
     s = _Session(_with_reach(services, links, weight), gaps.reset_index(drop=True), links, model)
     _check_must_cost(s, budget)
     return s
+
+
+def last_wave_status(ws: Any) -> dict[str, str]:
+    """service_id -> status of the services a follow-up carries from its baseline's wave
+    (``ws.last_wave``; none for a first assessment or anything without one).
+
+    >>> last_wave_status(ws)
+    {}
+    """
+    wave = getattr(ws, "last_wave", None)
+    if wave is None or not len(wave):
+        return {}
+    return dict(zip(wave["service_id"], wave["status"], strict=True))
 
 
 def _links(assignments: pd.DataFrame, gaps: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:

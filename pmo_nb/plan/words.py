@@ -97,6 +97,9 @@ def plan_table(plan: Plan, _: Translator = EN) -> pd.DataFrame:
     """The chosen services as a report lists them: service, category, tier, cost, gaps, value
     (headers and the tier in ``_``'s language).
 
+    A follow-up's services from the last wave and must-haves are marked
+    (:func:`service_label`).
+
     ``Value``: the weighted gap value the service covers on its own.
 
     Examples
@@ -108,12 +111,25 @@ def plan_table(plan: Plan, _: Translator = EN) -> pd.DataFrame:
     ['Leistung', 'Kategorie', 'Stufe']
     """
     services = plan.services
-    must = " (" + _("must-have") + ")"
-    out = services.assign(name=services["name"].where(~services["must"],
-                                                      services["name"] + must),
+    out = services.assign(name=[service_label(n, m, w, _) for n, m, w in zip(
+        services["name"], services["must"], services.get("last_wave", ""), strict=True)],
                           tier=services["tier"].map(lambda t: _(str(t))))
     columns = {k: _(v) for k, v in TABLE_COLUMNS.items()}
     return out[list(TABLE_COLUMNS)].rename(columns=columns).reset_index(drop=True)
+
+
+def service_label(name: str, must: bool, last_wave: str = "", _: Translator = EN) -> str:
+    """A chosen service as a plan lists it: marked when it comes from the last wave (a
+    follow-up's) or is a must-have.
+
+    >>> service_label("Training", True, "delivered"), service_label("PMO", True)
+    ('Training (last wave: delivered, cost 0 now)', 'PMO (must-have)')
+    """
+    if last_wave == "delivered":
+        return _("{name} (last wave: delivered, cost 0 now)", name=name)
+    if last_wave:
+        return _("{name} (last wave: {status})", name=name, status=_(last_wave))
+    return _("{name} (must-have)", name=name) if must else name
 
 
 def curve_row(budget: float, cost: float, value: float, total: float, optimal: bool,

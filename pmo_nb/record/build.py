@@ -46,7 +46,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
                  currency: str = DEFAULT_CURRENCY, notebooks: Sequence[str] | None = None,
                  notebook_dir: Path | None = None, pdf: bool = False, paper: str = "a4",
                  pptx: bool = False, pptx_template: str | os.PathLike | None = None,
-                 log: TextIO | None = None, language: str | None = None) -> list[Path]:
+                 log: TextIO | None = None, language: str | None = None,
+                 benchmark: str | os.PathLike | None = None, k: int = 5) -> list[Path]:
     """Write the record of a session into ``out``: page, workbook, executed notebooks.
 
     Parameters
@@ -84,6 +85,9 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
         Where progress lines go (default ``sys.stderr``).
     language : str, optional
         The record's language (a tag of :data:`pmo_nb.LANGUAGES`); default the workshop's.
+    benchmark, k : str or path, int, optional
+        A source of :func:`pmo_nb.benchmark`: the page then says what organisations like
+        this one chose (groups of ``k`` or more), and the workbook has a ``peers`` sheet.
 
     Returns
     -------
@@ -122,7 +126,8 @@ def build_record(out: str | os.PathLike, session: str | os.PathLike,
     if notebooks is None and _follows_up(params["session_path"]):
         found += _find(FOLLOW_UP_NOTEBOOKS, notebook_dir or NOTEBOOK_DIR)
     options = Options(title, budget, wave_budget, tuple(must), tuple(exclude), currency,
-                      check_language(language) if language else None)
+                      check_language(language) if language else None,
+                      os.fspath(benchmark) if benchmark else None, k)
     secret = {"PGPASSWORD": password} if password else {}  # never in a notebook's parameters
     runner = run.Runner(found, log, start, secret)  # the kernel starts now, beside what follows
     runner.start()

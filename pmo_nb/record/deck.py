@@ -35,11 +35,12 @@ from ..plan.words import headline, proof
 from ..plots.coverage import heatmap_grid
 from ..plots.style import LEVEL_NAMES, STATUS_COLOURS, on_colour
 from . import _slides
+from .appendix import VOTE_HEADERS
 from .facts import Facts
 from .html import number
 from .progress import size_words
 from .progress import title as progress_title
-from .report import VOTE_HEADERS, made_on
+from .report import made_on
 
 STATUS_WORDS = {"covered": N_("covered by a PMO service"), "partial": N_("partly covered"),
                 "open": N_("still open"), "handed over": N_("handed over to other owners")}

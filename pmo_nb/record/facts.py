@@ -23,6 +23,7 @@ from ..analysis.coverage import STATUSES
 from ..errors import PmoError
 from ..i18n import Money, check_language, translator
 from ..store import is_url
+from . import peers
 from .options import Options
 
 
@@ -72,6 +73,7 @@ class Facts:
     votes: pd.DataFrame | None = field(default=None)
     progress: Progress | None = field(default=None)  # a follow-up's, since its baseline
     language: str = "en"  # the record's language (a tag of pmo_nb.LANGUAGES)
+    peers: pd.DataFrame | None = field(default=None)  # what peers chose (--benchmark)
 
 
 def gather(ws: Any, options: Options, name: str | None = None) -> Facts:
@@ -95,7 +97,7 @@ def gather(ws: Any, options: Options, name: str | None = None) -> Facts:
         budget = float(candidates["cost"].sum()) + _cost(catalog, options.must, candidates)
     kw = {"must": options.must, "exclude": options.exclude}
     plan = pl.select_services(ws, budget, **kw)
-    road = pl.roadmap(ws, plan, options.wave_budget)
+    road = pl.roadmap(ws, plan, options.wave_budget, language=language)
     wave_budget = plan.cost / 3 if options.wave_budget is None else options.wave_budget
     candidate_list = ws.candidate_list()
     return Facts(
@@ -112,7 +114,8 @@ def gather(ws: Any, options: Options, name: str | None = None) -> Facts:
         curve=pl.curve_with_plan(_curve(ws, options), plan), roadmap=road, waves=_waves(road),
         left_open=_left_open(plan, coverage, translator(language)),
         must=_named(catalog, options.must),
-        exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws))
+        exclude=_named(catalog, options.exclude), votes=votes(ws), progress=progress(ws),
+        peers=peers.gather(ws, options))
 
 
 def progress(ws: Any) -> Progress | None:

@@ -23,3 +23,5 @@ class Options:
     exclude: tuple[str, ...] = ()
     currency: str = DEFAULT_CURRENCY
     language: str | None = None  # the record's language; None: the workshop's
+    benchmark: str | None = None  # a source of pmo_nb.benchmark: what peers chose (optional)
+    k: int = 5  # the benchmark's smallest group

@@ -19,16 +19,18 @@ import plotly.graph_objects as go
 
 from .. import plots
 from ..i18n import N_, Translator, translator
-from ..plan.words import count, headline, proof, versus_greedy
-from ..plots.style import DARK_TEXT, LEVEL_NAMES, STATUS_COLOURS, on_colour
+from ..plan.words import count, headline, proof, service_label, versus_greedy
+from ..plots.style import DARK_TEXT, STATUS_COLOURS, on_colour
+from .appendix import ASPECT, GAP, PRIORITY, SIZE, levels
+from .appendix import catalog as _catalog
+from .appendix import register as _register
+from .appendix import votes as _votes
 from .facts import Facts
 from .html import Col, esc, figure, number, page, status_tag, table
+from .peers import TITLE as PEERS_TITLE
+from .peers import section as peers_section
 from .progress import section as progress_section
 from .progress import title as progress_title
-
-GAP = Col("gap_id", "Gap", "id")
-ASPECT = Col("aspect", "Aspect")
-SIZE, PRIORITY = Col("size", "Size", "short"), Col("priority", "Priority", "short")
 
 
 class _Figures:
@@ -53,6 +55,7 @@ def render(facts: Facts, ws: Any, *, paper: str | None = None) -> str:
     body = "".join([_header(facts), _contents(facts), progress_section(facts, ws, fig),
                     _summary(facts),
                     _coverage(facts, ws, fig), _plan(facts, ws, fig), _votes(facts),
+                    peers_section(facts.peers, facts.language),
                     _register(facts), _catalog(facts)])
     extra = print_style(facts.title, made_on(facts), paper, translator(facts.language)) \
         if paper else ""
@@ -90,6 +93,7 @@ def _contents(f: Facts) -> str:
     _ = translator(f.language)
     shown = [("progress", progress_title(f.progress, _))] if f.progress is not None else []
     shown += [(k, _(n)) for k, n in SECTIONS if k != "votes" or f.votes is not None]
+    shown[-2:-2] = [("peers", _(PEERS_TITLE))] if f.peers is not None else []
     items = "".join(f'<li><a href="#{key}">{esc(name)}</a></li>' for key, name in shown)
     word = esc(_("Contents"))
     return f'<nav class="contents" aria-label="{word}"><b>{word}</b><ol>{items}</ol></nav>'
@@ -275,13 +279,13 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
         + fig(plots.coverage_heatmap(ws, language=f.language))
         + fig(plots.coverage_heatmap(ws, show="open", language=f.language))
         + "<h3>" + esc(_("Still open")) + "</h3>"
-        + table(_levels(f.open_gaps), open_cols, empty=N_("No gap is open."), _=_)
+        + table(levels(f.open_gaps), open_cols, empty=N_("No gap is open."), _=_)
         + "<h3>" + esc(_("Every service proposed, gap by gap")) + "</h3>"
-        + table(_levels(cand.assign(contribution=cand["contribution"].map(
+        + table(levels(cand.assign(contribution=cand["contribution"].map(
             {"full": _("fully"), "partial": _("partly")}))), cand_cols, unit=f.currency,
             empty=N_("No service was assigned to a gap."), _=_)
         + "<h3>" + esc(_("Outside the PMO")) + "</h3>"
-        + table(_levels(f.handed_over.assign(handover=f.handed_over["handover"].map(
+        + table(levels(f.handed_over.assign(handover=f.handed_over["handover"].map(
             {"whole": _("whole gap"), "rest": _("the rest")}))), owner_cols,
             empty=N_("No gap goes to another owner."), _=_)
         + fig(plots.traceability_matrix(ws, language=f.language))
@@ -293,8 +297,8 @@ def _coverage(f: Facts, ws: Any, fig: _Figures) -> str:
 def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
     _ = translator(f.language)
     p = f.plan
-    services = p.services.assign(label=p.services["name"].where(
-        ~p.services["must"], p.services["name"] + " (" + _("must-have") + ")"),
+    services = p.services.assign(label=[service_label(n, m, w, _) for n, m, w in zip(
+        p.services["name"], p.services["must"], p.services["last_wave"], strict=True)],
         tier=p.services["tier"].map(lambda t: _(str(t))))
     cols = [Col("label", "Service"), Col("category", "Category"), Col("tier", "Tier", "short"),
             Col("cost", "Cost", "money"), Col("gap_ids", "Gaps it serves"),
@@ -320,7 +324,7 @@ def _plan(f: Facts, ws: Any, fig: _Figures) -> str:
         + (fig(plots.roadmap_timeline(f.roadmap, language=f.language)) if len(f.roadmap)
            else "")
         + '<h3 id="plan-left-open">' + esc(_("Gaps this plan leaves open")) + "</h3>"
-        + table(_levels(f.left_open), left_cols,
+        + table(levels(f.left_open), left_cols,
                 empty=N_("None: every gap gets a service."), _=_)
         + "</section>")
 
@@ -337,62 +341,6 @@ def _curve_figure(f: Facts) -> go.Figure:
         hovertemplate=_("this plan: {share} covered", share=_.percent(p.covered_share))
         + "<extra></extra>"))
     out.update_xaxes(title_text=_("Budget ({unit})", unit=esc(f.currency)))
-    return out
-
-
-VOTE_HEADERS = {"gap_id": N_("Gap"), "service_id": N_("Service"), "votes": N_("Votes"),
-                "answered": N_("Answered"), "share": N_("Share"), "consensus": N_("Consensus"),
-                "agreement": N_("Agreement"), "L": N_("Low"), "M": N_("Medium"), "H": N_("High"),
-                "closed": N_("Closed")}
-
-
-def _votes(f: Facts) -> str:
-    """The participants' votes: shown only when the session has revealed results."""
-    _ = translator(f.language)
-    if f.votes is None:
-        return ""
-    cols = [Col(str(c), VOTE_HEADERS.get(str(c), str(c).replace("_", " ").capitalize()),
-                "percent" if c in ("share", "agreement") else "text") for c in f.votes.columns]
-    title = esc(_("Votes"))
-    return f'<section id="votes"><h2>{title}</h2>{table(f.votes, cols, _=_)}</section>'
-
-
-def _register(f: Facts) -> str:
-    _ = translator(f.language)
-    reg = f.register.merge(f.coverage[["gap_id", "pmo_role"]], on="gap_id", how="left")
-    cols = [GAP, ASPECT, SIZE, PRIORITY,
-            Col("status", "Status", "status"), Col("current_state", "Today"),
-            Col("future_state", "Target"), Col("description", "Description"),
-            Col("services", "Services"), Col("other_owner", "Other owner")]
-    note = _("Every gap as the workshop left it. Size and priority weigh a gap (Low 1, "
-             "Medium 2, High 3; weight = size × priority).")
-    return ('<section id="register" class="appendix"><h2>'
-            + esc(_("Appendix A. The gap register")) + f'</h2><p class="note">{esc(note)}</p>'
-            + table(_levels(reg), cols, _=_) + "</section>")
-
-
-def _catalog(f: Facts) -> str:
-    _ = translator(f.language)
-    cat = f.catalog.assign(label=f.catalog["name"].where(
-        f.catalog.get("origin", pd.Series("catalog", index=f.catalog.index)) != "workshop",
-        "★ " + f.catalog["name"]))
-    cols = [Col("label", "Service"), Col("tier", "Tier", "short"), Col("description", "What it is"),
-            Col("cost", "Cost", "money"), Col("lead_time_months", "Months to set up", "number")]
-    parts = [f"<h3>{esc(category)}</h3>" + table(group, cols, unit=f.currency, _=_)
-             for category, group in cat.groupby("category", sort=False)]
-    note = _("Everything the PMO can offer, by category; ★ marks services added during the "
-             "workshop.")
-    return ('<section id="catalog" class="appendix"><h2>'
-            + esc(_("Appendix B. The service catalog")) + f'</h2><p class="note">{esc(note)}</p>'
-            + "".join(parts) + "</section>")
-
-
-def _levels(frame: pd.DataFrame) -> pd.DataFrame:
-    """``size``/``priority`` as words (High, Medium, Low)."""
-    out = frame.copy()
-    for col in ("size", "priority"):
-        if col in out:
-            out[col] = out[col].map(lambda v: LEVEL_NAMES.get(v, v))
     return out
 
 

@@ -53,7 +53,9 @@ HEADERS = {"Addresses Aspect": N_("Addresses Aspect"), "Gap Size": N_("Gap Size"
            "gap_ids": N_("gap ids"), "gaps": N_("gaps"), "gaps_reduced": N_("gaps reduced"),
            "grown": N_("grown"), "handed_over": N_("handed over"), "handover": N_("hand-over"),
            "handover_note": N_("hand-over note"), "in_plan": N_("in plan"), "item": N_("item"),
-           "kind": N_("kind"), "label": N_("label"), "lead_time_months": N_("lead time (months)"),
+           "kind": N_("kind"), "label": N_("label"),
+           "lead_time_months": N_("lead time (months)"), "last_wave": N_("last wave"),
+           "organisations": N_("organisations"), "chose": N_("chose"),
            "must": N_("must-have"), "n_gaps": N_("number of gaps"),
            "n_services": N_("number of services"), "name": N_("name"), "named": N_("named"),
            "new": N_("new"), "note": N_("note"), "open": N_("open"), "opened_at": N_("opened at"),
@@ -83,7 +85,8 @@ def tables(facts: Facts, ws: Any) -> dict[str, pd.DataFrame]:
     return {"summary": _summary(facts), **ws.tables(), "plan": plan,
             "plan leaves open": facts.left_open, "budget curve": curve,
             "roadmap": facts.roadmap, "roadmap waves": facts.waves,
-            "proposed services": facts.offer}
+            "proposed services": facts.offer,
+            **({"peers": facts.peers} if facts.peers is not None else {})}
 
 
 def write(facts: Facts, ws: Any, path: Path) -> Path:

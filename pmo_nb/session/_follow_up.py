@@ -27,7 +27,9 @@ from ..errors import DataError, Problem, SessionError, UsageError
 from ..inputs import schema
 from ..inputs.io import Source, read_cells
 from ..store import Op, now, open_session, target
+from . import _next_wave as wave
 from . import _rows
+from ._profile import carried_settings
 from .opening import ASSESSED_ON, create_new, shown
 
 if TYPE_CHECKING:  # what this part uses of the Workshop: declared in .parts
@@ -88,11 +90,15 @@ class FollowUp(_Workshop):
                                "session of the earlier assessment (nothing was written).")
         with cls(store) as base:
             gaps, catalog, snapshot = _snapshot(base)
+            done = (base._saved("deliveries") if base.baseline is not None else  # else none:
+                    pd.DataFrame(columns=["service_id", "status", "at"]))  # maybe no table
+            rows = wave.carried_rows(base.assignments, done, gaps["gap_id"])
             weights, title = base.weights, title or base.title
+            carried = carried_settings(base._store)  # the same organisation's profile
             # the customer's language and aspects go on: the same room, the same words
-            kept = {"language": base.language, "aspect_map": json.dumps(base.aspect_map)}
+            carried |= {"language": base.language, "aspect_map": json.dumps(base.aspect_map)}
         created = create_new(where, gaps, catalog, weights=weights, user=user, title=title,
-                             meta={BASELINE: json.dumps(snapshot), **kept})
+                             meta={BASELINE: json.dumps(snapshot), **carried}, rows=rows)
         return cls(created)
 
     # -- reading ---------------------------------------------------------------------------
@@ -113,6 +119,15 @@ class FollowUp(_Workshop):
             return fixed
         history = self.history
         return str(history["at"].max())[:10] if len(history) else now()[:10]
+
+    @property
+    def last_wave(self) -> pd.DataFrame:
+        """The services committed at the baseline (carried into this assessment's
+        assignments) and where each stands: service_id, name, status, gap_ids. Empty for
+        a first assessment. Plans read it: a delivered service is already bought."""
+        snap = self._snapshot()
+        committed = snap["frames"][1] if snap else _committed({"committed": []})
+        return wave.last_wave(committed, self._saved("deliveries"), self._frame("catalog"))
 
     def progress(self) -> pd.DataFrame:
         """One row per gap: gap_id, aspect, priority, size_before, size_after, reassessed,
@@ -209,8 +224,9 @@ class FollowUp(_Workshop):
 
     def set_delivery(self, service_id: str, status: str) -> bool:
         """What became of a service since the baseline: ``delivered``, ``in progress``,
-        ``not started`` or ``dropped``. One undoable step; ``False`` when unchanged."""
-        self._follow_up_snapshot("set_delivery")
+        ``not started`` or ``dropped`` (its carried assignments go with it, see
+        :mod:`._next_wave`). One undoable step; ``False`` when unchanged."""
+        committed = self._follow_up_snapshot("set_delivery")["frames"][1]
         service_id = self._service(schema.normalise_id(service_id))
         found = " ".join(str(status).casefold().split())
         if found not in schema.DELIVERY:
@@ -219,8 +235,11 @@ class FollowUp(_Workshop):
         before = self._store.row("delivery", (service_id,))
         if before is not None and before["status"] == found:
             return False
-        self._change("set delivery",
-                     [Op("delivery", (service_id,), {"status": found, "at": now()})])
+        stamp, was = now(), before["status"] if before else wave.NOT_STARTED
+        self._change("set delivery", [
+            Op("delivery", (service_id,), {"status": found, "at": stamp}),
+            *wave.delivery_ops(committed, self._frame("assignments"), service_id, found, was,
+                               stamp)])
         return True
 
     def import_reassessment(self, source: Source) -> int:
@@ -240,17 +259,19 @@ class FollowUp(_Workshop):
     def import_deliveries(self, source: Source) -> int:
         """Set services' delivery from a spreadsheet (service_id, status): all rows or none,
         one step. Returns how many services changed."""
-        self._follow_up_snapshot("import_deliveries")
+        committed = self._follow_up_snapshot("import_deliveries")["frames"][1]
         rows = _checked(source, schema.DELIVERIES, "service_id",
                         self._frame("catalog")["service_id"])
         saved = self._saved("deliveries").set_index("service_id")["status"].to_dict()
-        stamp = now()
-        ops = [Op("delivery", (s,), {"status": st, "at": stamp})
-               for s, st in zip(rows["service_id"], rows["status"], strict=True)
-               if saved.get(s) != st]
+        stamp, asg = now(), self._frame("assignments")
+        changed = [(s, st) for s, st in zip(rows["service_id"], rows["status"], strict=True)
+                   if saved.get(s) != st]
+        ops = [op for s, st in changed for op in [
+            Op("delivery", (s,), {"status": st, "at": stamp}),
+            *wave.delivery_ops(committed, asg, s, st, saved.get(s, wave.NOT_STARTED), stamp)]]
         if ops:
             self._change("import deliveries", ops)
-        return len(ops)
+        return len(changed)
 
     # -- internals -------------------------------------------------------------------------
     _snap: dict | None | object = _UNREAD  # the baseline's snapshot, read once per handle

@@ -11,7 +11,7 @@ import json
 
 from ..errors import UsageError
 from ..i18n.languages import check_language
-from ..inputs.aspects import aspect_key, likely
+from ..inputs.aspects import aspect_key, likely, mapped_key
 from ..inputs.schema import split_aspects
 from ..store import Op
 
@@ -78,8 +78,7 @@ class Language:
         known = {aspect_key(a) for a in self._catalog_aspects()}
         mapped = self.aspect_map
         aspects = dict.fromkeys(str(a) for a in self._frame("gaps")["aspect"])
-        return [a for a in aspects
-                if aspect_key(mapped.get(aspect_key(a), a)) not in known]
+        return [a for a in aspects if mapped_key(a, mapped) not in known]
 
     def likely_aspect(self, customer_aspect: str) -> str | None:
         """The catalog's aspect most like ``customer_aspect`` (any language), or None."""

@@ -57,14 +57,17 @@ def open_or_create(session_path: str | os.PathLike, gaps: Source | None, catalog
 
 def create_new(where: Path | str, gaps: Source, catalog: Source, *,
                weights: dict[str, float] | None = None, user: str | None = None,
-               title: str | None = None, meta: dict[str, str] | None = None) -> Store:
-    """Create a session that must not exist yet (a follow-up), with extra settings."""
-    return _create(where, gaps, catalog, None, weights, user, title, meta)
+               title: str | None = None, meta: dict[str, str] | None = None,
+               rows: dict[str, pd.DataFrame] | None = None) -> Store:
+    """Create a session that must not exist yet (a follow-up), with extra settings and
+    first ``rows`` (table -> frame of its columns, e.g. the carried assignments)."""
+    return _create(where, gaps, catalog, None, weights, user, title, meta, rows)
 
 
 def _create(where: Path | str, gaps: Source, catalog: Source, assignments: Source | None,
             weights: dict[str, float] | None, user: str | None,
-            title: str | None = None, extra: dict[str, str] | None = None) -> Store:
+            title: str | None = None, extra: dict[str, str] | None = None,
+            rows: dict[str, pd.DataFrame] | None = None) -> Store:
     gap_frame, cat_frame = load_gaps(gaps), load_catalog(catalog)
     meta = {
         "weights": json.dumps(_rows.check_weights(weights)),
@@ -76,6 +79,7 @@ def _create(where: Path | str, gaps: Source, catalog: Source, assignments: Sourc
     tables = {
         "gaps": _rows.gap_rows(gap_frame),
         "services": _rows.service_rows(cat_frame, "catalog"),
+        **{name: frame for name, frame in (rows or {}).items() if len(frame)},
     }
     seed = None
     if assignments is not None:  # validated before anything is written

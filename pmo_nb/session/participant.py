@@ -99,9 +99,10 @@ class Participant:
             return gaps.iloc[0:0]
         return gaps.set_index("gap_id").loc[vote["gap_ids"]].reset_index()
 
-    def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog for this gap, services addressing its aspect first."""
-        return self._ws.suggest(gap_id)
+    def suggest(self, gap_id: str, benchmark: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The catalog for this gap, services addressing its aspect first; with a
+        ``benchmark`` (:func:`pmo_nb.benchmark`), what peers chose."""
+        return self._ws.suggest(gap_id, benchmark=benchmark)
 
     def ballots(self) -> dict[str, object]:
         """This participant's saved answers in the open vote: gap_id -> ids or level."""

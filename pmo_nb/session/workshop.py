@@ -4,10 +4,8 @@ Every method that changes something writes one transaction to the session before
 returns (see :mod:`pmo_nb.store`) and then tells every subscriber what changed
 (:meth:`Workshop.subscribe`). Every table is read through a cache that is dropped as
 soon as this handle changes the session, or another handle is seen to have changed it.
-
 Others' changes are taken in once per call, at its start (:meth:`Workshop._look`): a call
-that reads several tables never sees one of them dropped between two reads, whatever
-other handles, threads or processes do meanwhile.
+that reads several tables never sees one of them dropped between two reads.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from typing import ParamSpec, TypeVar
 import pandas as pd
 
 from ..analysis import coverage as cov
+from ..analysis.benchmark import peers
 from ..analysis.relevance import rank_services
 from ..errors import UnknownGapError, UnknownServiceError
 from ..inputs import export, schema
@@ -33,6 +32,7 @@ from . import _rows
 from ._follow_up import FollowUp
 from ._gap_edits import GapEdits
 from ._language import Language
+from ._profile import Profile
 from ._roster import RosterMixin
 from ._voting import VotingMixin
 from .events import TABLES as EVERYTHING
@@ -57,13 +57,12 @@ def _one_look(method: Callable[_P, _R]) -> Callable[_P, _R]:
     return looking
 
 
-class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp, Language):
+class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp, Language, Profile):
     """A PMO Planning workshop kept in one session: an SQLite file or a PostgreSQL URL.
 
     A handle may be shared between threads: each call is whole and one history step.
-    Gap edits in the room: :mod:`pmo_nb._gap_edits`; the participants' votes:
-    :mod:`pmo_nb.session._voting`; a follow-up assessment against its baseline:
-    :mod:`pmo_nb.session._follow_up`.
+    Its parts: gap edits (:mod:`._gap_edits`), votes (:mod:`._voting`), a follow-up
+    (:mod:`._follow_up`), language (:mod:`._language`), profile and consent (:mod:`._profile`).
 
     Examples
     --------
@@ -273,8 +272,8 @@ class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp, Language):
         return cov.open_gaps(self.gap_register())
 
     @_one_look
-    def suggest(self, gap_id: str) -> pd.DataFrame:
-        """The catalog by relevance to the gap (see :mod:`pmo_nb.analysis.relevance`)."""
+    def suggest(self, gap_id: str, benchmark: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The catalog by relevance to the gap; what peers chose: :mod:`..analysis.benchmark`."""
         gap_id = schema.normalise_id(gap_id)
         gap, catalog = self._gap(gap_id).to_dict(), self._frame("catalog")
         mapped = self.aspect_map  # kept until gaps, catalog or the aspects' map change
@@ -283,7 +282,8 @@ class Workshop(GapEdits, VotingMixin, RosterMixin, FollowUp, Language):
         if ranked is None:
             ranked = self._cache[key] = rank_services(gap, catalog, mapped)
         asg = self._frame("assignments")
-        return cov.suggest(gap, catalog, asg[asg["gap_id"] == gap_id], ranked)
+        found = cov.suggest(gap, catalog, asg[asg["gap_id"] == gap_id], ranked)
+        return found if benchmark is None else peers(found, benchmark, gap, mapped)
 
     # -- changes -------------------------------------------------------------------------
     def assign(self, gap_id: str, service_id: str, contribution: str = "full",

@@ -19,11 +19,12 @@ import pandas as pd
 
 from ..errors import SessionError
 from .base import Op, Store, now
+from .benchmark import choices as benchmark_choices
 from .tables import ENTITIES, SCHEMA_VERSION, TABLES
 
-__all__ = ["ENTITIES", "SCHEMA_VERSION", "TABLES", "Op", "Store", "create_session", "is_url",
-           "list_workshops", "now", "open_room", "open_session", "require_url", "room_of",
-           "target", "token_digest"]
+__all__ = ["ENTITIES", "SCHEMA_VERSION", "TABLES", "Op", "Store", "benchmark_choices",
+           "create_session", "is_url", "list_workshops", "now", "open_room", "open_session",
+           "require_url", "room_of", "target", "token_digest"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 

@@ -29,7 +29,8 @@ ACTIONS = {a: a for a in (
     N_("close vote"), N_("hand over"), N_("import assignments"), N_("import deliveries"),
     N_("import reassessment"), N_("join"), N_("map aspect"), N_("open vote"), N_("reassess"),
     N_("remove participant"), N_("reveal vote"), N_("set assessment date"),
-    N_("set delivery"), N_("set language"), N_("set title"), N_("set weights"),
+    N_("set benchmark consent"), N_("set delivery"), N_("set language"), N_("set profile"),
+    N_("set title"), N_("set weights"),
     N_("take back"), N_("unassign"), N_("update gap"), N_("update service"))}
 
 class Note(str):

@@ -49,7 +49,7 @@ from .. import plan as pl
 from .. import plots
 from ..analysis.coverage import candidate_services, coverage_matrix
 from ..errors import PlanCancelled, PmoError, UnknownServiceError
-from ..i18n import N_
+from ..i18n import N_, Translator
 from ..plan.words import (
     TABLE_COLUMNS,
     curve_with_plan,
@@ -82,6 +82,7 @@ class _Tables:
     catalog: pd.DataFrame
     assignments: pd.DataFrame
     per_gap: pd.DataFrame
+    last_wave: pd.DataFrame  # a follow-up's services from the last wave (plans read it)
 
     def coverage(self) -> pd.DataFrame:
         return self.per_gap
@@ -98,6 +99,8 @@ def _nice_step(total: float) -> float:
 class BudgetPanel(Panel):
     """A budget slider and what it buys: the services, the covered share, the proof, the
     plan's heatmap, the budget curve and the roadmap; must-haves and exclusions."""
+
+    watches = Panel.watches | {"progress"}  # a follow-up's delivery changes what is bought
 
     def __init__(self, ws: Workshop, budget: float | None = None,
                  wave_budget: float | None = None, *, must: Iterable[str] = (),
@@ -147,6 +150,7 @@ class BudgetPanel(Panel):
         self.must = w.SelectMultiple(rows=6, layout=box)
         self.exclude = w.SelectMultiple(rows=6, layout=box)
         self.summary = w.HTML(layout=w.Layout(width="100%"))
+        self.last_wave = w.HTML(layout=w.Layout(width="100%"))
         self.table = w.HTML(layout=w.Layout(width="100%"))
         self.heatmap = GridHeatmap(_("Coverage with this plan: share of weight covered"), _=_)
         self.curve_view = w.Output(layout=w.Layout(width="100%", min_height="420px"))
@@ -178,7 +182,7 @@ class BudgetPanel(Panel):
             w.HTML(h.CSS + CSS),
             w.HBox([self.budget, self.wave_budget], layout=w.Layout(width="100%",
                                                                     align_items="center")),
-            self.summary, self.curve_state, self.status, narrowing,
+            self.summary, self.last_wave, self.curve_state, self.status, narrowing,
             w.HBox([left, right], layout=row),
             w.HBox([w.VBox([self.curve_view], layout=half),
                     w.VBox([self.roadmap_view], layout=half)], layout=row),
@@ -239,6 +243,7 @@ class BudgetPanel(Panel):
             return self._no_plan(exc.said(self._), wait)
         self.summary.value = self._summary_html()
         _ = self._
+        self.last_wave.value = last_wave_html(self.ws.last_wave, _)
         table = plan_table(self.plan, _)
         gaps = _(TABLE_COLUMNS["gap_ids"])  # on screen an id never breaks at its hyphen
         table[gaps] = table[gaps].str.replace("-", NB_HYPHEN)
@@ -299,7 +304,7 @@ class BudgetPanel(Panel):
             self._curve_done()
             return self._draw_curve()
         job, tables = self._job, _Tables(self.ws.catalog, self.ws.assignments,
-                                         self.ws.coverage())
+                                         self.ws.coverage(), self.ws.last_wave)
         if wait or not self.background:
             return self._curve_job(job, key, tables)
         self.curve_state.value = ('<div class="pmo-budget-updating pmo-muted">⟳ '
@@ -355,7 +360,8 @@ class BudgetPanel(Panel):
     def _draw_roadmap(self) -> None:
         if self.plan is None:
             return
-        self.roadmap = pl.roadmap(self.ws, self.plan, float(self.wave_budget.value))
+        self.roadmap = pl.roadmap(self.ws, self.plan, float(self.wave_budget.value),
+                                  language=self._.tag)
         _ = self._
         fig = plots.roadmap_timeline(self.roadmap, language=_.tag)
         waves, cost = self.roadmap["wave"].nunique(), self.roadmap["cost"].sum()
@@ -368,6 +374,25 @@ class BudgetPanel(Panel):
                           legend=dict(orientation="h", x=0, y=-0.16, yanchor="top"))
         self.figures["roadmap"] = fig
         self.roadmap_view.outputs = h.figure_outputs(fig, _("roadmap"))
+
+
+def last_wave_html(wave: pd.DataFrame, _: Translator) -> str:
+    """What a follow-up's plan starts from: its services from the last wave by status
+    (nothing for a first assessment).
+
+    >>> from pmo_nb.i18n import translator
+    >>> wave = pd.DataFrame({"status": ["delivered", "delivered", "dropped"]})
+    >>> print(last_wave_html(wave, translator("en")))  # doctest: +ELLIPSIS
+    <div class="pmo-muted">From the last wave: 2 delivered (cost 0 now), 0 in progress, ...
+    """
+    if not len(wave):
+        return ""
+    n = wave["status"].value_counts()
+    return '<div class="pmo-muted">' + h.plain(_(
+        "From the last wave: {delivered} delivered (cost 0 now), {progress} in progress, "
+        "{waiting} not started, {dropped} dropped (left out until assigned again).",
+        delivered=n.get("delivered", 0), progress=n.get("in progress", 0),
+        waiting=n.get("not started", 0), dropped=n.get("dropped", 0))) + "</div>"
 
 
 def _ids(ids: Iterable[str]) -> tuple[str, ...]:

@@ -179,12 +179,16 @@ def no_gap_card(_: Translator = EN) -> str:
 
 
 def service_info(tier: str, cost: float | None, show_cost: bool, added: bool,
-                 _: Translator = EN) -> str:
+                 _: Translator = EN, mark: str = "") -> str:
+    """A service's line in a list: tier, cost (when shown), new, and ``mark`` (our words,
+    e.g. that it comes from the last wave or what peers chose)."""
     cost_text = " · " + _("cost {cost}", cost=_.number(cost)) \
         if show_cost and cost is not None and not pd.isna(cost) else ""
     star = " · ★ " + _("new") if added else ""
     tiers = {"basic": _("basic"), "advanced": _("advanced")}
-    return f'<span class="pmo-muted">{esc(tiers.get(tier, tier))}{esc(cost_text)}{esc(star)}</span>'
+    said = f" · {mark}" if mark else ""
+    return (f'<span class="pmo-muted">{esc(tiers.get(tier, tier))}{esc(cost_text)}{esc(star)}'
+            f"{esc(said)}</span>")
 
 
 def progress(done: int, total: int, _: Translator = EN) -> str:

@@ -36,7 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
+import pandas as pd
 
+from ..analysis.benchmark import said
 from ..errors import SessionError
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, N_, negotiate, translator
 from ..session.participant import Participant
@@ -62,7 +64,7 @@ class ParticipantPage(Panel):
     def __init__(self, session_path: str | os.PathLike | None = None,
                  interval: float = POLL_SECONDS, *, device: str | None = None,
                  may_join: Callable[[], bool] | None = None, language: str | None = None,
-                 accept_language: str | None = None):
+                 accept_language: str | None = None, benchmark: pd.DataFrame | None = None):
         self.path = os.environ.get(SESSION_ENV) or session_path
         self.device = device  # the phone's own id (a cookie): a reload is the same person
         self.may_join = may_join or (lambda: True)  # the server's cap per client address
@@ -79,6 +81,8 @@ class ParticipantPage(Panel):
         self.next_button.on_click(lambda _: self._step(+1))
         self.position = w.HTML()
         self.services: dict[str, w.Checkbox] = {}
+        self.benchmark = benchmark  # pmo_nb.benchmark(...): what peers chose, under a box
+        self.peers: dict[str, w.HTML] = {}  # service_id -> its "4 of 6 ..." line
         self.level = w.ToggleButtons(options=LEVEL_OPTIONS, value=None,
                                      style={"button_width": "96px"})
         self.level.add_class("pmo-vote-level")
@@ -218,11 +222,16 @@ class ParticipantPage(Panel):
 
     def _service_boxes(self, gap_id: str, chosen: list[str]) -> tuple[w.Widget, ...]:
         """Suggested services first; the rest folded away under "Other services"."""
-        groups: dict[bool, list[w.Checkbox]] = {True: [], False: []}
-        for svc in self.participant.suggest(gap_id).to_dict("records"):
+        groups: dict[bool, list[w.Widget]] = {True: [], False: []}
+        found = self.participant.suggest(gap_id, benchmark=self.benchmark)
+        like = found.attrs.get("peers_like", False)
+        for svc in found.to_dict("records"):
             box = self.services.get(svc["service_id"]) or self._checkbox(svc)
             box.value = svc["service_id"] in chosen
             groups[bool(svc["suggested"])].append(box)
+            if svc["suggested"] and svc.get("peers_chose"):  # where the group is shown
+                groups[True].append(self._peers(svc["service_id"], said(
+                    svc["peers_chose"], svc["peers_of"], like, self._)))
         if not groups[True]:  # e.g. a catalog in another language than the gaps
             self.others.children[0].children = ()
             return (w.HTML(h.group(self._("All services (none is made for this gap's "
@@ -232,6 +241,13 @@ class ParticipantPage(Panel):
         ticked_other = any(b.value for b in groups[False])
         self.others.selected_index = 0 if ticked_other else None
         return (w.HTML(h.group(self._("Suggested for this gap"))), *groups[True], self.others)
+
+    def _peers(self, service_id: str, text: str) -> w.HTML:
+        """The line under a suggested service saying what peers chose."""
+        line = self.peers.get(service_id) or w.HTML(layout=w.Layout(margin="-6px 0 4px 28px"))
+        line.value = f'<span class="pmo-muted">{vh.text(text)}</span>'
+        self.peers[service_id] = line
+        return line
 
     def _checkbox(self, svc: dict) -> w.Checkbox:
         box = w.Checkbox(description=vh.label(svc["name"]), indent=False,

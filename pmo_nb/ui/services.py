@@ -17,6 +17,7 @@ import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle  # not exported by ipywidgets
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
+from ..analysis.benchmark import said
 from ..i18n import Translator, translator
 from ..inputs.schema import TIERS
 from . import html as h
@@ -85,8 +86,9 @@ class ServiceRow:
         return "pmo-hidden" not in self.detail._dom_classes
 
     def show(self, service: dict, contribution: str, note: str, show_cost: bool,
-             locked: bool = False) -> None:
-        """Show the service for the current gap; ``locked``: the gap is handed over."""
+             locked: bool = False, mark: str = "") -> None:
+        """Show the service for the current gap; ``locked``: the gap is handed over;
+        ``mark``: what else to say of it (from the last wave, what peers chose)."""
         self.name = str(service["name"])
         self.assigned.description = h.label(self.name)
         self.assigned.disabled = locked and not contribution  # can still be removed
@@ -99,7 +101,7 @@ class ServiceRow:
             self.detail.add_class("pmo-hidden")
         cost = service.get("cost")
         self.info.value = h.service_info(service["tier"], cost, show_cost,
-                                         service.get("origin") == "workshop", self._)
+                                         service.get("origin") == "workshop", self._, mark)
 
 
 class ServiceList:
@@ -119,9 +121,11 @@ class ServiceList:
             self._on_change(row, what)
 
     def show(self, suggestions: pd.DataFrame, notes: dict[str, str], show_cost: bool,
-             locked: bool = False) -> None:
+             locked: bool = False, marks: dict[str, str] | None = None) -> None:
         """Lay out ``ws.suggest(gap)`` in its order, under a heading per reason ("Made for
-        Methodology", "Also covers Methodology", "Other services, closest first")."""
+        Methodology", "Also covers Methodology", "Other services, closest first");
+        ``marks``: service_id -> what else a row says (see :func:`service_marks`)."""
+        marks = marks or {}
         self.syncing = True
         try:
             children: list[w.Widget] = []
@@ -133,7 +137,7 @@ class ServiceList:
                     last = title
                 row = self.rows.get(svc["service_id"]) or self._add_row(svc)
                 row.show(svc, svc["assigned"], notes.get(svc["service_id"], ""), show_cost,
-                         locked)
+                         locked, marks.get(svc["service_id"], ""))
                 children.append(row.box)
             self.box.children = children
         finally:
@@ -161,6 +165,33 @@ class ServiceList:
         if title not in self._headers:
             self._headers[title] = w.HTML(h.group(title))
         return self._headers[title]
+
+
+def service_marks(gap_id: str, last_wave: pd.DataFrame, suggestions: pd.DataFrame,
+                  _: Translator = EN) -> dict[str, str]:
+    """What a gap's service rows say besides tier and cost: committed to this gap in the
+    last wave (a follow-up's, with its status), and what peers chose (the ``peers_*``
+    columns of ``ws.suggest(gap_id, benchmark=...)``, when there).
+
+    >>> wave = pd.DataFrame({"service_id": ["S-A"], "status": ["delivered"],
+    ...                      "gap_ids": ["G-1; G-2"]})
+    >>> peers = pd.DataFrame({"service_id": ["S-A", "S-B"], "peers_chose": [0, 4],
+    ...                       "peers_of": [6, 6]})
+    >>> service_marks("G-2", wave, peers)
+    {'S-B': '4 of 6 organisations chose this', 'S-A': 'from the last wave: delivered'}
+    """
+    marks = {}
+    if "peers_chose" in suggestions:
+        like = suggestions.attrs.get("peers_like", False)
+        marks = {s: said(c, n, like, _) for s, c, n in zip(
+            suggestions["service_id"], suggestions["peers_chose"], suggestions["peers_of"],
+            strict=True) if c}
+    for sid, status, gaps in zip(last_wave["service_id"], last_wave["status"],
+                                 last_wave["gap_ids"], strict=True):
+        if gap_id in str(gaps).split("; "):
+            wave = _("from the last wave: {status}", status=_(status))
+            marks[sid] = f"{wave} · {marks[sid]}" if sid in marks else wave
+    return marks
 
 
 class NewServiceForm:

@@ -28,7 +28,7 @@ from .base import ACTIONS, Note, Panel
 from .gapform import GapForm
 from .heatmap import GridHeatmap
 from .progress import Reassess
-from .services import NewServiceForm, ServiceList, ServiceRow
+from .services import NewServiceForm, ServiceList, ServiceRow, service_marks
 
 # the session's history steps, as "Undone: ..." says them
 FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a frame or two
@@ -36,10 +36,13 @@ FRAME = 0.03  # s: after a click, the rest of the panel follows the heatmap by a
 
 class WorkshopPanel(Panel):
     """Gap by gap: the gap card, the services to assign, hand-over, new services, undo;
-    beside it the live coverage heatmap and candidate list."""
+    beside it the live coverage heatmap and candidate list. ``benchmark``
+    (:func:`pmo_nb.benchmark`): each service row says what peers with the gap chose."""
 
-    def __init__(self, ws: Workshop, *, focus: bool = True):
+    def __init__(self, ws: Workshop, *, focus: bool = True,
+                 benchmark: pd.DataFrame | None = None):
         super().__init__(ws)
+        self.benchmark = benchmark  # pmo_nb.benchmark(...): what peers chose, by the rows
         self.plain = (f"Workshop panel on '{ws.label}' (interactive with a running kernel;"
                       " the tables and figure below record the state at run time).")
         self._syncing = False
@@ -231,7 +234,9 @@ class WorkshopPanel(Panel):
         asg = asg[asg["gap_id"] == gap_id]
         notes = dict(zip(asg["service_id"], asg["note"].fillna(""), strict=True))
         handed = gap["pmo_role"] == "none"
-        self.services.show(self.ws.suggest(gap_id), notes, self.show_costs.value, handed)
+        found = self.ws.suggest(gap_id, benchmark=self.benchmark)
+        marks = service_marks(gap_id, self.ws.last_wave, found, self._)
+        self.services.show(found, notes, self.show_costs.value, handed, marks)
         self.locked_note.value = h.info(self._(
             "Handed over to {owner}: take the gap back (below) to assign services.",
             owner=gap["other_owner"])) if handed else ""
