@@ -98,7 +98,9 @@ def test_the_recipe_on_a_real_hub(hub: Hub, team_pg) -> None:
     assert room.cmdline()[1] == str(Path(sys.prefix) / "bin" / "pmo-nb")
     assert room.username() == (hub.env["PMO_NB_SERVICE_USER"] or "root")
     assert room.username() != "root" or not hub.env["PMO_NB_SERVICE_USER"]
-    assert "Hosted room 'pmo-participants': not open yet" in hub.log.read_text()
+    # the room's first line reaches the hub's log a moment after it answers /readyz
+    hub.wait(lambda: "Hosted room 'pmo-participants': not open yet" in hub.log.read_text(),
+             "the room saying in the hub's log that no workshop is open yet")
 
     for user in ("ann", "bob", "cy"):  # as the admin page does; cy is an analyst
         assert hub.api.post(f"/users/{user}").status_code == 201
