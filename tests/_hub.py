@@ -85,7 +85,10 @@ class Hub:
             port=self.port, hub_port=free_port(), api_port=free_port(), chp=str(CHP),
             proxy_token=secrets.token_hex(16), folder=folder,
             singleuser=str(BIN / "jupyterhub-singleuser"), admin_token=self.admin_token))
-        self.env = {**os.environ, **env}
+        # not what earlier tests left in this process's environment (serve() sets
+        # PMO_NB_SESSION, PMO_NB_JOINS_PER_MINUTE...): the hub starts as an admin's would
+        own = {k: v for k, v in os.environ.items() if not k.startswith(("PMO_NB_", "SOLARA_"))}
+        self.env = {**own, **env}
         self.proc: subprocess.Popen | None = None
         self.log = folder / "hub.log"
         self.api = httpx.Client(base_url=f"{self.url}/hub/api", timeout=TIMEOUT,
